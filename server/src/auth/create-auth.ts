@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto'
+import { betterAuth } from 'better-auth'
+import { admin, organization } from 'better-auth/plugins'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.ts'
+import { createOrganizationForOwner, findFirstOrganizationIdOfUser } from './organization-repository.ts'
+
+export interface AuthOptions {
+  db: Kysely<Database>
+  secret: string
+  baseUrl: string
+  trustedOrigins: string[]
+  /** Better Auth's per-IP limits on sign-in and sign-up; on by default, off only where a test signs up hundreds. */
+  isRateLimitEnabled: boolean
+}
+
+export function createAuth(options: AuthOptions) {
+  const { db } = options
+  return betterAuth({
+    appName: 'dialtone',
+    database: { db, type: 'postgres' },
+    secret: options.secret,
+    baseURL: options.baseUrl,
+    basePath: '/api/auth',
+    trustedOrigins: options.trustedOrigins,
+    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
+    rateLimit: {
+      enabled: options.isRateLimitEnabled,
+      window: 60,
+      max: 300,
+      customRules: {
+        '/sign-in/email': { window: 60, max: 10 },
+        '/sign-up/email': { window: 60, max: 10 },
+      },
+    },
+    advanced: {
+      cookiePrefix: 'dialtone',
+      database: { generateId: () => randomUUID() },
+      defaultCookieAttributes: { sameSite: 'lax', httpOnly: true },
+    },
+    plugins: [organization({ allowUserToCreateOrganization: true }), admin()],
+    databaseHooks: {
+      user: {
+        create: {
+          // Every owner who signs up gets an organisation of their own; their numbers belong to it.
+          after: async (user) => {
+            await createOrganizationForOwner(db, { userId: user.id, ownerName: user.name })
+          },
+        },
+      },
+      session: {
+        create: {
+          before: async (session) => ({
+            data: { ...session, activeOrganizationId: await findFirstOrganizationIdOfUser(db, session.userId) },
+          }),
+        },
+      },
+    },
+  })
+}
+
+export type Auth = ReturnType<typeof createAuth>

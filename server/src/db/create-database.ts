@@ -1,0 +1,48 @@
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { PGliteDialect } from './pglite-dialect.ts'
+import type { Database } from './schema.ts'
+
+export type DatabaseKind = 'pglite' | 'postgres'
+
+export interface DatabaseHandle {
+  db: Kysely<Database>
+  kind: DatabaseKind
+  /** The pg pool when on a Postgres server (the Socket.IO adapter and LISTEN need it); null on PGlite. */
+  pool: pg.Pool | null
+  close(): Promise<void>
+}
+
+export type DatabaseTarget =
+  { kind: 'postgres'; url: string; maxConnections?: number } | { kind: 'pglite'; dataDir: string | null }
+
+// Counts and sums come back from Postgres as int8/numeric; they fit in a JS number for every figure dialtone keeps.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10))
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number.parseFloat(value))
+
+export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.maxConnections ?? 20,
+      connectionTimeoutMillis: 5_000,
+    })
+    // An idle client losing its server (Postgres restarted) must not crash the process; the pool replaces it.
+    pool.on('error', () => {})
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    return { db, kind: 'postgres', pool, close: () => db.destroy() }
+  }
+
+  let dataDir: string | undefined
+  if (target.dataDir !== null) {
+    dataDir = path.resolve(target.dataDir, 'pglite')
+    await mkdir(dataDir, { recursive: true })
+  }
+  const client = new PGlite(dataDir === undefined ? undefined : { dataDir })
+  await client.waitReady
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) })
+  return { db, kind: 'pglite', pool: null, close: () => db.destroy() }
+}

@@ -1,0 +1,141 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+
+export interface UserTable {
+  id: string
+  name: string
+  email: string
+  emailVerified: Generated<boolean>
+  image: string | null
+  role: string | null
+  banned: boolean | null
+  banReason: string | null
+  banExpires: NullableTimestamp
+  createdAt: Timestamp
+  updatedAt: Timestamp
+}
+
+export interface SessionTable {
+  id: string
+  expiresAt: Timestamp
+  token: string
+  ipAddress: string | null
+  userAgent: string | null
+  userId: string
+  impersonatedBy: string | null
+  activeOrganizationId: string | null
+  createdAt: Timestamp
+  updatedAt: Timestamp
+}
+
+export interface OrganizationTable {
+  id: string
+  name: string
+  slug: string
+  logo: string | null
+  metadata: string | null
+  createdAt: Timestamp
+}
+
+export interface MemberTable {
+  id: string
+  organizationId: string
+  userId: string
+  role: string
+  createdAt: Timestamp
+}
+
+export interface PhoneNumberTable {
+  id: Generated<string>
+  organization_id: string
+  vapi_phone_number_id: string
+  name: string | null
+  area_code: string
+  number: string | null
+  status: 'pending' | 'active' | 'failed' | 'released'
+  failure_code: string | null
+  failure_reason: string | null
+  detected_by: 'webhook' | 'poll' | 'manual' | null
+  version: Generated<number>
+  created_at: Timestamp
+  activated_at: NullableTimestamp
+  released_at: NullableTimestamp
+  updated_at: Timestamp
+  next_check_at: NullableTimestamp
+  check_count: Generated<number>
+  last_checked_at: NullableTimestamp
+}
+export type PhoneNumberRow = Selectable<PhoneNumberTable>
+export type NewPhoneNumberRow = Insertable<PhoneNumberTable>
+export type PhoneNumberRowUpdate = Updateable<PhoneNumberTable>
+
+export interface PhoneNumberStatusChangeTable {
+  id: Generated<string>
+  phone_number_id: string
+  from_status: string | null
+  to_status: string
+  source: string
+  reason: string | null
+  at: Timestamp
+}
+
+export type AttemptOutcome = 'in_flight' | 'purchased' | 'refused' | 'rolled_back' | 'error'
+
+export interface ProvisioningAttemptTable {
+  id: Generated<string>
+  organization_id: string
+  phone_number_id: string | null
+  vapi_phone_number_id: string | null
+  area_code: string
+  outcome: AttemptOutcome
+  failure_code: string | null
+  failure_message: string | null
+  vapi_status_code: number | null
+  requested_at: Timestamp
+  responded_at: NullableTimestamp
+  duration_ms: number | null
+}
+
+export interface WebhookDeliveryTable {
+  delivery_id: string
+  message_type: string | null
+  vapi_phone_number_id: string | null
+  phone_number_id: string | null
+  outcome: string
+  payload: ColumnType<unknown, string, string>
+  received_at: Timestamp
+}
+
+export interface IdempotencyKeyTable {
+  organization_id: string
+  key: string
+  request_hash: string
+  response_status: number | null
+  response_body: ColumnType<unknown, string | null, string | null>
+  created_at: Timestamp
+}
+
+export interface VapiOrphanTable {
+  vapi_phone_number_id: string
+  reason: string
+  attempts: Generated<number>
+  last_error: string | null
+  next_attempt_at: Timestamp
+  created_at: Timestamp
+  deleted_at: NullableTimestamp
+}
+
+export interface Database {
+  user: UserTable
+  session: SessionTable
+  organization: OrganizationTable
+  member: MemberTable
+  phone_number: PhoneNumberTable
+  phone_number_status_change: PhoneNumberStatusChangeTable
+  provisioning_attempt: ProvisioningAttemptTable
+  webhook_delivery: WebhookDeliveryTable
+  idempotency_key: IdempotencyKeyTable
+  vapi_orphan: VapiOrphanTable
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod'
+
+// The only file that reads process.env. Everything else receives a parsed, typed Env.
+
+const booleanish = z.enum(['true', 'false', '1', '0', '']).transform((value) => value === 'true' || value === '1')
+
+const positiveInt = (what: string) =>
+  z.coerce
+    .number({ error: `expected ${what}` })
+    .int(`expected ${what}`)
+    .positive(`expected ${what}`)
+
+const postgresUrl = z
+  .string()
+  .refine(
+    (value) => /^postgres(ql)?:\/\//.test(value),
+    'expected a postgres:// URL, like postgres://user@127.0.0.1:5432/dialtone',
+  )
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value))
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce
+      .number({ error: 'expected a port number between 0 and 65535' })
+      .int('expected a port number between 0 and 65535')
+      .min(0, 'expected a port number between 0 and 65535')
+      .max(65535, 'expected a port number between 0 and 65535')
+      .default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    ROLE: z.enum(['web', 'worker', 'both'], { error: 'expected web, worker or both' }).default('both'),
+    DATABASE_URL: optionalString.pipe(postgresUrl.optional()),
+    DATA_DIR: z.string().min(1, 'expected a directory path').default('.data'),
+    VAPI_API_KEY: optionalString,
+    VAPI_BASE_URL: z.url({ error: 'expected a URL like https://api.vapi.ai' }).optional(),
+    VAPI_WEBHOOK_AUTH: z
+      .enum(['hmac', 'secret', 'bearer'], { error: 'expected hmac, secret or bearer' })
+      .default('hmac'),
+    VAPI_WEBHOOK_SECRET: optionalString,
+    PUBLIC_URL: optionalString.pipe(z.url({ error: 'expected a URL like https://dialtone.example.com' }).optional()),
+    AUTH_SECRET: optionalString.pipe(
+      z.string().min(32, 'expected at least 32 characters (try: openssl rand -hex 32)').optional(),
+    ),
+    PROVISIONING_DEADLINE_MS: positiveInt('a positive number of milliseconds').default(900_000),
+    VAPI_MAX_RPS: z.coerce
+      .number({ error: 'expected a positive number' })
+      .positive('expected a positive number')
+      .default(5),
+    VAPI_TIMEOUT_MS: positiveInt('a positive number of milliseconds').default(10_000),
+    SANDBOX_PORT: positiveInt('a port number').default(4010),
+    SANDBOX_MIN_DELAY_MS: z.coerce.number().int().min(0, 'expected 0 or more milliseconds').default(5_000),
+    SANDBOX_MAX_DELAY_MS: z.coerce.number().int().min(0, 'expected 0 or more milliseconds').default(30_000),
+    SANDBOX_FREE_NUMBER_LIMIT: positiveInt('a positive whole number').default(1000),
+    REDIS_URL: optionalString.pipe(z.url({ error: 'expected a redis:// URL' }).optional()),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DEMO_ACCOUNTS: booleanish.default(true),
+  })
+  .superRefine((env, context) => {
+    if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SANDBOX_MIN_DELAY_MS'],
+        message: `expected at most SANDBOX_MAX_DELAY_MS (${env.SANDBOX_MAX_DELAY_MS})`,
+      })
+    }
+    if (env.VAPI_API_KEY && !env.VAPI_WEBHOOK_SECRET) {
+      context.addIssue({
+        code: 'custom',
+        path: ['VAPI_WEBHOOK_SECRET'],
+        message: 'required with VAPI_API_KEY: the shared secret Vapi uses to sign webhooks',
+      })
+    }
+    if (env.DATABASE_URL && !env.AUTH_SECRET) {
+      context.addIssue({
+        code: 'custom',
+        path: ['AUTH_SECRET'],
+        message: 'required with DATABASE_URL: at least 32 random characters that sign sessions (openssl rand -hex 32)',
+      })
+    }
+  })
+
+export type Env = z.infer<typeof envSchema>
+
+export class EnvError extends Error {
+  override name = 'EnvError'
+}
+
+/** Parses an environment once; throws an EnvError whose message names every bad variable and what it expects. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source)
+  if (result.success) return result.data
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)'
+    const value = source[name]
+    const shown =
+      value === undefined ? 'unset' : name.includes('SECRET') || name.includes('KEY') ? 'set' : JSON.stringify(value)
+    return `  ${name}: ${issue.message} (${shown})`
+  })
+  throw new EnvError(`Invalid environment:\n${lines.join('\n')}`)
+}
+
+export function readProcessEnv(): Env {
+  return parseEnv(process.env)
+}

@@ -1,0 +1,51 @@
+import type { ErrorCode } from '@dialtone/shared/errors'
+
+const statusByCode = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  AREA_CODE_UNAVAILABLE: 409,
+  VAPI_REJECTED: 502,
+  VAPI_UNAUTHORIZED: 502,
+  VAPI_UNAVAILABLE: 503,
+  VAPI_RATE_LIMITED: 503,
+  DATABASE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const satisfies Record<ErrorCode, number>
+
+export type AppErrorStatus = (typeof statusByCode)[ErrorCode]
+
+/** The one error type the API answers with; its code decides the HTTP status. */
+export class AppError extends Error {
+  override name = 'AppError'
+  readonly status: AppErrorStatus
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    /** Seconds, for the Retry-After header of 429 and 503 answers. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message)
+    this.status = statusByCode[code]
+  }
+
+  toBody() {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    }
+  }
+}
+
+export function invariant(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`Invariant failed: ${message}`)
+}

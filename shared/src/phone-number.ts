@@ -1,0 +1,76 @@
+import { z } from 'zod'
+
+export const phoneNumberStatuses = ['pending', 'active', 'failed', 'released'] as const
+export const phoneNumberStatusSchema = z.enum(phoneNumberStatuses)
+export type PhoneNumberStatus = z.infer<typeof phoneNumberStatusSchema>
+
+/** How dialtone learned that a number changed: a Vapi webhook, the fallback poller, or an owner's "check now". */
+export const signalSources = ['webhook', 'poll', 'manual'] as const
+export const signalSourceSchema = z.enum(signalSources)
+export type SignalSource = z.infer<typeof signalSourceSchema>
+
+export const phoneNumberSchema = z.object({
+  id: z.string().uuid(),
+  vapiPhoneNumberId: z.string(),
+  name: z.string().nullable(),
+  areaCode: z.string(),
+  number: z.string().nullable(),
+  status: phoneNumberStatusSchema,
+  failureReason: z.string().nullable(),
+  detectedBy: signalSourceSchema.nullable(),
+  version: z.number().int().positive(),
+  createdAt: z.string(),
+  activatedAt: z.string().nullable(),
+  updatedAt: z.string(),
+})
+export type PhoneNumber = z.infer<typeof phoneNumberSchema>
+
+/**
+ * North American Numbering Plan area code: NXX where N is 2-9, and the second and third digits are not
+ * both the same as an "easily recognisable code" (N11 codes are service codes, 37X and 96X are reserved).
+ */
+export const areaCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{3}$/, 'An area code is three digits, like 415.')
+  .refine((code) => /^[2-9]/.test(code), 'An area code cannot start with 0 or 1.')
+  .refine((code) => !/^[2-9]11$/.test(code), 'N11 codes (like 411 or 911) are service codes, not area codes.')
+  .refine((code) => code[1] !== '9', 'No area code has 9 as its middle digit.')
+
+export const phoneNumberNameSchema = z.string().trim().max(40, 'A name is at most 40 characters (Vapi’s limit).')
+
+export const createPhoneNumberRequestSchema = z.object({
+  areaCode: areaCodeSchema,
+  name: phoneNumberNameSchema.optional(),
+  assistantId: z.string().uuid('assistantId must be a Vapi assistant id (a UUID).').optional(),
+})
+export type CreatePhoneNumberRequest = z.infer<typeof createPhoneNumberRequestSchema>
+
+export const listPhoneNumbersQuerySchema = z.object({
+  status: phoneNumberStatusSchema.optional(),
+  q: z.string().trim().max(100).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+})
+export type ListPhoneNumbersQuery = z.infer<typeof listPhoneNumbersQuerySchema>
+
+export const phoneNumberListSchema = z.object({
+  items: z.array(phoneNumberSchema),
+  nextCursor: z.string().nullable(),
+})
+export type PhoneNumberList = z.infer<typeof phoneNumberListSchema>
+
+export const refreshAllResultSchema = z.object({
+  checked: z.number().int(),
+  activated: z.number().int(),
+  stillPending: z.number().int(),
+  failed: z.number().int(),
+})
+export type RefreshAllResult = z.infer<typeof refreshAllResultSchema>
+
+/** Median seconds from request to live over the organisation's recent numbers; null when nothing went live yet. */
+export const provisioningTimingSchema = z.object({
+  typicalSecondsToLive: z.number().nullable(),
+  sampleSize: z.number().int(),
+})
+export type ProvisioningTiming = z.infer<typeof provisioningTimingSchema>

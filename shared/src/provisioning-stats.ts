@@ -1,0 +1,60 @@
+import { z } from 'zod'
+
+export const statsBuckets = ['hour', 'day'] as const
+
+export const provisioningStatsQuerySchema = z
+  .object({
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    bucket: z.enum(statsBuckets).default('hour'),
+    organizationId: z.string().uuid().optional(),
+  })
+  .refine((query) => !query.from || !query.to || Date.parse(query.from) < Date.parse(query.to), {
+    message: '`from` must be before `to`.',
+    path: ['from'],
+  })
+export type ProvisioningStatsQuery = z.infer<typeof provisioningStatsQuerySchema>
+
+const countsShape = {
+  attempts: z.number().int(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  /** succeeded / (succeeded + failed); null when both are 0. */
+  successRate: z.number().nullable(),
+  failuresByReason: z.record(z.string(), z.number().int()),
+}
+export const countsSchema = z.object(countsShape)
+export type Counts = z.infer<typeof countsSchema>
+
+export const provisioningStatsSchema = z.object({
+  range: z.object({ from: z.string(), to: z.string(), bucket: z.enum(statsBuckets) }),
+  totals: z.object({
+    ...countsShape,
+    pendingNow: z.number().int(),
+    oldestPendingSeconds: z.number().nullable(),
+  }),
+  buckets: z.array(z.object({ ...countsShape, start: z.string() })),
+  timeToLive: z.object({
+    p50Seconds: z.number().nullable(),
+    p90Seconds: z.number().nullable(),
+    p99Seconds: z.number().nullable(),
+  }),
+  detectedBy: z.object({ webhook: z.number().int(), poll: z.number().int(), manual: z.number().int() }),
+  areaCodes: z.array(z.object({ areaCode: z.string(), requested: z.number().int(), unavailable: z.number().int() })),
+  organizations: z.array(z.object({ ...countsShape, id: z.string(), name: z.string() })),
+})
+export type ProvisioningStats = z.infer<typeof provisioningStatsSchema>
+
+/** Failure reasons an attempt or a number can end with; the charts stack failures by these. */
+export const failureReasons = [
+  'area_code_unavailable',
+  'vapi_rejected',
+  'vapi_unauthorized',
+  'vapi_unavailable',
+  'vapi_rate_limited',
+  'rolled_back',
+  'blocked',
+  'deleted_at_vapi',
+  'deadline_exceeded',
+] as const
+export type FailureReason = (typeof failureReasons)[number]

@@ -7,7 +7,7 @@ export const provisioningStatsQuerySchema = z
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     bucket: z.enum(statsBuckets).default('hour'),
-    organizationId: z.string().uuid().optional(),
+    organizationId: z.string().min(1).optional(),
   })
   .refine((query) => !query.from || !query.to || Date.parse(query.from) < Date.parse(query.to), {
     message: '`from` must be before `to`.',

@@ -1,15 +1,23 @@
 import type { PhoneNumber } from './phone-number.ts'
 
-export const socketEvents = { phoneNumberUpdated: 'phone-number:updated' } as const
+export const socketEvents = {
+  phoneNumberUpdated: 'phone-number:updated',
+  provisioningStatsChanged: 'provisioning-stats:changed',
+} as const
+
+export interface ProvisioningStatsChange {
+  organizationId: string
+  phoneNumberId: string
+  status: PhoneNumber['status']
+  at: string
+}
 
 export interface ServerToClientEvents {
+  /** To the organisation's room only, after the change is committed. */
   'phone-number:updated': (phoneNumber: PhoneNumber) => void
+  /** To the platform admins' room only: a number of any organisation changed, so charts should refresh. */
+  'provisioning-stats:changed': (change: ProvisioningStatsChange) => void
 }
 
 // The browser only listens; every change goes through the HTTP API so it is validated and authorised once.
 export type ClientToServerEvents = Record<string, never>
-
-/** Payload the admin room receives alongside the organisation's event, so admin charts can refresh. */
-export interface AdminServerToClientEvents extends ServerToClientEvents {
-  'provisioning-stats:changed': (change: { organizationId: string; status: string; at: string }) => void
-}

@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { serveStatic } from '@hono/node-server/serve-static'
+import type { ServerInfo } from '@dialtone/shared/server-info'
+import { Hono } from 'hono'
+import { secureHeaders } from 'hono/secure-headers'
+import { adminRoutes } from './admin/admin-routes.ts'
+import type { AreaCodeDirectory } from './area-codes/area-code-directory.ts'
+import { areaCodeRoutes } from './area-codes/area-code-routes.ts'
+import type { Auth } from './auth/create-auth.ts'
+import { requirePlatformAdmin, requireViewer, type ViewerVariables } from './auth/viewer.ts'
+import { AppError } from './lib/app-error.ts'
+import { isDatabaseUnavailable } from './lib/is-database-unavailable.ts'
+import type { Logger } from './lib/logger.ts'
+import { requireSameOrigin } from './lib/same-origin.ts'
+import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
+import { healthRoutes } from './routes/health.ts'
+import { phoneNumberRoutes } from './routes/phone-number-routes.ts'
+import { webhookRoutes } from './webhooks/webhook-routes.ts'
+import type { WebhookAuthMode } from './webhooks/verify-vapi-webhook.ts'
+
+export interface AppDeps {
+  provisioning: ProvisioningDeps
+  auth: Auth
+  areaCodes: AreaCodeDirectory
+  logger: Logger
+  isSandbox: boolean
+  version: string
+  trustedOrigins: string[]
+  webhook: { authMode: WebhookAuthMode; secret: string }
+  /** The built web app (web/dist); null or missing serves the API alone. */
+  webDistDir: string | null
+  onPhoneNumberCreated?: () => void
+  onWebhookDelivery?: (outcome: string, durationMs: number) => void
+  /** Extra routes mounted before the SPA fallback (e.g. /metrics). */
+  extraRoutes?: (app: Hono) => void
+}
+
+export function createApp(deps: AppDeps) {
+  const { provisioning, auth, logger } = deps
+  const db = provisioning.db
+  const app = new Hono()
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        frameAncestors: ["'none'"],
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  )
+
+  app.route('/', healthRoutes(db))
+  app.route(
+    '/webhooks',
+    webhookRoutes({
+      provisioning,
+      authMode: deps.webhook.authMode,
+      secret: deps.webhook.secret,
+      ...(deps.onWebhookDelivery ? { onDelivery: deps.onWebhookDelivery } : {}),
+    }),
+  )
+
+  app.on(['GET', 'POST'], '/api/auth/*', (c) => auth.handler(c.req.raw))
+
+  const api = new Hono<{ Variables: ViewerVariables }>()
+  api.use(requireSameOrigin(deps.trustedOrigins))
+  api.get('/server-info', (c) => c.json({ isSandbox: deps.isSandbox, version: deps.version } satisfies ServerInfo))
+  api.use(requireViewer(auth, db))
+  api.route('/area-codes', areaCodeRoutes(deps.areaCodes))
+  api.route(
+    '/phone-numbers',
+    phoneNumberRoutes({
+      provisioning,
+      areaCodes: deps.areaCodes,
+      ...(deps.onPhoneNumberCreated ? { onCreated: deps.onPhoneNumberCreated } : {}),
+    }),
+  )
+  const admin = new Hono<{ Variables: ViewerVariables }>()
+  admin.use(requirePlatformAdmin())
+  admin.route('/', adminRoutes({ db, clock: provisioning.clock }))
+  api.route('/admin', admin)
+  app.route('/api', api)
+
+  deps.extraRoutes?.(app)
+
+  app.all('/api/*', () => {
+    throw new AppError('NOT_FOUND', 'No such API endpoint.')
+  })
+
+  const distDir = deps.webDistDir
+  if (distDir && existsSync(path.join(distDir, 'index.html'))) {
+    const root = path.relative(process.cwd(), distDir) || '.'
+    app.use(
+      '/assets/*',
+      serveStatic({ root, onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }),
+    )
+    app.use('*', serveStatic({ root }))
+    // Client-side routes (/sign-in, /admin, …) all load the app's shell.
+    app.get(
+      '*',
+      serveStatic({ root, path: 'index.html', onFound: (_path, c) => c.header('Cache-Control', 'no-cache') }),
+    )
+  }
+
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'Not found.' } }, 404))
+
+  app.onError((error, c) => {
+    if (error instanceof AppError) {
+      if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds))
+      if (error.status >= 500) logger.warn({ code: error.code, path: c.req.path }, error.message)
+      return c.json(error.toBody(), error.status)
+    }
+    if (isDatabaseUnavailable(error)) {
+      logger.error({ err: error, path: c.req.path }, 'database unavailable')
+      c.header('Retry-After', '5')
+      return c.json(
+        {
+          error: {
+            code: 'DATABASE_UNAVAILABLE',
+            message: 'dialtone’s database is unavailable right now. Nothing was changed; try again shortly.',
+          },
+        },
+        503,
+      )
+    }
+    logger.error({ err: error, path: c.req.path }, 'unhandled error')
+    return c.json(
+      {
+        error: {
+          code: 'INTERNAL',
+          message: 'Something went wrong on dialtone’s side. Nothing was changed; try again.',
+        },
+      },
+      500,
+    )
+  })
+
+  return app
+}

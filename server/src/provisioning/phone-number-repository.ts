@@ -1,0 +1,118 @@
+import type { PhoneNumberStatus } from '@dialtone/shared/phone-number'
+import { sql } from 'kysely'
+import type { NewPhoneNumberRow, PhoneNumberRow } from '../db/schema.ts'
+import type { Executor } from './transition-phone-number.ts'
+
+export async function insertPhoneNumber(executor: Executor, values: NewPhoneNumberRow): Promise<PhoneNumberRow> {
+  return executor.insertInto('phone_number').values(values).returningAll().executeTakeFirstOrThrow()
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** A number of this organisation, or undefined: another organisation's id looks exactly like a missing one. */
+export async function findPhoneNumberOfOrganization(
+  executor: Executor,
+  organizationId: string,
+  phoneNumberId: string,
+): Promise<PhoneNumberRow | undefined> {
+  if (!uuidPattern.test(phoneNumberId)) return undefined
+  return executor
+    .selectFrom('phone_number')
+    .selectAll()
+    .where('id', '=', phoneNumberId)
+    .where('organization_id', '=', organizationId)
+    .executeTakeFirst()
+}
+
+export async function findPhoneNumberByVapiId(executor: Executor, vapiPhoneNumberId: string) {
+  return executor
+    .selectFrom('phone_number')
+    .selectAll()
+    .where('vapi_phone_number_id', '=', vapiPhoneNumberId)
+    .executeTakeFirst()
+}
+
+interface Cursor {
+  createdAt: string
+  id: string
+}
+
+export function encodeCursor(row: Pick<PhoneNumberRow, 'created_at' | 'id'>): string {
+  return Buffer.from(JSON.stringify({ createdAt: row.created_at.toISOString(), id: row.id })).toString('base64url')
+}
+
+export function decodeCursor(cursor: string): Cursor | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      'createdAt' in value &&
+      'id' in value &&
+      typeof value.createdAt === 'string' &&
+      typeof value.id === 'string' &&
+      !Number.isNaN(Date.parse(value.createdAt)) &&
+      uuidPattern.test(value.id)
+    ) {
+      return { createdAt: value.createdAt, id: value.id }
+    }
+  } catch {
+    // fall through: a cursor we did not write
+  }
+  return null
+}
+
+/** Newest first, keyset-paginated on (created_at, id) so pages stay stable while numbers are added. */
+export async function listPhoneNumbersOfOrganization(
+  executor: Executor,
+  input: { organizationId: string; status?: PhoneNumberStatus; search?: string; after: Cursor | null; limit: number },
+): Promise<{ rows: PhoneNumberRow[]; hasMore: boolean }> {
+  let query = executor.selectFrom('phone_number').selectAll().where('organization_id', '=', input.organizationId)
+  if (input.status) query = query.where('status', '=', input.status)
+  if (input.search) {
+    const digits = input.search.replace(/\D/g, '')
+    const pattern = `%${input.search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+    query = query.where((eb) =>
+      eb.or([
+        eb('name', 'ilike', pattern),
+        ...(digits.length > 0 ? [eb('number', 'like', `%${digits}%`), eb('area_code', 'like', `${digits}%`)] : []),
+      ]),
+    )
+  }
+  const after = input.after
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(sql<Date>`${after.createdAt}::timestamptz`, after.id)),
+    )
+  }
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(input.limit + 1)
+    .execute()
+  return { rows: rows.slice(0, input.limit), hasMore: rows.length > input.limit }
+}
+
+export async function listPendingPhoneNumbersOfOrganization(executor: Executor, organizationId: string) {
+  return executor
+    .selectFrom('phone_number')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('status', '=', 'pending')
+    .orderBy('created_at')
+    .execute()
+}
+
+/** Median seconds from creation to live over the organisation's last 50 live numbers. */
+export async function typicalSecondsToLive(executor: Executor, organizationId: string) {
+  const result = await sql<{ median: number | null; sample: number }>`
+    select percentile_cont(0.5) within group (order by extract(epoch from activated_at - created_at))::float8 as median,
+           count(*)::int as sample
+    from (
+      select activated_at, created_at from phone_number
+      where organization_id = ${organizationId} and activated_at is not null
+      order by activated_at desc limit 50
+    ) recent`.execute(executor)
+  const row = result.rows[0]
+  return { typicalSecondsToLive: row?.median ?? null, sampleSize: row?.sample ?? 0 }
+}

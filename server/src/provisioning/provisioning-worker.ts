@@ -1,0 +1,91 @@
+import { deleteExpiredIdempotencyKeys } from './idempotency-repository.ts'
+import { defaultPollRoundOptions, nextDueAt, pollDueNumbers, type PollRoundOptions } from './poll-pending-numbers.ts'
+import type { ProvisioningDeps } from './provisioning-deps.ts'
+import { retryVapiOrphans } from './retry-vapi-orphans.ts'
+
+export interface ProvisioningWorker {
+  /** A number was just created: look sooner than the idle sleep would. */
+  wake(): void
+  /** Finishes the round in progress, then stops. */
+  stop(): Promise<void>
+}
+
+export interface WorkerOptions {
+  /** Longest sleep between rounds when nothing is due (new numbers also wake it). */
+  idleMs: number
+  /** How often the orphan and housekeeping jobs run. */
+  housekeepingMs: number
+  pollRound: PollRoundOptions
+  onRound?: (result: Awaited<ReturnType<typeof pollDueNumbers>>) => void
+}
+
+export const defaultWorkerOptions: WorkerOptions = {
+  idleMs: 1_000,
+  housekeepingMs: 30_000,
+  pollRound: defaultPollRoundOptions,
+}
+
+/** The background loop of a worker process: the fallback poller, orphan deletes, expired idempotency keys. */
+export function startProvisioningWorker(
+  deps: ProvisioningDeps,
+  options: WorkerOptions = defaultWorkerOptions,
+): ProvisioningWorker {
+  let isStopping = false
+  let wakeSleeper: (() => void) | null = null
+  let lastHousekeeping = 0
+  let pausedUntil = 0
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        wakeSleeper = null
+        resolve()
+      }, ms)
+      wakeSleeper = () => {
+        clearTimeout(timer)
+        wakeSleeper = null
+        resolve()
+      }
+    })
+
+  const loop = async () => {
+    while (!isStopping) {
+      let sleepMs = options.idleMs
+      try {
+        const now = deps.clock.now().getTime()
+        if (now >= pausedUntil) {
+          const result = await pollDueNumbers(deps, options.pollRound)
+          options.onRound?.(result)
+          if (result.pausedUntil) pausedUntil = result.pausedUntil.getTime()
+          if (result.claimed >= options.pollRound.batchSize) sleepMs = 0
+        }
+        if (now - lastHousekeeping >= options.housekeepingMs) {
+          lastHousekeeping = now
+          await retryVapiOrphans(deps)
+          await deleteExpiredIdempotencyKeys(deps.db, deps.clock.now())
+        }
+        if (sleepMs > 0) {
+          const due = await nextDueAt(deps)
+          const untilDue = due ? due.getTime() - deps.clock.now().getTime() : options.idleMs
+          const untilUnpaused = pausedUntil - deps.clock.now().getTime()
+          sleepMs = Math.max(untilUnpaused, Math.min(options.idleMs, Math.max(25, untilDue)))
+        }
+      } catch (error) {
+        // The database or Vapi being away must not end the loop; the next round tries again.
+        deps.logger.warn({ err: error }, 'provisioning worker round failed')
+        sleepMs = options.idleMs
+      }
+      if (!isStopping && sleepMs > 0) await sleep(sleepMs)
+    }
+  }
+  const running = loop()
+
+  return {
+    wake: () => wakeSleeper?.(),
+    stop: async () => {
+      isStopping = true
+      wakeSleeper?.()
+      await running
+    },
+  }
+}

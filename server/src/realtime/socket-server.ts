@@ -1,0 +1,81 @@
+import type { Server as HttpServer } from 'node:http'
+import type { ClientToServerEvents, ServerToClientEvents } from '@dialtone/shared/socket-events'
+import type { Kysely } from 'kysely'
+import { Server, type ServerOptions } from 'socket.io'
+import type { Auth } from '../auth/create-auth.ts'
+import { resolveViewer, type Viewer } from '../auth/viewer.ts'
+import type { Database } from '../db/schema.ts'
+import type { Logger } from '../lib/logger.ts'
+import type { PhoneNumberPublisher } from './publisher.ts'
+
+interface SocketData {
+  viewer: Viewer
+}
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+
+export const adminRoom = 'admins'
+export const organizationRoom = (organizationId: string) => `org:${organizationId}`
+
+function headersOf(request: { headers: Record<string, string | string[] | undefined> }): Headers {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string') headers.set(name, value)
+    else if (Array.isArray(value)) headers.set(name, value.join(', '))
+  }
+  return headers
+}
+
+/**
+ * Socket.IO on the HTTP server Hono runs on (or detached, in a worker that only emits through the adapter).
+ * The handshake is authenticated by the session cookie; a socket joins its organisation's room and, for
+ * platform admins, the admins' room. Browsers only listen.
+ */
+export function createRealtimeServer(input: {
+  httpServer: HttpServer | null
+  auth: Auth
+  db: Kysely<Database>
+  logger: Logger
+  adapter?: ServerOptions['adapter']
+}): { io: RealtimeServer; publisher: PhoneNumberPublisher } {
+  const options: Partial<ServerOptions> = {
+    path: '/socket.io',
+    serveClient: false,
+    // A browser that was briefly away gets the events it missed replayed; otherwise it refetches.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: true },
+    ...(input.adapter ? { adapter: input.adapter } : {}),
+  }
+  const io: RealtimeServer = input.httpServer ? new Server(input.httpServer, options) : new Server(options)
+
+  io.use((socket, next) => {
+    resolveViewer(input.auth, input.db, headersOf(socket.request))
+      .then((viewer) => {
+        if (!viewer) return next(new Error('unauthorized'))
+        socket.data.viewer = viewer
+        next()
+      })
+      .catch((error: unknown) => {
+        input.logger.warn({ err: error }, 'socket handshake failed')
+        next(new Error('unavailable'))
+      })
+  })
+
+  io.on('connection', (socket) => {
+    const { viewer } = socket.data
+    void socket.join(organizationRoom(viewer.organizationId))
+    if (viewer.isPlatformAdmin) void socket.join(adminRoom)
+  })
+
+  const publisher: PhoneNumberPublisher = {
+    phoneNumberUpdated: (organizationId, phoneNumber) => {
+      io.to(organizationRoom(organizationId)).emit('phone-number:updated', phoneNumber)
+      io.to(adminRoom).emit('provisioning-stats:changed', {
+        organizationId,
+        phoneNumberId: phoneNumber.id,
+        status: phoneNumber.status,
+        at: phoneNumber.updatedAt,
+      })
+    },
+  }
+  return { io, publisher }
+}

@@ -1,0 +1,112 @@
+import {
+  createPhoneNumberRequestSchema,
+  listPhoneNumbersQuerySchema,
+  type PhoneNumberList,
+} from '@dialtone/shared/phone-number'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AreaCodeDirectory } from '../area-codes/area-code-directory.ts'
+import type { ViewerVariables } from '../auth/viewer.ts'
+import { AppError } from '../lib/app-error.ts'
+import { validate } from '../lib/validate.ts'
+import { toPhoneNumber } from '../provisioning/phone-number-mapper.ts'
+import {
+  decodeCursor,
+  encodeCursor,
+  findPhoneNumberOfOrganization,
+  listPhoneNumbersOfOrganization,
+  typicalSecondsToLive,
+} from '../provisioning/phone-number-repository.ts'
+import { provisionPhoneNumber } from '../provisioning/provision-phone-number.ts'
+import type { ProvisioningDeps } from '../provisioning/provisioning-deps.ts'
+import { refreshPendingPhoneNumbers, refreshPhoneNumber } from '../provisioning/refresh-phone-numbers.ts'
+import { releasePhoneNumber } from '../provisioning/release-phone-number.ts'
+
+const idempotencyKeySchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200, 'Idempotency-Key is at most 200 characters.')
+  .regex(/^[\x21-\x7e]+$/, 'Idempotency-Key must be printable ASCII without spaces.')
+
+export interface PhoneNumberRouteDeps {
+  provisioning: ProvisioningDeps
+  areaCodes: AreaCodeDirectory
+  /** Told after each create so the poller looks sooner than its idle sleep. */
+  onCreated?: () => void
+}
+
+/** Every route is scoped to the viewer's organisation; another organisation's id answers exactly like a missing one. */
+export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
+  const { provisioning } = deps
+  return new Hono<{ Variables: ViewerVariables }>()
+    .post('/', validate('json', createPhoneNumberRequestSchema), async (c) => {
+      const rawKey = c.req.header('idempotency-key')
+      let idempotencyKey: string | undefined
+      if (rawKey !== undefined) {
+        const parsedKey = idempotencyKeySchema.safeParse(rawKey)
+        if (!parsedKey.success) {
+          throw new AppError('VALIDATION_FAILED', parsedKey.error.issues[0]?.message ?? 'Invalid Idempotency-Key.')
+        }
+        idempotencyKey = parsedKey.data
+      }
+      const result = await provisionPhoneNumber(
+        { ...provisioning, areaCodes: deps.areaCodes },
+        {
+          organizationId: c.get('viewer').organizationId,
+          request: c.req.valid('json'),
+          ...(idempotencyKey ? { idempotencyKey } : {}),
+        },
+      )
+      if (result.isReplay) c.header('Idempotent-Replayed', 'true')
+      else deps.onCreated?.()
+      return c.json(result.phoneNumber, 201)
+    })
+    .get('/', validate('query', listPhoneNumbersQuerySchema), async (c) => {
+      const query = c.req.valid('query')
+      const after = query.cursor ? decodeCursor(query.cursor) : null
+      if (query.cursor && !after) throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor this API gave out.')
+      const { rows, hasMore } = await listPhoneNumbersOfOrganization(provisioning.db, {
+        organizationId: c.get('viewer').organizationId,
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.q ? { search: query.q } : {}),
+        after,
+        limit: query.limit,
+      })
+      const last = rows.at(-1)
+      const body: PhoneNumberList = {
+        items: rows.map(toPhoneNumber),
+        nextCursor: hasMore && last ? encodeCursor(last) : null,
+      }
+      return c.json(body)
+    })
+    .get('/timing', async (c) => c.json(await typicalSecondsToLive(provisioning.db, c.get('viewer').organizationId)))
+    .post('/refresh', async (c) =>
+      c.json(await refreshPendingPhoneNumbers(provisioning, { organizationId: c.get('viewer').organizationId })),
+    )
+    .get('/:id', async (c) => {
+      const row = await findPhoneNumberOfOrganization(
+        provisioning.db,
+        c.get('viewer').organizationId,
+        c.req.param('id'),
+      )
+      if (!row) throw new AppError('NOT_FOUND', 'No such phone number.')
+      return c.json(toPhoneNumber(row))
+    })
+    .post('/:id/refresh', async (c) =>
+      c.json(
+        await refreshPhoneNumber(provisioning, {
+          organizationId: c.get('viewer').organizationId,
+          phoneNumberId: c.req.param('id'),
+        }),
+      ),
+    )
+    .delete('/:id', async (c) =>
+      c.json(
+        await releasePhoneNumber(provisioning, {
+          organizationId: c.get('viewer').organizationId,
+          phoneNumberId: c.req.param('id'),
+        }),
+      ),
+    )
+}

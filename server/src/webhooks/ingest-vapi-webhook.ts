@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto'
+import { z } from 'zod'
+import { publishTransition } from '../provisioning/apply-status-signal.ts'
+import { checkPhoneNumberAtVapi } from '../provisioning/check-phone-number-at-vapi.ts'
+import { findPhoneNumberByVapiId } from '../provisioning/phone-number-repository.ts'
+import type { ProvisioningDeps } from '../provisioning/provisioning-deps.ts'
+import { signalFromVapi } from '../provisioning/status-machine.ts'
+import { transitionPhoneNumber, type Transition } from '../provisioning/transition-phone-number.ts'
+
+// Vapi's server-message envelope. Only what dialtone acts on is required; everything else is kept as sent.
+const envelopeSchema = z.looseObject({
+  message: z.looseObject({
+    type: z.string().min(1).max(200),
+    timestamp: z.union([z.number(), z.string()]).optional(),
+    phoneNumber: z
+      .looseObject({
+        id: z.string().min(1).max(200),
+        status: z.string().max(100).nullish(),
+        number: z.string().max(40).nullish(),
+      })
+      .nullish(),
+  }),
+})
+
+export class MalformedWebhookError extends Error {
+  override name = 'MalformedWebhookError'
+}
+
+export type WebhookOutcome = 'transitioned' | 'unchanged' | 'checking' | 'not-ours' | 'ignored' | 'duplicate'
+
+export function deliveryIdOf(messageIdHeader: string | null, rawBody: Uint8Array): string {
+  const given = messageIdHeader?.trim()
+  if (given && given.length <= 200) return `id:${given}`
+  return `sha256:${createHash('sha256').update(rawBody).digest('hex')}`
+}
+
+/**
+ * Verify (done by the caller), parse, de-duplicate, then act. The delivery row and the transition commit
+ * together under the delivery id's unique key, so a delivery repeated — at once, after a restart, or to
+ * another process — changes nothing twice.
+ */
+export async function ingestVapiWebhook(
+  deps: ProvisioningDeps,
+  input: { rawBody: Uint8Array; messageId: string | null },
+): Promise<{ outcome: WebhookOutcome; deliveryId: string }> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(input.rawBody))
+  } catch {
+    throw new MalformedWebhookError('The body is not JSON.')
+  }
+  const envelope = envelopeSchema.safeParse(parsed)
+  if (!envelope.success) throw new MalformedWebhookError('Expected Vapi’s envelope: { "message": { "type": … } }.')
+
+  const { message } = envelope.data
+  const deliveryId = deliveryIdOf(input.messageId, input.rawBody)
+  const vapiPhoneNumber = message.phoneNumber ?? null
+  const ours = vapiPhoneNumber ? await findPhoneNumberByVapiId(deps.db, vapiPhoneNumber.id) : undefined
+  const signal = vapiPhoneNumber ? signalFromVapi(vapiPhoneNumber) : null
+
+  const now = deps.clock.now()
+  const result = await deps.db.transaction().execute(async (trx) => {
+    const recorded = await trx
+      .insertInto('webhook_delivery')
+      .values({
+        delivery_id: deliveryId,
+        message_type: message.type,
+        vapi_phone_number_id: vapiPhoneNumber?.id ?? null,
+        phone_number_id: ours?.id ?? null,
+        outcome: 'received',
+        payload: JSON.stringify(parsed),
+        received_at: now,
+      })
+      .onConflict((conflict) => conflict.column('delivery_id').doNothing())
+      .returning('delivery_id')
+      .executeTakeFirst()
+    if (!recorded) return { outcome: 'duplicate' as const, transition: null }
+    if (!vapiPhoneNumber) return { outcome: 'ignored' as const, transition: null }
+    if (!ours) return { outcome: 'not-ours' as const, transition: null }
+    if (!signal || signal.kind === 'still-pending') return { outcome: 'checking' as const, transition: null }
+    const transition: Transition | null = await transitionPhoneNumber(trx, {
+      phoneNumberId: ours.id,
+      signal,
+      source: 'webhook',
+      now,
+    })
+    const outcome = transition ? ('transitioned' as const) : ('unchanged' as const)
+    await trx.updateTable('webhook_delivery').set({ outcome }).where('delivery_id', '=', deliveryId).execute()
+    return { outcome, transition }
+  })
+
+  if (result.transition) publishTransition(deps, result.transition)
+  if (result.outcome === 'checking' && ours?.status === 'pending') {
+    // The message names one of our pending numbers but not its number: ask Vapi now rather than wait for the poller.
+    void checkPhoneNumberAtVapi(deps, ours, 'webhook').catch((error: unknown) =>
+      deps.logger.warn({ err: error, phoneNumberId: ours.id }, 'check after webhook failed; the poller will retry'),
+    )
+  }
+  return { outcome: result.outcome, deliveryId }
+}

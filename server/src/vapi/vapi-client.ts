@@ -1,0 +1,265 @@
+import type { z } from 'zod'
+import type { Logger } from '../lib/logger.ts'
+import { parseRetryAfter } from './retry-after.ts'
+import { createTokenBucket } from './token-bucket.ts'
+import {
+  isAreaCodeUnavailableMessage,
+  VapiAreaCodeUnavailableError,
+  VapiInvalidResponseError,
+  VapiNotFoundError,
+  VapiRateLimitedError,
+  VapiRejectedError,
+  VapiUnauthorizedError,
+  VapiUnavailableError,
+  type VapiError,
+} from './vapi-errors.ts'
+import {
+  vapiErrorBodySchema,
+  vapiPhoneNumberListSchema,
+  vapiPhoneNumberSchema,
+  type VapiPhoneNumber,
+} from './vapi-schemas.ts'
+
+export interface VapiServerInput {
+  url: string
+  headers?: Record<string, string>
+}
+
+export interface CreateVapiPhoneNumberInput {
+  numberDesiredAreaCode: string
+  name?: string
+  assistantId?: string
+  server?: VapiServerInput
+}
+
+export interface UpdateVapiPhoneNumberInput {
+  name?: string
+  assistantId?: string
+  server?: VapiServerInput
+}
+
+export interface ListVapiPhoneNumbersQuery {
+  /** 0–1000; Vapi's default is 100. */
+  limit?: number
+  /** ISO 8601; only numbers created strictly after it. */
+  createdAtGt?: string
+}
+
+export interface VapiClient {
+  /** Buys a number. Never retried: a create whose answer was lost may still have bought one. */
+  createPhoneNumber(input: CreateVapiPhoneNumberInput): Promise<VapiPhoneNumber>
+  /** Retried with backoff when Vapi is unavailable or rate limiting. */
+  getPhoneNumber(id: string): Promise<VapiPhoneNumber>
+  /** Retried like getPhoneNumber. */
+  listPhoneNumbers(query?: ListVapiPhoneNumbersQuery): Promise<VapiPhoneNumber[]>
+  /** Not retried. */
+  updatePhoneNumber(id: string, patch: UpdateVapiPhoneNumberInput): Promise<VapiPhoneNumber>
+  /**
+   * Releases a number; answers the deleted record. Retried like getPhoneNumber, so a VapiNotFoundError after a
+   * lost answer can mean the first attempt already deleted it.
+   */
+  deletePhoneNumber(id: string): Promise<VapiPhoneNumber>
+}
+
+export interface VapiClientOptions {
+  baseUrl: string
+  apiKey: string
+  /** Per HTTP request, including reading the body. Default 10 000. */
+  timeoutMs?: number
+  /** Extra attempts for GET and DELETE after the first. Default 3. */
+  maxRetries?: number
+  /** Backoff ceiling of the first retry; doubles per retry ("full jitter": the wait is random below it). Default 250. */
+  retryBaseDelayMs?: number
+  /** No single wait is longer; a Retry-After beyond it is handed to the caller instead of waited for. Default 5 000. */
+  maxRetryDelayMs?: number
+  /** Shared by every call of this client. Default 5. */
+  maxRequestsPerSecond?: number
+  fetch?: typeof fetch
+  logger?: Logger
+  /** For the jitter; Math.random by default. */
+  random?: () => number
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+export function createVapiClient(options: VapiClientOptions): VapiClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '')
+  const timeoutMs = options.timeoutMs ?? 10_000
+  const maxRetries = options.maxRetries ?? 3
+  const retryBaseDelayMs = options.retryBaseDelayMs ?? 250
+  const maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000
+  const fetchImplementation = options.fetch ?? fetch
+  const random = options.random ?? Math.random
+  const logger = options.logger?.child({ component: 'vapi-client' })
+  const bucket = createTokenBucket({ ratePerSecond: options.maxRequestsPerSecond ?? 5 })
+  // Built once and never logged.
+  const authorization = `Bearer ${options.apiKey}`
+
+  /** One HTTP exchange: the parsed JSON of a 2xx answer, or the VapiError that describes the failure. */
+  async function send(method: Method, path: string, body?: unknown): Promise<unknown> {
+    await bucket.take()
+    const startedAt = performance.now()
+    let response: Response
+    let text: string
+    try {
+      response = await fetchImplementation(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      })
+      text = await response.text()
+    } catch (error) {
+      const isTimeout = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
+      const message = isTimeout
+        ? `Vapi did not answer ${method} ${path} within ${timeoutMs} ms.`
+        : `Could not reach Vapi for ${method} ${path}: ${error instanceof Error ? error.message : String(error)}`
+      logger?.warn({ method, path, durationMs: Math.round(performance.now() - startedAt), isTimeout }, message)
+      throw new VapiUnavailableError(message, { cause: error })
+    }
+    const durationMs = Math.round(performance.now() - startedAt)
+    logger?.debug({ method, path, status: response.status, durationMs }, 'vapi request')
+
+    if (response.ok) {
+      try {
+        return JSON.parse(text) as unknown
+      } catch (error) {
+        throw new VapiInvalidResponseError(`Vapi answered ${method} ${path} with a body that is not JSON.`, {
+          httpStatus: response.status,
+          cause: error,
+        })
+      }
+    }
+    const failure = describeFailure(response, text)
+    logger?.info(
+      { method, path, status: response.status, durationMs, kind: failure.kind, vapiMessage: failure.vapiMessage },
+      'vapi refused',
+    )
+    throw failure
+  }
+
+  async function sendAndParse<Schema extends z.ZodType>(
+    schema: Schema,
+    method: Method,
+    path: string,
+    body?: unknown,
+  ): Promise<z.infer<Schema>> {
+    const json = await send(method, path, body)
+    const parsed = schema.safeParse(json)
+    if (!parsed.success) {
+      const problems = parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
+        .join('; ')
+      throw new VapiInvalidResponseError(`Vapi's answer to ${method} ${path} is not a phone number: ${problems}`, {
+        cause: parsed.error,
+      })
+    }
+    return parsed.data
+  }
+
+  /** Repeats a safe call while Vapi is down or rate limiting: exponential backoff, full jitter, Retry-After first. */
+  async function withRetries<T>(operation: string, attempt: () => Promise<T>): Promise<T> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await attempt()
+      } catch (error) {
+        const isRetryable = error instanceof VapiUnavailableError || error instanceof VapiRateLimitedError
+        if (!isRetryable || retry >= maxRetries) throw error
+        const retryAfterMs = error instanceof VapiRateLimitedError ? error.retryAfterMs : null
+        if (retryAfterMs !== null && retryAfterMs > maxRetryDelayMs) throw error
+        const backoffMs = random() * Math.min(maxRetryDelayMs, retryBaseDelayMs * 2 ** retry)
+        const delayMs = Math.round(Math.max(retryAfterMs ?? 0, backoffMs))
+        logger?.warn({ operation, retry: retry + 1, delayMs, kind: error.kind }, 'retrying vapi call')
+        await sleep(delayMs)
+      }
+    }
+  }
+
+  return {
+    async createPhoneNumber(input) {
+      // Exactly Vapi's CreateVapiPhoneNumberDTO fields: Vapi rejects any property it does not know.
+      const body = {
+        provider: 'vapi',
+        numberDesiredAreaCode: input.numberDesiredAreaCode,
+        ...(input.name === undefined ? {} : { name: input.name }),
+        ...(input.assistantId === undefined ? {} : { assistantId: input.assistantId }),
+        ...(input.server === undefined ? {} : { server: serverBody(input.server) }),
+      }
+      return sendAndParse(vapiPhoneNumberSchema, 'POST', '/phone-number', body)
+    },
+
+    async getPhoneNumber(id) {
+      const path = phoneNumberPath(id)
+      return withRetries('getPhoneNumber', () => sendAndParse(vapiPhoneNumberSchema, 'GET', path))
+    },
+
+    async listPhoneNumbers(query = {}) {
+      const search = new URLSearchParams()
+      if (query.limit !== undefined) search.set('limit', String(query.limit))
+      if (query.createdAtGt !== undefined) search.set('createdAtGt', query.createdAtGt)
+      const path = search.size === 0 ? '/phone-number' : `/phone-number?${search.toString()}`
+      return withRetries('listPhoneNumbers', () => sendAndParse(vapiPhoneNumberListSchema, 'GET', path))
+    },
+
+    async updatePhoneNumber(id, patch) {
+      const body = {
+        ...(patch.name === undefined ? {} : { name: patch.name }),
+        ...(patch.assistantId === undefined ? {} : { assistantId: patch.assistantId }),
+        ...(patch.server === undefined ? {} : { server: serverBody(patch.server) }),
+      }
+      return sendAndParse(vapiPhoneNumberSchema, 'PATCH', phoneNumberPath(id), body)
+    },
+
+    async deletePhoneNumber(id) {
+      const path = phoneNumberPath(id)
+      return withRetries('deletePhoneNumber', () => sendAndParse(vapiPhoneNumberSchema, 'DELETE', path))
+    },
+  }
+}
+
+function phoneNumberPath(id: string) {
+  if (id === '') throw new TypeError('A Vapi phone number id is required.')
+  return `/phone-number/${encodeURIComponent(id)}`
+}
+
+/** Copies only url and headers, so an object with extra properties cannot leak them into Vapi's request. */
+function serverBody(server: VapiServerInput) {
+  return { url: server.url, ...(server.headers === undefined ? {} : { headers: { ...server.headers } }) }
+}
+
+function readVapiMessage(text: string): string | null {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return text.trim() === '' ? null : text.trim().slice(0, 500)
+  }
+  const parsed = vapiErrorBodySchema.safeParse(json)
+  if (!parsed.success || parsed.data.message === undefined) return null
+  const { message } = parsed.data
+  return Array.isArray(message) ? message.join('; ') : message
+}
+
+function describeFailure(response: Response, text: string): VapiError {
+  const httpStatus = response.status
+  const vapiMessage = readVapiMessage(text)
+  const details = { httpStatus, vapiMessage }
+  if (httpStatus === 401 || httpStatus === 403) return new VapiUnauthorizedError(details)
+  if (httpStatus === 404) return new VapiNotFoundError(details)
+  if (httpStatus === 429) return new VapiRateLimitedError(details, parseRetryAfter(response.headers.get('retry-after')))
+  if (httpStatus === 408 || httpStatus >= 500) {
+    return new VapiUnavailableError(`Vapi answered HTTP ${httpStatus}${vapiMessage ? `: ${vapiMessage}` : ''}`, details)
+  }
+  if (httpStatus === 400 && vapiMessage !== null && isAreaCodeUnavailableMessage(vapiMessage)) {
+    return new VapiAreaCodeUnavailableError(details)
+  }
+  if (httpStatus >= 400) return new VapiRejectedError(details)
+  return new VapiInvalidResponseError(`Vapi answered with unexpected HTTP ${httpStatus}.`, details)
+}

@@ -1,0 +1,4 @@
+export const areaCodeQueryKeys = {
+  all: ['area-codes'] as const,
+  search: (query: string) => [...areaCodeQueryKeys.all, 'search', query] as const,
+}

@@ -1,0 +1,4 @@
+export const authQueryKeys = {
+  all: ['auth'] as const,
+  session: () => [...authQueryKeys.all, 'session'] as const,
+}

@@ -1,0 +1,50 @@
+import { useState } from 'react'
+import { turnNotificationsOff, turnNotificationsOn, useNotificationState } from './browser-notifications.ts'
+
+export function NotifyButton() {
+  const state = useNotificationState()
+  const [isAsking, setIsAsking] = useState(false)
+
+  if (state === 'unsupported') return null
+  if (state === 'blocked') {
+    return (
+      <button
+        type="button"
+        className="button button-quiet"
+        disabled
+        title="Notifications are blocked for this site. Allow them in the browser’s site settings."
+      >
+        Notifications blocked
+      </button>
+    )
+  }
+
+  const isOn = state === 'on'
+  async function handleClick() {
+    if (isOn) {
+      turnNotificationsOff()
+      return
+    }
+    setIsAsking(true)
+    try {
+      await turnNotificationsOn()
+    } finally {
+      setIsAsking(false)
+    }
+  }
+
+  return (
+    <button
+      type="button"
+      className="button button-quiet"
+      aria-pressed={isOn}
+      disabled={isAsking}
+      onClick={handleClick}
+      title={
+        isOn ? 'You get a browser notification when a number goes live while this tab is in the background.' : undefined
+      }
+    >
+      {isOn ? 'Notifications on' : 'Notify me when numbers go live'}
+    </button>
+  )
+}

@@ -1,0 +1,3 @@
+export const serverInfoQueryKeys = {
+  all: ['server-info'] as const,
+}

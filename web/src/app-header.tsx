@@ -1,0 +1,47 @@
+import type { SessionUser } from './features/auth/auth-api.ts'
+import { isPlatformAdmin } from './features/auth/auth-api.ts'
+import { useSignOut } from './features/auth/use-sign-out.ts'
+import { NotifyButton } from './features/notifications/notify-button.tsx'
+import { Link } from './lib/link.tsx'
+import { routes, usePathname } from './lib/router.ts'
+import { ConnectionIndicator } from './realtime/connection-indicator.tsx'
+
+export function AppHeader({ user }: { user: SessionUser }) {
+  const pathname = usePathname()
+  const signOut = useSignOut()
+  return (
+    <header className="app-header">
+      <div className="app-header-inner">
+        <Link to={routes.home} className="brand" aria-label="dialtone, your numbers">
+          <span className="brand-mark" aria-hidden="true" />
+          dialtone
+        </Link>
+        <nav aria-label="Main" className="main-nav">
+          <Link to={routes.home} aria-current={pathname === routes.home ? 'page' : undefined}>
+            Numbers
+          </Link>
+          {isPlatformAdmin(user) && (
+            <Link to={routes.admin} aria-current={pathname === routes.admin ? 'page' : undefined}>
+              Admin
+            </Link>
+          )}
+        </nav>
+        <div className="header-tools">
+          <ConnectionIndicator />
+          <NotifyButton />
+          <span className="header-user" title={user.email}>
+            {user.name}
+          </span>
+          <button
+            type="button"
+            className="button button-quiet"
+            onClick={() => signOut.mutate()}
+            disabled={signOut.isPending}
+          >
+            {signOut.isPending ? 'Signing out…' : 'Sign out'}
+          </button>
+        </div>
+      </div>
+    </header>
+  )
+}

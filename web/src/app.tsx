@@ -1,0 +1,116 @@
+import { lazy, Suspense, useEffect } from 'react'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { Toaster } from 'sonner'
+import { AppHeader } from './app-header.tsx'
+import { isPlatformAdmin, type SessionUser } from './features/auth/auth-api.ts'
+import { AuthPage } from './features/auth/auth-page.tsx'
+import { useSession } from './features/auth/use-session.ts'
+import { DashboardPage } from './features/phone-numbers/dashboard-page.tsx'
+import { usePhoneNumberEvents } from './features/phone-numbers/use-phone-number-events.ts'
+import { SandboxBanner } from './features/server-info/sandbox-banner.tsx'
+import { isApiError } from './lib/api-error.ts'
+import { navigate, routes, usePathname, type RoutePath } from './lib/router.ts'
+import { useSocketConnection } from './realtime/use-socket-connection.ts'
+
+// The analytics page carries the charting library; owners never download it.
+const AdminPage = lazy(() =>
+  import('./features/admin/admin-page.tsx').then((module) => ({ default: module.AdminPage })),
+)
+
+function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        // A 4xx will not get better by asking again; a dropped connection might.
+        retry: (failureCount, error) =>
+          failureCount < 2 && !(isApiError(error) && error.status >= 400 && error.status < 500),
+        refetchOnWindowFocus: false,
+      },
+    },
+  })
+}
+
+const queryClient = createQueryClient()
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <SandboxBanner />
+      <Screens />
+      <Toaster position="bottom-right" closeButton richColors={false} toastOptions={{ className: 'toast' }} />
+    </QueryClientProvider>
+  )
+}
+
+function Redirect({ to }: { to: RoutePath }) {
+  useEffect(() => navigate(to, { replace: true }), [to])
+  return null
+}
+
+function Screens() {
+  const pathname = usePathname()
+  const session = useSession()
+
+  if (session.isPending) {
+    return (
+      <main id="main" className="page page-loading" aria-busy="true">
+        <span className="spinner" aria-hidden="true" /> Loading dialtone…
+      </main>
+    )
+  }
+  if (session.isError && session.data === undefined) {
+    return (
+      <main id="main" className="page">
+        <div className="panel" role="alert">
+          <p>dialtone could not be reached. Check your connection; the page retries when you try again.</p>
+          <button type="button" className="button" onClick={() => void session.refetch()}>
+            Try again
+          </button>
+        </div>
+      </main>
+    )
+  }
+
+  const user = session.data?.user ?? null
+  if (user === null) {
+    if (pathname === routes.signUp) return <AuthPage key="sign-up" mode="sign-up" />
+    if (pathname !== routes.signIn) return <Redirect to={routes.signIn} />
+    return <AuthPage key="sign-in" mode="sign-in" />
+  }
+  return <SignedIn user={user} pathname={pathname} />
+}
+
+function SignedIn({ user, pathname }: { user: SessionUser; pathname: string }) {
+  useSocketConnection(user.id)
+  usePhoneNumberEvents()
+
+  let screen
+  if (pathname === routes.admin && isPlatformAdmin(user)) {
+    screen = (
+      <Suspense
+        fallback={
+          <main id="main" className="page page-loading" aria-busy="true">
+            <span className="spinner" aria-hidden="true" /> Loading analytics…
+          </main>
+        }
+      >
+        <AdminPage />
+      </Suspense>
+    )
+  } else if (pathname === routes.home) {
+    screen = <DashboardPage />
+  } else {
+    // Signed in on /sign-in, a non-admin on /admin, or an unknown path: the dashboard is home.
+    screen = <Redirect to={routes.home} />
+  }
+
+  return (
+    <>
+      <AppHeader user={user} />
+      {screen}
+    </>
+  )
+}

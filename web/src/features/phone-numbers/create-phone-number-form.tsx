@@ -1,0 +1,187 @@
+import { useId, useState, type FormEvent } from 'react'
+import { areaCodeSchema, phoneNumberNameSchema } from '@dialtone/shared/phone-number'
+import { areaCodeUnavailableDetailsSchema, type SuggestedAreaCode } from '@dialtone/shared/area-codes'
+import { isApiError } from '../../lib/api-error.ts'
+import { AreaCodeCombobox, formatPlaces } from '../area-codes/area-code-combobox.tsx'
+import { describeCreateError } from './describe-create-error.ts'
+import { formatTypicalWait } from './format-duration.ts'
+import { useCreatePhoneNumber } from './phone-number-mutations.ts'
+import { useProvisioningTiming } from './use-phone-numbers.ts'
+
+function firstProblem(result: { success: boolean; error?: { issues: { message: string }[] } }): string | null {
+  if (result.success) return null
+  return result.error?.issues[0]?.message ?? 'This value is not valid.'
+}
+
+function validateAreaCode(value: string): string | null {
+  if (value.trim() === '') return 'Enter an area code.'
+  // A city or state typed to search the suggestions is not an error yet, just unfinished.
+  if (/[^\d\s]/.test(value)) return 'Pick one of the suggested area codes, or type its three digits.'
+  return firstProblem(areaCodeSchema.safeParse(value))
+}
+
+export function CreatePhoneNumberForm() {
+  const ids = useId()
+  const [areaCode, setAreaCode] = useState('')
+  const [name, setName] = useState('')
+  const [isAreaCodeTouched, setIsAreaCodeTouched] = useState(false)
+  const [confirmation, setConfirmation] = useState('')
+  // Kept apart from the mutation's own error so the suggestions stay on screen while one of them is requested.
+  const [shownError, setShownError] = useState<unknown>(null)
+  const creation = useCreatePhoneNumber()
+  const timing = useProvisioningTiming()
+
+  const areaCodeProblem = validateAreaCode(areaCode)
+  const nameProblem = firstProblem(phoneNumberNameSchema.safeParse(name))
+  const isAreaCodeErrorShown =
+    areaCodeProblem !== null && areaCode.trim() !== '' && (isAreaCodeTouched || areaCode.trim().length >= 3)
+  const canSubmit = areaCodeProblem === null && nameProblem === null && !creation.isPending
+
+  function request(code: string) {
+    const trimmedName = name.trim()
+    setConfirmation('')
+    creation.mutate(trimmedName === '' ? { areaCode: code } : { areaCode: code, name: trimmedName }, {
+      onError: (error) => setShownError(error),
+      onSuccess: (phoneNumber) => {
+        setShownError(null)
+        setAreaCode('')
+        setName('')
+        setIsAreaCodeTouched(false)
+        setConfirmation(`Asked Vapi for a ${phoneNumber.areaCode} number. Its card is below and turns live by itself.`)
+      },
+    })
+  }
+
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    setIsAreaCodeTouched(true)
+    if (!canSubmit) return
+    request(areaCode.trim())
+  }
+
+  function handleSuggestion(suggestion: SuggestedAreaCode) {
+    setAreaCode(suggestion.areaCode)
+    request(suggestion.areaCode)
+  }
+
+  const areaCodeHintId = `${ids}-area-code-hint`
+  const nameHintId = `${ids}-name-hint`
+  const typicalSeconds = timing.data?.typicalSecondsToLive ?? null
+
+  return (
+    <section className="panel create-panel" aria-labelledby={`${ids}-title`}>
+      <h2 id={`${ids}-title`}>Get a number</h2>
+      <form className="create-form" onSubmit={handleSubmit} noValidate data-testid="create-phone-number-form">
+        <div className="field field-area-code">
+          <label htmlFor={`${ids}-area-code`}>Area code</label>
+          <AreaCodeCombobox
+            id={`${ids}-area-code`}
+            value={areaCode}
+            onValueChange={(value) => {
+              setAreaCode(value)
+              setShownError(null)
+            }}
+            describedBy={areaCodeHintId}
+            isInvalid={isAreaCodeErrorShown}
+          />
+          <p id={areaCodeHintId} className={isAreaCodeErrorShown ? 'field-error' : 'field-hint'}>
+            {isAreaCodeErrorShown ? areaCodeProblem : 'Three digits, or type a city or state to search.'}
+          </p>
+        </div>
+        <div className="field field-name">
+          <label htmlFor={`${ids}-name`}>
+            Name <span className="optional">(optional)</span>
+          </label>
+          <input
+            id={`${ids}-name`}
+            name="name"
+            autoComplete="off"
+            placeholder="e.g. Front desk"
+            value={name}
+            aria-invalid={nameProblem !== null}
+            aria-describedby={nameHintId}
+            onChange={(event) => setName(event.target.value)}
+          />
+          <p id={nameHintId} className={nameProblem ? 'field-error' : 'field-hint'}>
+            {nameProblem ?? `${name.trim().length}/40 characters.`}
+          </p>
+        </div>
+        <div className="create-actions">
+          <button type="submit" className="button button-primary" disabled={!canSubmit}>
+            {creation.isPending && <span className="spinner" aria-hidden="true" />}
+            {creation.isPending ? 'Getting a number…' : 'Get number'}
+          </button>
+          {typicalSeconds !== null && (
+            <p className="field-hint">Numbers usually go live in {formatTypicalWait(typicalSeconds)}.</p>
+          )}
+        </div>
+      </form>
+      <p className="create-confirmation" role="status" aria-live="polite">
+        {confirmation}
+      </p>
+      {shownError !== null && (
+        <CreateError
+          error={shownError}
+          pendingAreaCode={creation.isPending ? (creation.variables?.areaCode ?? null) : null}
+          onSuggestion={handleSuggestion}
+        />
+      )}
+    </section>
+  )
+}
+
+function CreateError({
+  error,
+  pendingAreaCode,
+  onSuggestion,
+}: {
+  error: unknown
+  pendingAreaCode: string | null
+  onSuggestion: (suggestion: SuggestedAreaCode) => void
+}) {
+  if (isApiError(error) && error.code === 'AREA_CODE_UNAVAILABLE') {
+    const details = areaCodeUnavailableDetailsSchema.safeParse(error.details)
+    const requested = details.success ? details.data.areaCode : 'that area code'
+    const suggestions = details.success ? details.data.suggestedAreaCodes : []
+    return (
+      <div className="create-error" role="alert" data-testid="area-code-unavailable">
+        <p className="create-error-message">
+          <strong>No numbers are available in {requested} right now.</strong> Nothing was bought.
+          {suggestions.length > 0 ? ' Try one of these instead:' : ' Try a nearby area code.'}
+        </p>
+        {suggestions.length > 0 && (
+          <ul className="suggestions" aria-label="Suggested area codes">
+            {suggestions.map((suggestion) => (
+              <li key={suggestion.areaCode}>
+                <button
+                  type="button"
+                  className="button suggestion"
+                  disabled={pendingAreaCode !== null}
+                  onClick={() => onSuggestion(suggestion)}
+                  data-testid="suggested-area-code"
+                  data-area-code={suggestion.areaCode}
+                >
+                  {pendingAreaCode === suggestion.areaCode && <span className="spinner" aria-hidden="true" />}
+                  <span>
+                    Try {suggestion.areaCode} — {formatPlaces(suggestion, 2)}
+                  </span>
+                  <span className={`suggestion-source suggestion-source-${suggestion.source}`}>
+                    {suggestion.source === 'vapi' ? 'Suggested by Vapi' : 'Nearby'}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    )
+  }
+  const explanation = describeCreateError(error)
+  return (
+    <div className="create-error" role="alert" data-testid="create-error">
+      <p className="create-error-message">
+        <strong>{explanation.message}</strong> {explanation.nextStep}
+      </p>
+    </div>
+  )
+}

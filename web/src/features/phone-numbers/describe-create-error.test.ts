@@ -1,0 +1,24 @@
+import { expect, test } from 'vitest'
+import { ApiError } from '../../lib/api-error.ts'
+import { describeCreateError, describeFailureReason } from './describe-create-error.ts'
+
+test('a refused Vapi key names the variable the operator must fix', () => {
+  const error = new ApiError({ status: 502, code: 'VAPI_UNAUTHORIZED', message: 'Unauthorized' })
+  expect(describeCreateError(error).nextStep).toContain('VAPI_API_KEY')
+})
+
+test('Vapi rate limiting says how many seconds to wait', () => {
+  const error = new ApiError({ status: 503, code: 'VAPI_RATE_LIMITED', message: 'x', retryAfterSeconds: 7 })
+  expect(describeCreateError(error).nextStep).toBe('Wait 7 seconds and try again.')
+})
+
+test('a Vapi rejection shows Vapi’s own reason', () => {
+  const error = new ApiError({ status: 502, code: 'VAPI_REJECTED', message: 'Free number limit reached.' })
+  expect(describeCreateError(error).message).toContain('Free number limit reached.')
+})
+
+test('failure reasons are put in words, and unknown reasons are kept as given', () => {
+  expect(describeFailureReason('blocked')).toBe('Vapi blocked this number.')
+  expect(describeFailureReason('Number is not available.')).toBe('Number is not available.')
+  expect(describeFailureReason(null)).toBe('Vapi did not give a reason.')
+})

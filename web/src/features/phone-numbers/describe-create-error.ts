@@ -1,0 +1,89 @@
+import { isApiError } from '../../lib/api-error.ts'
+
+export interface ErrorExplanation {
+  /** What happened, in the owner's words. */
+  message: string
+  /** What to do about it. */
+  nextStep: string
+}
+
+function wait(seconds: number | null, fallback: string): string {
+  if (seconds === null) return fallback
+  return seconds === 1 ? '1 second' : `${seconds} seconds`
+}
+
+/**
+ * Every way getting a number can fail, except "area code unavailable", which the form answers with
+ * suggestions instead of words.
+ */
+export function describeCreateError(error: unknown): ErrorExplanation {
+  if (!isApiError(error)) {
+    return { message: 'Something unexpected went wrong.', nextStep: 'Reload the page and try again.' }
+  }
+  switch (error.code) {
+    case 'VALIDATION_FAILED':
+      return { message: error.message, nextStep: 'Correct the form and try again.' }
+    case 'VAPI_UNAUTHORIZED':
+      return {
+        message: 'dialtone’s Vapi key was refused, so no number could be requested.',
+        nextStep: 'The operator must fix VAPI_API_KEY on the server. Nothing was bought.',
+      }
+    case 'VAPI_UNAVAILABLE':
+      return {
+        message: 'Vapi is having trouble right now; nothing was bought.',
+        nextStep: 'Try again in a minute.',
+      }
+    case 'VAPI_RATE_LIMITED':
+      return {
+        message: 'Vapi is receiving too many requests; nothing was bought.',
+        nextStep: `Wait ${wait(error.retryAfterSeconds, 'a few seconds')} and try again.`,
+      }
+    case 'VAPI_REJECTED':
+      return {
+        message: `Vapi refused the request: ${error.message}`,
+        nextStep:
+          'Nothing was bought. If Vapi’s free-number limit is reached, release a number you no longer use or upgrade your Vapi plan.',
+      }
+    case 'RATE_LIMITED':
+      return {
+        message: 'You are asking for numbers faster than dialtone allows.',
+        nextStep: `Wait ${wait(error.retryAfterSeconds, 'a minute')} and try again.`,
+      }
+    case 'UNAUTHENTICATED':
+      return { message: 'Your session has ended.', nextStep: 'Sign in again, then ask for the number again.' }
+    case 'DATABASE_UNAVAILABLE':
+      return {
+        message: 'dialtone cannot reach its database right now; nothing was bought.',
+        nextStep: 'Try again in a minute. If it keeps happening, tell the operator.',
+      }
+    case 'NETWORK':
+      return { message: 'dialtone could not be reached.', nextStep: 'Check your connection and try again.' }
+    case 'NOT_FOUND':
+      return { message: 'That number no longer exists.', nextStep: 'Reload the page to see your current numbers.' }
+  }
+  if (error.status >= 500) {
+    return {
+      message: 'Something went wrong on dialtone’s side.',
+      nextStep: 'Try again in a minute. If it keeps happening, tell the operator.',
+    }
+  }
+  return { message: error.message, nextStep: 'Try again.' }
+}
+
+const failureReasonWords: Record<string, string> = {
+  area_code_unavailable: 'Vapi had no numbers left in this area code.',
+  vapi_rejected: 'Vapi refused the request.',
+  vapi_unauthorized: 'dialtone’s Vapi key was refused.',
+  vapi_unavailable: 'Vapi was unavailable.',
+  vapi_rate_limited: 'Vapi was receiving too many requests.',
+  rolled_back: 'The request was rolled back; nothing was bought.',
+  blocked: 'Vapi blocked this number.',
+  deleted_at_vapi: 'The number was deleted in Vapi’s dashboard.',
+  deadline_exceeded: 'Vapi did not assign a number in time.',
+}
+
+/** A card's failure reason: known codes in words, anything else (Vapi's own text) as it came. */
+export function describeFailureReason(reason: string | null): string {
+  if (reason === null || reason.trim() === '') return 'Vapi did not give a reason.'
+  return failureReasonWords[reason] ?? reason
+}

@@ -1,0 +1,86 @@
+import { useEffect, useId, useRef } from 'react'
+import { toast } from 'sonner'
+import type { PhoneNumber } from '@dialtone/shared/phone-number'
+import { describeCreateError } from './describe-create-error.ts'
+import { formatPhoneNumber, formatPlaceholderNumber } from './format-phone-number.ts'
+import { useReleasePhoneNumber } from './phone-number-mutations.ts'
+
+/**
+ * Asks before releasing, in a native modal <dialog>: the browser traps focus, Escape cancels, and focus goes
+ * back to the Release button that opened it.
+ */
+export function ReleaseDialog({ phoneNumber, onClose }: { phoneNumber: PhoneNumber | null; onClose: () => void }) {
+  const dialogRef = useRef<HTMLDialogElement>(null)
+  const ids = useId()
+  const release = useReleasePhoneNumber()
+  const { reset } = release
+
+  useEffect(() => {
+    const dialog = dialogRef.current
+    if (!dialog) return
+    if (phoneNumber && !dialog.open) {
+      reset()
+      dialog.showModal()
+    } else if (!phoneNumber && dialog.open) {
+      dialog.close()
+    }
+  }, [phoneNumber, reset])
+
+  const shownNumber = phoneNumber
+    ? phoneNumber.number !== null
+      ? formatPhoneNumber(phoneNumber.number)
+      : formatPlaceholderNumber(phoneNumber.areaCode)
+    : ''
+  const isPending = phoneNumber?.status === 'pending'
+
+  function confirm() {
+    if (!phoneNumber) return
+    release.mutate(phoneNumber.id, {
+      onSuccess: () => {
+        toast.success(`Released ${phoneNumber.name ?? shownNumber}`)
+        onClose()
+      },
+    })
+  }
+
+  const errorExplanation = release.isError ? describeCreateError(release.error) : null
+
+  return (
+    <dialog
+      ref={dialogRef}
+      className="dialog"
+      aria-labelledby={`${ids}-title`}
+      aria-describedby={`${ids}-body`}
+      onCancel={(event) => {
+        // Escape while the release is in flight would hide its outcome; otherwise it cancels.
+        if (release.isPending) event.preventDefault()
+        else onClose()
+      }}
+      onClose={() => {
+        if (phoneNumber) onClose()
+      }}
+      data-testid="release-dialog"
+    >
+      <h2 id={`${ids}-title`}>Release {phoneNumber?.name ?? shownNumber}?</h2>
+      <p id={`${ids}-body`}>
+        {isPending
+          ? 'dialtone stops waiting for this number and releases it at Vapi.'
+          : `${shownNumber} stops answering calls and goes back to Vapi. You may not get the same number again.`}
+      </p>
+      {errorExplanation && (
+        <p className="form-error" role="alert">
+          {errorExplanation.message} {errorExplanation.nextStep}
+        </p>
+      )}
+      <div className="dialog-actions">
+        <button type="button" className="button" onClick={onClose} disabled={release.isPending}>
+          Cancel
+        </button>
+        <button type="button" className="button button-danger" onClick={confirm} disabled={release.isPending}>
+          {release.isPending && <span className="spinner" aria-hidden="true" />}
+          {release.isPending ? 'Releasing…' : 'Release number'}
+        </button>
+      </div>
+    </dialog>
+  )
+}

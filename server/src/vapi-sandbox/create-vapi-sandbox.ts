@@ -250,7 +250,14 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     const { phoneNumber } = holding
     if (outcome === 'assign') {
       const areaCode = phoneNumber.numberDesiredAreaCode
-      const number = generatePhoneNumber(areaCode, random, (candidate) => assignedNumbers.has(candidate))
+      let number: string
+      try {
+        number = generatePhoneNumber(areaCode, random, (candidate) => assignedNumbers.has(candidate))
+      } catch (error) {
+        // Like Vapi's inventory running dry: the record simply never gets a number.
+        logger?.warn({ id: phoneNumber.id, err: error }, 'sandbox could not assign a number')
+        return
+      }
       assignedNumbers.add(number)
       phoneNumber.number = number
       phoneNumber.status = 'active'

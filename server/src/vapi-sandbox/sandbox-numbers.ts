@@ -44,20 +44,21 @@ export function pickHintAreaCodes(requested: string, random: () => number): stri
   return picked.sort()
 }
 
-/** A digit from `from` to 9 inclusive. */
-function digit(random: () => number, from = 0) {
-  return String(from + Math.min(9 - from, Math.floor(random() * (10 - from))))
-}
+const isUsableExchange = (exchange: number) => exchange >= 200 && exchange !== 555 && exchange % 100 !== 11
 
 /**
  * A realistic, unused NANP number in the area code: +1 AAA NXX XXXX where the exchange starts with 2–9, is not
- * an N11 service code and is not 555 (whose 01XX lines are the fictional range).
+ * an N11 service code and is not 555 (whose 01XX lines are the fictional range). The start is random; on a
+ * collision it walks on from there, so a number is found whenever one is free, whatever the random source does.
  */
 export function generatePhoneNumber(areaCode: string, random: () => number, isTaken: (number: string) => boolean) {
-  for (let attempt = 0; attempt < 10_000; attempt++) {
-    const exchange = digit(random, 2) + digit(random) + digit(random)
-    if (exchange === '555' || exchange.endsWith('11')) continue
-    const line = digit(random) + digit(random) + digit(random) + digit(random)
+  const total = 800 * 10_000 // exchanges 200–999 × lines 0000–9999
+  const start = Math.min(total - 1, Math.floor(random() * total))
+  for (let offset = 0; offset < total; offset++) {
+    const index = (start + offset) % total
+    const exchange = 200 + Math.floor(index / 10_000)
+    if (!isUsableExchange(exchange)) continue
+    const line = String(index % 10_000).padStart(4, '0')
     const number = `+1${areaCode}${exchange}${line}`
     if (!isTaken(number)) return number
   }

@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { ServerInfo } from '@dialtone/shared/server-info'
-import { Hono } from 'hono'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { Hono, type Context } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import { adminRoutes } from './admin/admin-routes.ts'
 import type { AreaCodeDirectory } from './area-codes/area-code-directory.ts'
 import { areaCodeRoutes } from './area-codes/area-code-routes.ts'
-import type { Auth } from './auth/create-auth.ts'
+import { clientIpHeader, type Auth } from './auth/create-auth.ts'
 import { requirePlatformAdmin, requireViewer, type ViewerVariables } from './auth/viewer.ts'
 import { AppError } from './lib/app-error.ts'
 import { isDatabaseUnavailable } from './lib/is-database-unavailable.ts'
@@ -34,6 +35,15 @@ export interface AppDeps {
   onWebhookDelivery?: (outcome: string, durationMs: number) => void
   /** Extra routes mounted before the SPA fallback (e.g. /metrics). */
   extraRoutes?: (app: Hono) => void
+}
+
+function remoteAddressOf(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address
+  } catch {
+    // app.request() in tests has no socket behind it.
+    return undefined
+  }
 }
 
 export function createApp(deps: AppDeps) {
@@ -66,7 +76,13 @@ export function createApp(deps: AppDeps) {
     }),
   )
 
-  app.on(['GET', 'POST'], '/api/auth/*', (c) => auth.handler(c.req.raw))
+  app.on(['GET', 'POST'], '/api/auth/*', (c) => {
+    const headers = new Headers(c.req.raw.headers)
+    headers.delete(clientIpHeader)
+    const address = remoteAddressOf(c)
+    if (address) headers.set(clientIpHeader, address)
+    return auth.handler(new Request(c.req.raw, { headers }))
+  })
 
   const api = new Hono<{ Variables: ViewerVariables }>()
   api.use(requireSameOrigin(deps.trustedOrigins))

@@ -5,6 +5,9 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { createOrganizationForOwner, findFirstOrganizationIdOfUser } from './organization-repository.ts'
 
+/** The header app.ts fills with the connecting client's address before Better Auth sees the request. */
+export const clientIpHeader = 'x-dialtone-client-ip'
+
 export interface AuthOptions {
   db: Kysely<Database>
   secret: string
@@ -36,6 +39,8 @@ export function createAuth(options: AuthOptions) {
     },
     advanced: {
       cookiePrefix: 'dialtone',
+      // Set by app.ts from the TCP peer (any client value is replaced), so sign-in limits are per client.
+      ipAddress: { ipAddressHeaders: [clientIpHeader] },
       database: { generateId: () => randomUUID() },
       defaultCookieAttributes: { sameSite: 'lax', httpOnly: true },
     },

@@ -4,6 +4,8 @@ export function parseRetryAfter(header: string | null, now: number = Date.now())
   const trimmed = header.trim()
   if (trimmed === '') return null
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
+  // An HTTP date names its month ("Thu, 01 Jan 2026 00:00:30 GMT"); bare numbers like "-1" are not dates.
+  if (!/[a-z]/i.test(trimmed)) return null
   const at = Date.parse(trimmed)
   if (Number.isNaN(at)) return null
   return Math.max(0, at - now)

@@ -13,7 +13,13 @@ import { migrateToLatest } from './db/migrate.ts'
 import { EnvError, readProcessEnv, type Env } from './env.ts'
 import { systemClock } from './lib/clock.ts'
 import { createLogger } from './lib/logger.ts'
-import { startProvisioningWorker, type ProvisioningWorker } from './provisioning/provisioning-worker.ts'
+import {
+  defaultWorkerOptions,
+  startProvisioningWorker,
+  type ProvisioningWorker,
+} from './provisioning/provisioning-worker.ts'
+import { createMetrics } from './metrics/metrics.ts'
+import { createSocketAdapter } from './realtime/socket-adapter.ts'
 import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
 import { createRealtimeServer } from './realtime/socket-server.ts'
 import { createVapiClient } from './vapi/vapi-client.ts'
@@ -93,23 +99,33 @@ async function main() {
     trustedOrigins,
     isRateLimitEnabled: env.NODE_ENV !== 'test',
   })
+  const adapter = await createSocketAdapter({ redisUrl: env.REDIS_URL, pool: database.pool, logger })
   const realtime = createRealtimeServer({
     httpServer: runsWeb ? httpServer : null,
     auth,
     db: database.db,
     logger: logger.child({ component: 'realtime' }),
+    ...(adapter ? { adapter: adapter.adapter } : {}),
+  })
+  const metrics = createMetrics()
+  const countSockets = () => metrics.socketsConnected.set(realtime.io.of('/').sockets.size)
+  realtime.io.on('connection', (socket) => {
+    countSockets()
+    socket.on('disconnect', countSockets)
   })
 
   const provisioning: ProvisioningDeps = {
     db: database.db,
     vapi,
-    publisher: realtime.publisher,
+    publisher: metrics.observePublisher(realtime.publisher),
     clock: systemClock,
     logger: logger.child({ component: 'provisioning' }),
     deadlineMs: env.PROVISIONING_DEADLINE_MS,
     webhookUrl: `${publicUrl}/webhooks/vapi`,
   }
-  const worker: ProvisioningWorker | null = runsWorker ? startProvisioningWorker(provisioning) : null
+  const worker: ProvisioningWorker | null = runsWorker
+    ? startProvisioningWorker(provisioning, { ...defaultWorkerOptions, onRound: metrics.recordPollRound })
+    : null
 
   const app = createApp({
     provisioning,
@@ -121,7 +137,12 @@ async function main() {
     trustedOrigins,
     webhook: { authMode: env.VAPI_WEBHOOK_AUTH, secret: config.webhookSecret },
     webDistDir,
-    ...(worker ? { onPhoneNumberCreated: () => worker.wake() } : {}),
+    onPhoneNumberCreated: () => {
+      metrics.recordCreated()
+      worker?.wake()
+    },
+    onWebhookDelivery: metrics.recordWebhook,
+    extraRoutes: (root) => root.route('/', metrics.routes()),
   })
   const listener = getRequestListener(app.fetch)
   handle = (req, res) => void listener(req, res)
@@ -156,6 +177,7 @@ async function main() {
     httpServer.closeIdleConnections()
     await worker?.stop()
     await realtime.io.close()
+    await adapter?.close()
     await closed.catch(() => {})
     await sandbox?.close()
     await database.close()

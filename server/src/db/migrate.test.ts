@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import { expect, test } from 'vitest'
+import { allMigrations } from '@dialtone/migrations/all-migrations'
 import { migrateDownAll, migrateToLatest } from './migrate.ts'
 import { createEmptyTestDatabase, testDatabaseKinds } from '../test-support/test-databases.ts'
 
@@ -11,9 +12,11 @@ async function tableNames(db: Parameters<typeof migrateToLatest>[0]) {
 }
 
 test.each(testDatabaseKinds)('migrations go up, down and up again on %s', async (kind) => {
+  const names = Object.keys(allMigrations)
+  expect(names[0]).toBe('0001-initial')
   const database = await createEmptyTestDatabase(kind)
   try {
-    expect(await migrateToLatest(database.db)).toEqual(['Up 0001-initial'])
+    expect(await migrateToLatest(database.db)).toEqual(names.map((name) => `Up ${name}`))
     const tables = await tableNames(database.db)
     expect(tables).toEqual(
       expect.arrayContaining([
@@ -29,9 +32,9 @@ test.each(testDatabaseKinds)('migrations go up, down and up again on %s', async 
         'vapi_orphan',
       ]),
     )
-    expect(await migrateDownAll(database.db)).toEqual(['Down 0001-initial'])
+    expect(await migrateDownAll(database.db)).toEqual(names.toReversed().map((name) => `Down ${name}`))
     expect(await tableNames(database.db)).toEqual([])
-    expect(await migrateToLatest(database.db)).toEqual(['Up 0001-initial'])
+    expect(await migrateToLatest(database.db)).toEqual(names.map((name) => `Up ${name}`))
     expect(await tableNames(database.db)).toEqual(tables)
   } finally {
     await database.close()

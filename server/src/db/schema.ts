@@ -96,6 +96,7 @@ export interface ProvisioningAttemptTable {
   requested_at: Timestamp
   responded_at: NullableTimestamp
   duration_ms: number | null
+  reconciled_at: NullableTimestamp
 }
 
 export interface WebhookDeliveryTable {

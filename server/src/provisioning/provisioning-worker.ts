@@ -1,6 +1,7 @@
 import { deleteExpiredIdempotencyKeys } from './idempotency-repository.ts'
 import { defaultPollRoundOptions, nextDueAt, pollDueNumbers, type PollRoundOptions } from './poll-pending-numbers.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
+import { reconcileInterruptedAttempts, settleDelayMs } from './reconcile-interrupted-attempts.ts'
 import { retryVapiOrphans } from './retry-vapi-orphans.ts'
 
 export interface ProvisioningWorker {
@@ -15,6 +16,8 @@ export interface WorkerOptions {
   idleMs: number
   /** How often the orphan and housekeeping jobs run. */
   housekeepingMs: number
+  /** How old an attempt with an unknown outcome must be before it is looked up at Vapi. */
+  reconcileSettleMs: number
   pollRound: PollRoundOptions
   onRound?: (result: Awaited<ReturnType<typeof pollDueNumbers>>) => void
 }
@@ -22,10 +25,14 @@ export interface WorkerOptions {
 export const defaultWorkerOptions: WorkerOptions = {
   idleMs: 1_000,
   housekeepingMs: 30_000,
+  reconcileSettleMs: settleDelayMs,
   pollRound: defaultPollRoundOptions,
 }
 
-/** The background loop of a worker process: the fallback poller, orphan deletes, expired idempotency keys. */
+/**
+ * The background loop of a worker process: the fallback poller, then every housekeepingMs the reconciler of
+ * interrupted purchases, orphan deletes at Vapi and expired idempotency keys.
+ */
 export function startProvisioningWorker(
   deps: ProvisioningDeps,
   options: WorkerOptions = defaultWorkerOptions,
@@ -61,6 +68,7 @@ export function startProvisioningWorker(
         }
         if (now - lastHousekeeping >= options.housekeepingMs) {
           lastHousekeeping = now
+          await reconcileInterruptedAttempts(deps, { settleMs: options.reconcileSettleMs })
           await retryVapiOrphans(deps)
           await deleteExpiredIdempotencyKeys(deps.db, deps.clock.now())
         }

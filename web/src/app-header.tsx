@@ -34,7 +34,7 @@ export function AppHeader({ user }: { user: SessionUser }) {
           </span>
           <button
             type="button"
-            className="button button-quiet"
+            className="button button-quiet button-small"
             onClick={() => signOut.mutate()}
             disabled={signOut.isPending}
           >

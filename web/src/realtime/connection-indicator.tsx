@@ -18,7 +18,6 @@ export function ConnectionIndicator() {
       className={`connection-indicator connection-${status}`}
       role="status"
       aria-live="polite"
-      title={label.description}
       data-testid="connection-indicator"
       data-state={status}
     >

@@ -10,7 +10,7 @@ export function NotifyButton() {
     return (
       <button
         type="button"
-        className="button button-quiet"
+        className="button button-small"
         disabled
         title="Notifications are blocked for this site. Allow them in the browser’s site settings."
       >
@@ -36,7 +36,8 @@ export function NotifyButton() {
   return (
     <button
       type="button"
-      className="button button-quiet"
+      className="button button-small"
+      aria-label={isOn ? 'Notifications on' : 'Notify me when numbers go live'}
       aria-pressed={isOn}
       disabled={isAsking}
       onClick={handleClick}
@@ -44,7 +45,14 @@ export function NotifyButton() {
         isOn ? 'You get a browser notification when a number goes live while this tab is in the background.' : undefined
       }
     >
-      {isOn ? 'Notifications on' : 'Notify me when numbers go live'}
+      {isOn ? (
+        'Notifications on'
+      ) : (
+        // One flex item: the button's gap must not split the sentence.
+        <span>
+          Notify me<span className="notify-long"> when numbers go live</span>
+        </span>
+      )}
     </button>
   )
 }

@@ -26,6 +26,14 @@ const countsShape = {
 export const countsSchema = z.object(countsShape)
 export type Counts = z.infer<typeof countsSchema>
 
+/** Seconds from the create request to the number going live, over numbers that went live; null when none did. */
+export const timeToLiveSchema = z.object({
+  p50Seconds: z.number().nullable(),
+  p90Seconds: z.number().nullable(),
+  p99Seconds: z.number().nullable(),
+})
+export type TimeToLive = z.infer<typeof timeToLiveSchema>
+
 export const provisioningStatsSchema = z.object({
   range: z.object({ from: z.string(), to: z.string(), bucket: z.enum(statsBuckets) }),
   totals: z.object({
@@ -33,12 +41,9 @@ export const provisioningStatsSchema = z.object({
     pendingNow: z.number().int(),
     oldestPendingSeconds: z.number().nullable(),
   }),
-  buckets: z.array(z.object({ ...countsShape, start: z.string() })),
-  timeToLive: z.object({
-    p50Seconds: z.number().nullable(),
-    p90Seconds: z.number().nullable(),
-    p99Seconds: z.number().nullable(),
-  }),
+  /** Every bucket of the range, empty ones included; timeToLive per bucket is an addition to the contract. */
+  buckets: z.array(z.object({ ...countsShape, start: z.string(), timeToLive: timeToLiveSchema })),
+  timeToLive: timeToLiveSchema,
   detectedBy: z.object({ webhook: z.number().int(), poll: z.number().int(), manual: z.number().int() }),
   areaCodes: z.array(z.object({ areaCode: z.string(), requested: z.number().int(), unavailable: z.number().int() })),
   organizations: z.array(z.object({ ...countsShape, id: z.string(), name: z.string() })),

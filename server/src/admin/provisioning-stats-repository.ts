@@ -1,0 +1,223 @@
+import { provisioningStatsSchema, type ProvisioningStats } from '@dialtone/shared/provisioning-stats'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
+import type { Database } from '../db/schema.ts'
+import { areaCodePartials, classifiedAttempts, countPartials, timeToLivePartials } from './attempt-classification.ts'
+import { refreshProvisioningStatsRollups } from './provisioning-stats-rollup-repository.ts'
+import { planRangeParts, type StatsRange, type TimeSpan } from './stats-range.ts'
+
+export const topAreaCodes = 20
+export const topOrganizations = 100
+
+const bucketStep = { hour: '1 hour', day: '24 hours' } as const
+const classified = sql.raw('classified_attempt')
+
+function anySpan(column: RawBuilder<unknown>, spans: readonly TimeSpan[]): RawBuilder<unknown> {
+  if (spans.length === 0) return sql`false`
+  return sql`(${sql.join(
+    spans.map(
+      (span) =>
+        sql`(${column} >= ${span.from.toISOString()}::timestamptz and ${column} < ${span.to.toISOString()}::timestamptz)`,
+    ),
+    sql` or `,
+  )})`
+}
+
+/** Rollup rows for the whole hours and days of the range. */
+function rollupRows(hours: readonly TimeSpan[], days: readonly TimeSpan[]): RawBuilder<unknown> {
+  return sql`((unit = 'hour' and ${anySpan(sql.ref('period_start'), hours)})
+    or (unit = 'day' and ${anySpan(sql.ref('period_start'), days)}))`
+}
+
+/**
+ * Counts as the contract's Counts object, over rows already grouped by (whatever is being counted, failure_reason),
+ * so each reason appears once in failuresByReason.
+ */
+const countsObject = sql`jsonb_build_object(
+  'attempts', coalesce(sum(attempts), 0),
+  'succeeded', coalesce(sum(succeeded), 0),
+  'failed', coalesce(sum(attempts) filter (where failure_reason <> ''), 0),
+  'successRate', sum(succeeded)::float8
+    / nullif(coalesce(sum(succeeded), 0) + coalesce(sum(attempts) filter (where failure_reason <> ''), 0), 0),
+  'failuresByReason', coalesce(jsonb_object_agg(failure_reason, attempts) filter (where failure_reason <> ''), '{}'::jsonb)
+)`
+
+const emptyCounts = sql`jsonb_build_object(
+  'attempts', 0, 'succeeded', 0, 'failed', 0, 'successRate', null, 'failuresByReason', '{}'::jsonb)`
+const emptyTimeToLive = sql`jsonb_build_object('p50Seconds', null, 'p90Seconds', null, 'p99Seconds', null)`
+// The time-to-live histogram of the whole range sits beside the per-bucket ones under this bucket start.
+const wholeRange = sql`'-infinity'::timestamptz`
+
+function isoUtc(column: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+}
+
+/**
+ * The provisioning statistics of a range (see CONTRACT.md for what each figure means), in one statement after the
+ * rollups are brought up to date. Whole hours and days come from the rollups; partial hours at the edges, and
+ * everything when one organisation is asked for, come from the raw attempts through the same definition.
+ */
+export async function getProvisioningStats(
+  db: Kysely<Database>,
+  query: StatsRange,
+  now: Date,
+): Promise<ProvisioningStats> {
+  const parts = planRangeParts(query)
+  if (parts.hours.length > 0 || parts.days.length > 0) await refreshProvisioningStatsRollups(db)
+
+  const bucket = query.bucket
+  const organizationFilter =
+    query.organizationId === undefined ? sql`true` : sql`organization_id = ${query.organizationId}`
+  const rawAttempts = sql`(
+    select * from provisioning_attempt
+    where ${anySpan(sql.ref('requested_at'), parts.raw)} and ${organizationFilter}
+  )`
+  const fromRollups = rollupRows(parts.hours, parts.days)
+  const bucketOf = (column: RawBuilder<unknown>) => sql`date_trunc(${bucket}, ${column}, 'UTC')`
+
+  const result = await sql`
+    with ${classified} as materialized (${classifiedAttempts(rawAttempts)}),
+    count_part as materialized (
+      select period_start, organization_id, failure_reason, attempts, succeeded,
+        detected_by_webhook, detected_by_poll, detected_by_manual
+      from provisioning_stats_rollup where ${fromRollups}
+      union all
+      ${countPartials(classified)}
+    ),
+    area_code_part as (
+      select period_start, area_code, requested, unavailable
+      from provisioning_stats_area_code_rollup where ${fromRollups}
+      union all
+      ${areaCodePartials(classified)}
+    ),
+    time_to_live_part as materialized (
+      select period_start, seconds, numbers from provisioning_stats_time_to_live_rollup where ${fromRollups}
+      union all
+      ${timeToLivePartials(classified)}
+    ),
+
+    bucket as (
+      select generate_series(
+        date_trunc(${bucket}, ${query.from.toISOString()}::timestamptz, 'UTC'),
+        ${query.to.toISOString()}::timestamptz - interval '1 microsecond',
+        ${bucketStep[bucket]}::interval
+      ) as bucket_start
+    ),
+    bucket_reason as (
+      select ${bucketOf(sql.ref('period_start'))} as bucket_start, failure_reason,
+        sum(attempts) as attempts, sum(succeeded) as succeeded
+      from count_part group by 1, 2
+    ),
+    bucket_counts as (
+      select bucket_start, ${countsObject} as counts from bucket_reason group by bucket_start
+    ),
+    range_reason as (
+      select failure_reason, sum(attempts) as attempts, sum(succeeded) as succeeded from count_part group by 1
+    ),
+    organization_reason as (
+      select organization_id, failure_reason, sum(attempts) as attempts, sum(succeeded) as succeeded
+      from count_part group by 1, 2
+    ),
+    organization_counts as (
+      select organization_id, sum(attempts) as attempts, ${countsObject} as counts
+      from organization_reason group by organization_id
+      order by attempts desc, organization_id
+      limit ${topOrganizations}
+    ),
+    area_code_counts as (
+      select area_code, sum(requested) as requested, sum(unavailable) as unavailable
+      from area_code_part group by area_code
+      order by requested desc, area_code
+      limit ${topAreaCodes}
+    ),
+
+    -- Percentiles interpolated from the histogram the way percentile_cont does over the sorted values:
+    -- position p * (n - 1), the values at its floor and ceiling, and a linear step between them.
+    time_to_live_histogram as (
+      select ${bucketOf(sql.ref('period_start'))} as bucket_start, seconds, sum(numbers) as numbers
+      from time_to_live_part group by 1, 2
+      union all
+      select ${wholeRange}, seconds, sum(numbers) from time_to_live_part group by 2
+    ),
+    time_to_live_cumulative as (
+      select bucket_start, seconds, numbers,
+        sum(numbers) over (partition by bucket_start order by seconds) - numbers as below,
+        sum(numbers) over (partition by bucket_start) as total
+      from time_to_live_histogram
+    ),
+    time_to_live_position as (
+      select totals.bucket_start, wanted.fraction, wanted.fraction * (totals.total - 1)::float8 as position
+      from (select distinct bucket_start, total from time_to_live_cumulative) as totals
+      cross join (values (0.5::float8), (0.9::float8), (0.99::float8)) as wanted (fraction)
+    ),
+    time_to_live_percentile as (
+      select position.bucket_start, position.fraction,
+        low.seconds + (position.position - floor(position.position)) * (high.seconds - low.seconds) as seconds
+      from time_to_live_position as position
+      join time_to_live_cumulative as low on low.bucket_start = position.bucket_start
+        and low.below <= floor(position.position) and floor(position.position) < low.below + low.numbers
+      join time_to_live_cumulative as high on high.bucket_start = position.bucket_start
+        and high.below <= ceil(position.position) and ceil(position.position) < high.below + high.numbers
+    ),
+    time_to_live as (
+      select bucket_start, jsonb_build_object(
+        'p50Seconds', max(seconds) filter (where fraction = 0.5::float8),
+        'p90Seconds', max(seconds) filter (where fraction = 0.9::float8),
+        'p99Seconds', max(seconds) filter (where fraction = 0.99::float8)
+      ) as summary
+      from time_to_live_percentile group by bucket_start
+    ),
+
+    pending as (
+      select count(*)::int as pending_now,
+        -- greatest() skips nulls, so no pending number has to stay null explicitly.
+        case when count(*) > 0
+          then greatest(0, floor(extract(epoch from ${now.toISOString()}::timestamptz - min(created_at))))::int
+        end as oldest_seconds
+      from phone_number where status = 'pending' and ${organizationFilter}
+    )
+
+    select jsonb_build_object(
+      'totals', (select ${countsObject} from range_reason) || (
+        select jsonb_build_object('pendingNow', pending_now, 'oldestPendingSeconds', oldest_seconds) from pending
+      ),
+      'buckets', (
+        select jsonb_agg(
+          jsonb_build_object('start', ${isoUtc(sql.ref('bucket.bucket_start'))})
+            || coalesce(bucket_counts.counts, ${emptyCounts})
+            || jsonb_build_object('timeToLive', coalesce(time_to_live.summary, ${emptyTimeToLive}))
+          order by bucket.bucket_start)
+        from bucket
+        left join bucket_counts on bucket_counts.bucket_start = bucket.bucket_start
+        left join time_to_live on time_to_live.bucket_start = bucket.bucket_start
+      ),
+      'timeToLive', coalesce((select summary from time_to_live where bucket_start = ${wholeRange}), ${emptyTimeToLive}),
+      'detectedBy', (
+        select jsonb_build_object(
+          'webhook', coalesce(sum(detected_by_webhook), 0),
+          'poll', coalesce(sum(detected_by_poll), 0),
+          'manual', coalesce(sum(detected_by_manual), 0))
+        from count_part
+      ),
+      'areaCodes', coalesce((
+        select jsonb_agg(jsonb_build_object('areaCode', area_code, 'requested', requested, 'unavailable', unavailable)
+          order by requested desc, area_code)
+        from area_code_counts
+      ), '[]'::jsonb),
+      'organizations', coalesce((
+        select jsonb_agg(
+          jsonb_build_object('id', organization_counts.organization_id,
+            'name', coalesce(organization.name, organization_counts.organization_id)) || organization_counts.counts
+          order by organization_counts.attempts desc, organization_counts.organization_id)
+        from organization_counts
+        left join organization on organization.id = organization_counts.organization_id
+      ), '[]'::jsonb)
+    ) as stats
+  `.execute(db)
+
+  const row = result.rows[0]
+  const stats = row !== null && typeof row === 'object' && 'stats' in row ? row.stats : undefined
+  return provisioningStatsSchema.parse({
+    range: { from: query.from.toISOString(), to: query.to.toISOString(), bucket },
+    ...(typeof stats === 'object' && stats !== null ? stats : {}),
+  })
+}

@@ -1,4 +1,13 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { readFile, rename, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { allMigrations } from '@dialtone/migrations/all-migrations'
+import { Kysely } from 'kysely'
+import { PGliteDialect } from '../db/pglite-dialect.ts'
+import type { Database } from '../db/schema.ts'
 import pg from 'pg'
 import { createDatabase, type DatabaseHandle, type DatabaseKind } from '../db/create-database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
@@ -42,8 +51,43 @@ export async function createEmptyTestDatabase(kind: DatabaseKind): Promise<TestD
   }
 }
 
+/**
+ * A migrated PGlite, from a data-directory snapshot cached on disk: initdb inside WebAssembly takes seconds,
+ * loading a snapshot a fraction of that, and test files each need fresh databases.
+ */
+async function createMigratedPGlite(): Promise<TestDatabase> {
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify({
+        migrations: Object.keys(allMigrations),
+        sources: Object.values(allMigrations).map((m) => m.up.toString()),
+      }),
+    )
+    .digest('hex')
+    .slice(0, 16)
+  const templatePath = path.join(os.tmpdir(), `dialtone-pglite-template-${key}.tar`)
+  if (existsSync(templatePath)) {
+    const snapshot = new Blob([await readFile(templatePath)])
+    const client = new PGlite({ loadDataDir: snapshot })
+    await client.waitReady
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(client) })
+    return { db, kind: 'pglite', pool: null, url: null, close: () => db.destroy() }
+  }
+  const client = new PGlite()
+  await client.waitReady
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) })
+  await migrateToLatest(db)
+  const snapshot = await client.dumpDataDir('none')
+  // Written aside and renamed, so a parallel test file never reads half a snapshot.
+  const partial = `${templatePath}.${process.pid}.${randomUUID()}`
+  await writeFile(partial, Buffer.from(await snapshot.arrayBuffer()))
+  await rename(partial, templatePath)
+  return { db, kind: 'pglite', pool: null, url: null, close: () => db.destroy() }
+}
+
 /** A fresh database with every migration applied. */
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  if (kind === 'pglite') return createMigratedPGlite()
   const database = await createEmptyTestDatabase(kind)
   await migrateToLatest(database.db)
   return database

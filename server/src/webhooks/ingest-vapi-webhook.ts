@@ -58,6 +58,18 @@ export async function ingestVapiWebhook(
   const ours = vapiPhoneNumber ? await findPhoneNumberByVapiId(deps.db, vapiPhoneNumber.id) : undefined
   const signal = vapiPhoneNumber ? signalFromVapi(vapiPhoneNumber) : null
 
+  // What this delivery means when nothing has to change; a transition below may still turn it into
+  // 'transitioned' or 'unchanged'. Recorded with the delivery, so the table says what each one did.
+  const plainOutcome: WebhookOutcome | null = !vapiPhoneNumber
+    ? 'ignored'
+    : !ours
+      ? 'not-ours'
+      : signal?.kind === 'still-pending'
+        ? ours.status === 'pending'
+          ? 'checking'
+          : 'unchanged'
+        : null
+
   const now = deps.clock.now()
   const result = await deps.db.transaction().execute(async (trx) => {
     const recorded = await trx
@@ -67,7 +79,7 @@ export async function ingestVapiWebhook(
         message_type: message.type,
         vapi_phone_number_id: vapiPhoneNumber?.id ?? null,
         phone_number_id: ours?.id ?? null,
-        outcome: 'received',
+        outcome: plainOutcome ?? 'received',
         payload: JSON.stringify(parsed),
         received_at: now,
       })
@@ -75,9 +87,7 @@ export async function ingestVapiWebhook(
       .returning('delivery_id')
       .executeTakeFirst()
     if (!recorded) return { outcome: 'duplicate' as const, transition: null }
-    if (!vapiPhoneNumber) return { outcome: 'ignored' as const, transition: null }
-    if (!ours) return { outcome: 'not-ours' as const, transition: null }
-    if (!signal || signal.kind === 'still-pending') return { outcome: 'checking' as const, transition: null }
+    if (plainOutcome !== null || !ours || !signal) return { outcome: plainOutcome ?? 'ignored', transition: null }
     const transition: Transition | null = await transitionPhoneNumber(trx, {
       phoneNumberId: ours.id,
       signal,
@@ -90,7 +100,7 @@ export async function ingestVapiWebhook(
   })
 
   if (result.transition) publishTransition(deps, result.transition)
-  if (result.outcome === 'checking' && ours?.status === 'pending') {
+  if (result.outcome === 'checking' && ours) {
     // The message names one of our pending numbers but not its number: ask Vapi now rather than wait for the poller.
     void checkPhoneNumberAtVapi(deps, ours, 'webhook').catch((error: unknown) =>
       deps.logger.warn({ err: error, phoneNumberId: ours.id }, 'check after webhook failed; the poller will retry'),

@@ -19,8 +19,11 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
     '/vapi',
     bodyLimit({
       maxSize: maxWebhookBodyBytes,
-      onError: () => {
-        throw new AppError('PAYLOAD_TOO_LARGE', 'Webhook bodies are limited to 256 KiB.')
+      onError: (c) => {
+        // The rest of an oversized body is not read; closing the connection after the answer keeps a sender
+        // from writing its next request behind the unread bytes of this one.
+        c.header('Connection', 'close')
+        return c.json(new AppError('PAYLOAD_TOO_LARGE', 'Webhook bodies are limited to 256 KiB.').toBody(), 413)
       },
     }),
     async (c) => {

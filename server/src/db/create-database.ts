@@ -32,6 +32,10 @@ export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHa
     })
     // An idle client losing its server (Postgres restarted) must not crash the process; the pool replaces it.
     pool.on('error', () => {})
+    // pg-pool listens for a client's errors only while it is idle. A client in use (mid-transaction) whose server
+    // goes away emits 'error' besides failing its query; with no listener that would crash the process. The query
+    // still rejects (the request answers 503) and the pool drops the client when it is released.
+    pool.on('connect', (client) => client.on('error', () => {}))
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, kind: 'postgres', pool, close: () => db.destroy() }
   }

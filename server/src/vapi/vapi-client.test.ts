@@ -304,6 +304,14 @@ test('answers that are not phone numbers become VapiInvalidResponseError; unknow
       status: 200,
       body: '{"id":"2","orgId":"o","provider":"vapi","createdAt":"x","updatedAt":"x","status":"porting","assistantId":null,"smsEnabled":true}',
     },
+    '/phone-number/unassigned': {
+      status: 200,
+      body: '{"id":"3","orgId":"o","provider":"vapi","createdAt":"x","updatedAt":"x","status":"activating","number":""}',
+    },
+    '/phone-number/sip': {
+      status: 200,
+      body: '{"id":"4","orgId":"o","provider":"byo-phone-number","createdAt":"x","updatedAt":"x","number":"1001"}',
+    },
     '/phone-number/redirect': { status: 302, body: '' },
     '/phone-number': { status: 200, body: '{"results":[]}' },
   }
@@ -321,6 +329,8 @@ test('answers that are not phone numbers become VapiInvalidResponseError; unknow
     await expectRejection(vapi.deletePhoneNumber('redirect'), VapiInvalidResponseError)
     const tolerant = await vapi.getPhoneNumber('extra-fields')
     expect(tolerant).toMatchObject({ id: '2', status: 'porting', assistantId: null, smsEnabled: true })
+    expect((await vapi.getPhoneNumber('unassigned')).number).toBe('')
+    expect((await vapi.getPhoneNumber('sip')).number).toBe('1001')
   } finally {
     await server.close()
   }

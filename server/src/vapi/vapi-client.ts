@@ -128,7 +128,8 @@ export function createVapiClient(options: VapiClientOptions): VapiClient {
 
     if (response.ok) {
       try {
-        return JSON.parse(text) as unknown
+        const json: unknown = JSON.parse(text)
+        return json
       } catch (error) {
         throw new VapiInvalidResponseError(`Vapi answered ${method} ${path} with a body that is not JSON.`, {
           httpStatus: response.status,

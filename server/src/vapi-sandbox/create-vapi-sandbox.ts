@@ -93,6 +93,9 @@ const errorNames: Record<number, string> = {
   429: 'Too Many Requests',
 }
 
+/** How many recent requests and webhook deliveries the control routes can show. */
+const maxLogEntries = 5_000
+
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Vapi's (NestJS's) error body. */
@@ -158,8 +161,16 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
 
   const held = new Map<string, HeldNumber>()
   const assignedNumbers = new Set<string>()
+  // The sandbox may run for days inside `pnpm start` with the poller calling it: logs keep the latest entries only,
+  // while the counts cover everything since the last reset.
   const requestLog: RequestLogEntry[] = []
+  const requestCounts = new Map<string, number>()
+  let requestTotal = 0
   const webhookLog: WebhookLogEntry[] = []
+  const remember = <T>(log: T[], entry: T) => {
+    log.push(entry)
+    if (log.length > maxLogEntries) log.splice(0, log.length - maxLogEntries)
+  }
   const timers = new Set<NodeJS.Timeout>()
   const closing = new AbortController()
   let faults: SandboxFaults = { ...noFaults }
@@ -198,11 +209,11 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
         signal: AbortSignal.any([AbortSignal.timeout(webhookTimeoutMs), closing.signal]),
       })
       await response.arrayBuffer()
-      webhookLog.push({ ...entry, outcome: 'delivered', httpStatus: response.status, error: null, at })
+      remember(webhookLog, { ...entry, outcome: 'delivered', httpStatus: response.status, error: null, at })
       logger?.info({ ...entry, httpStatus: response.status }, 'sandbox webhook delivered')
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
-      webhookLog.push({ ...entry, outcome: 'failed', httpStatus: null, error: message, at })
+      remember(webhookLog, { ...entry, outcome: 'failed', httpStatus: null, error: message, at })
       logger?.warn({ ...entry, error: message }, 'sandbox webhook failed')
     }
   }
@@ -220,7 +231,7 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
       url,
     }
     if (random() < currentFaults.webhookDropRate) {
-      webhookLog.push({ ...base, copy: 'first', outcome: 'dropped', httpStatus: null, error: null, at: nowIso() })
+      remember(webhookLog, { ...base, copy: 'first', outcome: 'dropped', httpStatus: null, error: null, at: nowIso() })
       logger?.info(base, 'sandbox webhook dropped (fault)')
       return
     }
@@ -301,7 +312,10 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
       status: null,
       at: nowIso(),
     }
-    requestLog.push(entry)
+    remember(requestLog, entry)
+    const countKey = `${entry.method} ${entry.route}`
+    requestCounts.set(countKey, (requestCounts.get(countKey) ?? 0) + 1)
+    requestTotal += 1
     await next()
     entry.status = c.res.status
   })
@@ -453,15 +467,12 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
   })
 
   app.get('/_sandbox/requests', (c) => {
-    const counts: Record<string, number> = {}
-    for (const entry of requestLog) {
-      const key = `${entry.method} ${entry.route}`
-      counts[key] = (counts[key] ?? 0) + 1
-    }
-    return c.json({ total: requestLog.length, counts, requests: requestLog })
+    return c.json({ total: requestTotal, counts: Object.fromEntries(requestCounts), requests: requestLog })
   })
   app.delete('/_sandbox/requests', (c) => {
     requestLog.length = 0
+    requestCounts.clear()
+    requestTotal = 0
     return c.json({ total: 0, counts: {}, requests: [] })
   })
 

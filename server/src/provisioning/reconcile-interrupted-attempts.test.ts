@@ -102,4 +102,39 @@ describe.each(testDatabaseKinds)('after a purchase interrupted by a crash, on %s
     }[]
     expect(holdings.find((holding) => holding.id === vapiPhoneNumberId)?.releasedAt).toBeNull()
   })
+
+  test('a create whose answer was lost (Vapi made the number, then answered 500) ends with nothing bought', async () => {
+    const owner = await harness.signUp('Unlucky')
+    await fetch(`${harness.sandbox.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ lostCreateAnswerRate: 1 }),
+    })
+    try {
+      const response = await harness.request('/api/phone-numbers', {
+        method: 'POST',
+        json: { areaCode: '617' },
+        cookie: owner.cookie,
+      })
+      expect(response.status).toBe(503)
+    } finally {
+      await fetch(`${harness.sandbox.url}/_sandbox/faults`, { method: 'DELETE' })
+    }
+    const unreleased = async () =>
+      (
+        (await (await fetch(`${harness.sandbox.url}/_sandbox/phone-numbers`)).json()) as {
+          id: string
+          numberDesiredAreaCode: string
+          releasedAt: string | null
+        }[]
+      ).filter((holding) => holding.numberDesiredAreaCode === '617' && holding.releasedAt === null)
+    expect(await unreleased()).toHaveLength(1)
+
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(await reconcileInterruptedAttempts(harness.provisioning, { settleMs: 10 })).toMatchObject({ released: 1 })
+    expect(await retryVapiOrphans(harness.provisioning)).toEqual({ deleted: 1, failed: 0 })
+    expect(await unreleased()).toHaveLength(0)
+    const rows = await harness.db.selectFrom('phone_number').select('id').where('area_code', '=', '617').execute()
+    expect(rows).toEqual([])
+  })
 })

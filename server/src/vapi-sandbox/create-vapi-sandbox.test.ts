@@ -378,6 +378,7 @@ test('faults: errors, rate limits and latency on API calls only; invalid faults 
     rateLimitRate: 0,
     webhookDropRate: 0,
     webhookDuplicateRate: 0,
+    lostCreateAnswerRate: 0,
     webhookDelayMs: 0,
   })
 })

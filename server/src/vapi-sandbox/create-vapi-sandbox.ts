@@ -395,6 +395,8 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     held.set(phoneNumber.id, holding)
     scheduleSettlement(holding)
     logger?.info({ id: phoneNumber.id, areaCode }, 'sandbox number ordered')
+    // The number exists, but the caller never learns its id: the hardest failure a create can have.
+    if (random() < faults.lostCreateAnswerRate) return vapiError(500, 'Internal server error')
     return c.json(phoneNumber, 201)
   })
 

@@ -14,6 +14,8 @@ export const sandboxFaultsSchema = z.strictObject({
   webhookDropRate: rate,
   /** Share of webhooks sent twice with the same x-message-id, at the same time. */
   webhookDuplicateRate: rate,
+  /** Share of creates that buy the number and then answer 500, as if Vapi's answer were lost on the way. */
+  lostCreateAnswerRate: rate,
   /** Added before each webhook is sent. */
   webhookDelayMs: z.number().int().min(0).max(600_000),
 })
@@ -27,5 +29,6 @@ export const noFaults: SandboxFaults = {
   rateLimitRate: 0,
   webhookDropRate: 0,
   webhookDuplicateRate: 0,
+  lostCreateAnswerRate: 0,
   webhookDelayMs: 0,
 }

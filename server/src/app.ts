@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
+import type { ErrorCode } from '@dialtone/shared/errors'
 import type { ServerInfo } from '@dialtone/shared/server-info'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { Hono, type Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import { adminRoutes } from './admin/admin-routes.ts'
 import type { AreaCodeDirectory } from './area-codes/area-code-directory.ts'
@@ -17,6 +20,11 @@ import { requireSameOrigin } from './lib/same-origin.ts'
 import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
 import { healthRoutes } from './routes/health.ts'
 import { phoneNumberRoutes } from './routes/phone-number-routes.ts'
+import {
+  defaultCreateRateLimit,
+  limitPhoneNumberCreates,
+  type CreateRateLimit,
+} from './security/limit-phone-number-creates.ts'
 import { webhookRoutes } from './webhooks/webhook-routes.ts'
 import type { WebhookAuthMode } from './webhooks/verify-vapi-webhook.ts'
 
@@ -35,6 +43,34 @@ export interface AppDeps {
   onWebhookDelivery?: (outcome: string, durationMs: number) => void
   /** Extra routes mounted before the SPA fallback (e.g. /metrics). */
   extraRoutes?: (app: Hono) => void
+  /** Creates per organisation and window; defaultCreateRateLimit unless a test needs more. */
+  createRateLimit?: CreateRateLimit
+}
+
+/** Every JSON body the API takes is a few hundred bytes; anything near this is not a real request. */
+export const maxApiBodyBytes = 64 * 1024
+
+function errorCodeForStatus(status: number): ErrorCode {
+  if (status === 401) return 'UNAUTHENTICATED'
+  if (status === 403) return 'FORBIDDEN'
+  if (status === 404) return 'NOT_FOUND'
+  if (status === 413) return 'PAYLOAD_TOO_LARGE'
+  if (status === 429) return 'RATE_LIMITED'
+  if (status >= 400 && status < 500) return 'VALIDATION_FAILED'
+  return 'INTERNAL'
+}
+
+const statusOf = (code: ErrorCode) => new AppError(code, '').status
+
+/** SQLSTATE class 22: a value the database cannot represent (bad date, out-of-range number, bad uuid text). */
+function isDataException(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    /^22[0-9A-Z]{3}$/.test(error.code)
+  )
 }
 
 function remoteAddressOf(c: Context): string | undefined {
@@ -76,6 +112,20 @@ export function createApp(deps: AppDeps) {
     }),
   )
 
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: maxApiBodyBytes,
+      onError: (c) => {
+        // The unread rest of the body must not be taken for the next request on this connection.
+        c.header('Connection', 'close')
+        return c.json(new AppError('PAYLOAD_TOO_LARGE', 'Request bodies are limited to 64 KiB.').toBody(), 413)
+      },
+    }),
+  )
+
+  // Better Auth's own origin check lets a cross-site sign-out through; ours runs first on every auth mutation.
+  app.use('/api/auth/*', requireSameOrigin(deps.trustedOrigins))
   app.on(['GET', 'POST'], '/api/auth/*', (c) => {
     const headers = new Headers(c.req.raw.headers)
     headers.delete(clientIpHeader)
@@ -89,6 +139,10 @@ export function createApp(deps: AppDeps) {
   api.get('/server-info', (c) => c.json({ isSandbox: deps.isSandbox, version: deps.version } satisfies ServerInfo))
   api.use(requireViewer(auth, db))
   api.route('/area-codes', areaCodeRoutes(deps.areaCodes))
+  api.post(
+    '/phone-numbers',
+    limitPhoneNumberCreates({ db, clock: provisioning.clock, limit: deps.createRateLimit ?? defaultCreateRateLimit }),
+  )
   api.route(
     '/phone-numbers',
     phoneNumberRoutes({
@@ -131,6 +185,21 @@ export function createApp(deps: AppDeps) {
       if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds))
       if (error.status >= 500) logger.warn({ code: error.code, path: c.req.path }, error.message)
       return c.json(error.toBody(), error.status)
+    }
+    if (error instanceof HTTPException) {
+      // Hono's own refusals (a JSON body that does not parse, …) in the API's one error shape.
+      const code = errorCodeForStatus(error.status)
+      const message = code === 'VALIDATION_FAILED' ? `The request is not valid: ${error.message}` : error.message
+      return c.json(new AppError(code, message).toBody(), statusOf(code))
+    }
+    if (isDataException(error)) {
+      // Postgres could not take a value the request carried (a date beyond its calendar, …): validation let
+      // through something it should not have. Still the request's fault, so 400; logged so it gets fixed.
+      logger.warn({ err: error, path: c.req.path }, 'request value refused by the database')
+      return c.json(
+        new AppError('VALIDATION_FAILED', 'A value in this request is out of range or malformed.').toBody(),
+        400,
+      )
     }
     if (isDatabaseUnavailable(error)) {
       logger.error({ err: error, path: c.req.path }, 'database unavailable')

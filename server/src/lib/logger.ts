@@ -3,8 +3,8 @@ import pino from 'pino'
 export type Logger = pino.Logger
 
 // Secrets never reach the logs: request headers that carry them and any field named like one are censored.
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     redact: {
       paths: [
@@ -21,5 +21,7 @@ export function createLogger(level: string): Logger {
       ],
       censor: '[redacted]',
     },
-  })
+  }
+  // A destination other than stdout is for tests that read what would have been logged.
+  return destination ? pino(options, destination) : pino(options)
 }

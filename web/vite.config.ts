@@ -1,7 +1,8 @@
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 
-const apiServer = 'http://localhost:3000'
+// `pnpm dev` runs the server and Vite with the same environment, so PORT names the server's port for both.
+const apiServer = `http://localhost:${process.env.PORT ?? '3000'}`
 
 export default defineConfig({
   plugins: [react()],

@@ -1,8 +1,9 @@
 import { lazy, Suspense, useEffect } from 'react'
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { Toaster } from 'sonner'
 import { AppHeader } from './app-header.tsx'
 import { isPlatformAdmin, type SessionUser } from './features/auth/auth-api.ts'
+import { authQueryKeys } from './features/auth/auth-query-keys.ts'
 import { AuthPage } from './features/auth/auth-page.tsx'
 import { useSession } from './features/auth/use-session.ts'
 import { DashboardPage } from './features/phone-numbers/dashboard-page.tsx'
@@ -18,7 +19,16 @@ const AdminPage = lazy(() =>
 )
 
 function createQueryClient(): QueryClient {
-  return new QueryClient({
+  // A session that ended (expired, signed out in another tab) shows up as a 401 anywhere: look at the session
+  // again, and the app moves to the sign-in screen if it is gone.
+  const handleError = (error: Error) => {
+    if (isApiError(error) && error.status === 401) {
+      void queryClient.invalidateQueries({ queryKey: authQueryKeys.session() })
+    }
+  }
+  const queryClient: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError: handleError }),
+    mutationCache: new MutationCache({ onError: handleError }),
     defaultOptions: {
       queries: {
         // A 4xx will not get better by asking again; a dropped connection might.
@@ -28,6 +38,7 @@ function createQueryClient(): QueryClient {
       },
     },
   })
+  return queryClient
 }
 
 const queryClient = createQueryClient()

@@ -16,6 +16,8 @@ export interface ServerProcessOptions {
   role?: 'web' | 'worker' | 'both'
   /** Anything else main.ts reads (VAPI_MAX_RPS, REDIS_URL, ...). */
   extraEnv?: Record<string, string>
+  /** Extra flags for node itself, e.g. --cpu-prof while profiling a benchmark. */
+  nodeFlags?: string[]
 }
 
 export interface ServerProcess {
@@ -52,7 +54,7 @@ export function spawnServerProcess(options: ServerProcessOptions): ServerProcess
     DEMO_ACCOUNTS: 'false',
     ...options.extraEnv,
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', 'src/main.ts'], {
     cwd: serverPackageDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

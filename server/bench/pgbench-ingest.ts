@@ -1,0 +1,119 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { insertOrganization, insertPendingNumbers, type ScratchDatabase } from './bench-database.ts'
+import { round, summarizeLatencies, type LatencySummary } from './latency-stats.ts'
+
+const run = promisify(execFile)
+
+export interface PgbenchIngestResult {
+  transactions: number
+  clients: number
+  transactionsPerSecond: number
+  latency: LatencySummary
+  transitioned: number
+  pgbenchVersion: string
+}
+
+/** pgbench from PATH or from Debian's versioned folder; null when postgresql-contrib / the client is missing. */
+export async function findPgbench(): Promise<string | null> {
+  try {
+    await run('pgbench', ['--version'])
+    return 'pgbench'
+  } catch {
+    const root = '/usr/lib/postgresql'
+    if (!existsSync(root)) return null
+    for (const version of (await readdir(root)).sort().reverse()) {
+      const candidate = path.join(root, version, 'bin', 'pgbench')
+      if (existsSync(candidate)) return candidate
+    }
+    return null
+  }
+}
+
+/**
+ * The statements ingest-vapi-webhook.ts sends for a webhook that activates a number, in the same order: look the
+ * number up by its Vapi id, then in one transaction record the delivery (deduplicated on its id), make the guarded
+ * compare-and-set UPDATE, write the history row and record what the delivery did. The only extra statement is
+ * pgbench's own: nextval() picks a pending number no other client has taken.
+ */
+const transactionScript = `
+SELECT nextval('bench_pgbench_seq') AS n \\gset
+SELECT * FROM phone_number WHERE vapi_phone_number_id = 'pgbench-' || :n::text \\gset p_
+BEGIN;
+INSERT INTO webhook_delivery (delivery_id, message_type, vapi_phone_number_id, phone_number_id, outcome, payload, received_at)
+  VALUES ('id:' || 'pgbench-' || :n::text, 'phone-number-status-update', 'pgbench-' || :n::text, :p_id::uuid, 'received',
+    ('{"message":{"type":"phone-number-status-update","timestamp": 1700000000000,"phoneNumber":{"id":"pgbench-' || :n::text || '","provider":"vapi","status":"active","number":"+1415' || lpad(:n::text, 7, '0') || '"}}}')::jsonb,
+    now())
+  ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id;
+UPDATE phone_number SET status = 'active', version = version + 1, updated_at = now(), next_check_at = NULL,
+    number = '+1415' || lpad(:n::text, 7, '0'), activated_at = now(), detected_by = 'webhook'
+  WHERE id = :p_id::uuid AND status IN ('pending') RETURNING *;
+INSERT INTO phone_number_status_change (phone_number_id, from_status, to_status, source, reason, at)
+  VALUES (:p_id::uuid, 'pending', 'active', 'webhook', NULL, now());
+UPDATE webhook_delivery SET outcome = 'transitioned' WHERE delivery_id = 'id:' || 'pgbench-' || :n::text;
+COMMIT;
+`
+
+/** pgbench driving the webhook's transaction on the same database, with the same number of connections. */
+export async function benchPgbenchIngest(input: {
+  pgbench: string
+  database: ScratchDatabase
+  transactions: number
+  clients: number
+}): Promise<PgbenchIngestResult> {
+  const perClient = Math.ceil(input.transactions / input.clients)
+  const total = perClient * input.clients
+  const organizationId = await insertOrganization(input.database, 'pgbench')
+  await insertPendingNumbers(input.database, { organizationId, prefix: 'pgbench-', count: total })
+  await input.database.pool?.query('create sequence if not exists bench_pgbench_seq')
+  await input.database.pool?.query('vacuum analyze phone_number')
+
+  const folder = await mkdtemp(path.join(tmpdir(), 'dialtone-pgbench-'))
+  try {
+    const scriptFile = path.join(folder, 'webhook-transaction.sql')
+    await writeFile(scriptFile, transactionScript)
+    const { stdout: versionText } = await run(input.pgbench, ['--version'])
+    const { stdout } = await run(
+      input.pgbench,
+      [
+        '--no-vacuum',
+        '--protocol=extended',
+        `--client=${input.clients}`,
+        '--jobs=2',
+        `--transactions=${perClient}`,
+        `--file=${scriptFile}`,
+        '--log',
+        `--log-prefix=${path.join(folder, 'log')}`,
+        input.database.url,
+      ],
+      { cwd: folder, maxBuffer: 16 * 1024 * 1024 },
+    )
+    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1]
+    if (!tps) throw new Error(`could not read pgbench's tps:\n${stdout}`)
+    // Per-transaction log lines: client, transaction number, latency in µs, script, epoch seconds, µs.
+    const latenciesMs: number[] = []
+    for (const file of (await readdir(folder)).filter((name) => name.startsWith('log'))) {
+      for (const line of (await readFile(path.join(folder, file), 'utf8')).split('\n')) {
+        const latencyUs = Number(line.split(' ')[2])
+        if (Number.isFinite(latencyUs) && line.length > 0) latenciesMs.push(latencyUs / 1000)
+      }
+    }
+    const activated = await input.database.pool?.query<{ count: number }>(
+      `select count(*)::int as count from phone_number where vapi_phone_number_id like 'pgbench-%' and status = 'active'`,
+    )
+    return {
+      transactions: total,
+      clients: input.clients,
+      transactionsPerSecond: round(Number(tps), 0),
+      latency: summarizeLatencies(latenciesMs),
+      transitioned: activated?.rows[0]?.count ?? 0,
+      pgbenchVersion: versionText.trim(),
+    }
+  } finally {
+    await rm(folder, { recursive: true, force: true })
+  }
+}

@@ -67,3 +67,17 @@ test('the area-code field suggests codes for a city and is driven by the keyboar
   await expect(createForm(page).getByText('N11 codes (like 411 or 911) are service codes')).toBeVisible()
   await expect(createForm(page).getByRole('button', { name: 'Get number' })).toBeDisabled()
 })
+
+test('when Vapi fails (the sandbox answers 536 with a 500), the owner reads what happened and what to do', async ({
+  page,
+}) => {
+  await signUp(page, newOwner('Trouble'))
+  await requestNumber(page, '536')
+  const error = page.getByTestId('create-error')
+  await expect(error).toHaveText('Vapi is having trouble right now; nothing was bought. Try again in a minute.', {
+    timeout: 30_000,
+  })
+  await expect(cards(page)).toHaveCount(0)
+  // The area code stays in the field, ready for another try.
+  await expect(createForm(page).getByRole('combobox', { name: 'Area code' })).toHaveValue('536')
+})

@@ -13,8 +13,9 @@ test('Vapi rate limiting says how many seconds to wait', () => {
 })
 
 test('a Vapi rejection shows Vapi’s own reason', () => {
-  const error = new ApiError({ status: 502, code: 'VAPI_REJECTED', message: 'Free number limit reached.' })
-  expect(describeCreateError(error).message).toContain('Free number limit reached.')
+  const message = 'Vapi refused to create the number. Vapi said: “Free number limit reached.” Nothing was bought.'
+  const error = new ApiError({ status: 502, code: 'VAPI_REJECTED', message })
+  expect(describeCreateError(error)).toEqual({ message, nextStep: '' })
 })
 
 test('failure reasons are put in words, and unknown reasons are kept as given', () => {

@@ -39,10 +39,12 @@ export function describeCreateError(error: unknown): ErrorExplanation {
         nextStep: `Wait ${wait(error.retryAfterSeconds, 'a few seconds')} and try again.`,
       }
     case 'VAPI_REJECTED':
+      // The server's message already quotes Vapi's reason and what to do about it.
       return {
-        message: `Vapi refused the request: ${error.message}`,
-        nextStep:
-          'Nothing was bought. If Vapi’s free-number limit is reached, release a number you no longer use or upgrade your Vapi plan.',
+        message: error.message || 'Vapi refused to create the number. Nothing was bought.',
+        nextStep: /limit|billing|credit/i.test(error.message)
+          ? ''
+          : 'If Vapi’s free-number limit is reached, release a number you no longer use or add credit at Vapi.',
       }
     case 'RATE_LIMITED':
       return {

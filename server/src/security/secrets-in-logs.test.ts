@@ -98,11 +98,12 @@ describe(`secrets never reach the logs (${kind})`, () => {
 
     // Webhooks with wrong credentials, including the secret itself sent where a signature belongs.
     const body = JSON.stringify({ message: { type: 'status-update' } })
-    for (const headers of [
+    const forgedHeaders: Record<string, string>[] = [
       { 'x-timestamp': String(Date.now()), 'x-signature': harnessSecrets.webhookSecret },
       { 'x-vapi-secret': harnessSecrets.webhookSecret },
       { authorization: `Bearer ${harnessSecrets.webhookSecret}` },
-    ]) {
+    ]
+    for (const headers of forgedHeaders) {
       const refused = await fetch(`${harness.baseUrl}/webhooks/vapi`, { method: 'POST', headers, body })
       expect(refused.status).toBe(401)
     }

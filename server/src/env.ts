@@ -51,6 +51,10 @@ export const envSchema = z
       .positive('expected a positive number')
       .default(5),
     VAPI_TIMEOUT_MS: positiveInt('a positive number of milliseconds').default(10_000),
+    /** How old a create whose outcome was never recorded must be before Vapi is searched for its number. */
+    PROVISIONING_RECONCILE_SETTLE_MS: positiveInt('a positive number of milliseconds').default(120_000),
+    /** How often the reconciler, the orphan deletes and the idempotency-key cleanup run. */
+    PROVISIONING_HOUSEKEEPING_MS: positiveInt('a positive number of milliseconds').default(30_000),
     SANDBOX_PORT: positiveInt('a port number').default(4010),
     SANDBOX_MIN_DELAY_MS: z.coerce.number().int().min(0, 'expected 0 or more milliseconds').default(5_000),
     SANDBOX_MAX_DELAY_MS: z.coerce.number().int().min(0, 'expected 0 or more milliseconds').default(30_000),
@@ -65,6 +69,14 @@ export const envSchema = z
         code: 'custom',
         path: ['SANDBOX_MIN_DELAY_MS'],
         message: `expected at most SANDBOX_MAX_DELAY_MS (${env.SANDBOX_MAX_DELAY_MS})`,
+      })
+    }
+    if (env.PROVISIONING_RECONCILE_SETTLE_MS <= env.VAPI_TIMEOUT_MS) {
+      // A create still waiting on Vapi would be taken for an interrupted one and its number released under it.
+      context.addIssue({
+        code: 'custom',
+        path: ['PROVISIONING_RECONCILE_SETTLE_MS'],
+        message: `expected more than VAPI_TIMEOUT_MS (${env.VAPI_TIMEOUT_MS})`,
       })
     }
     if (env.VAPI_API_KEY && !env.VAPI_WEBHOOK_SECRET) {

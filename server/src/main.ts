@@ -124,7 +124,12 @@ async function main() {
     webhookUrl: `${publicUrl}/webhooks/vapi`,
   }
   const worker: ProvisioningWorker | null = runsWorker
-    ? startProvisioningWorker(provisioning, { ...defaultWorkerOptions, onRound: metrics.recordPollRound })
+    ? startProvisioningWorker(provisioning, {
+        ...defaultWorkerOptions,
+        reconcileSettleMs: env.PROVISIONING_RECONCILE_SETTLE_MS,
+        housekeepingMs: env.PROVISIONING_HOUSEKEEPING_MS,
+        onRound: metrics.recordPollRound,
+      })
     : null
 
   const app = createApp({

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
+import type { TimeSpan } from './stats-range.ts'
 
 /**
  * The one definition of what a provisioning attempt counts as (CONTRACT.md), as SQL over a set of
@@ -67,4 +68,16 @@ export function timeToLivePartials(classified: RawBuilder<unknown>): RawBuilder<
     from ${classified}
     where seconds_to_live is not null
     group by hour_start, seconds_to_live`
+}
+
+/** `column` falls in any of the half-open spans; written out so the planner sees each bound and picks index ranges. */
+export function anySpan(column: RawBuilder<unknown>, spans: readonly TimeSpan[]): RawBuilder<unknown> {
+  if (spans.length === 0) return sql`false`
+  return sql`(${sql.join(
+    spans.map(
+      (span) =>
+        sql`(${column} >= ${span.from.toISOString()}::timestamptz and ${column} < ${span.to.toISOString()}::timestamptz)`,
+    ),
+    sql` or `,
+  )})`
 }

@@ -1,7 +1,13 @@
 import { provisioningStatsSchema, type ProvisioningStats } from '@dialtone/shared/provisioning-stats'
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { Database } from '../db/schema.ts'
-import { areaCodePartials, classifiedAttempts, countPartials, timeToLivePartials } from './attempt-classification.ts'
+import {
+  anySpan,
+  areaCodePartials,
+  classifiedAttempts,
+  countPartials,
+  timeToLivePartials,
+} from './attempt-classification.ts'
 import { refreshProvisioningStatsRollups } from './provisioning-stats-rollup-repository.ts'
 import { planRangeParts, type StatsRange, type TimeSpan } from './stats-range.ts'
 
@@ -10,17 +16,6 @@ export const topOrganizations = 100
 
 const bucketStep = { hour: '1 hour', day: '24 hours' } as const
 const classified = sql.raw('classified_attempt')
-
-function anySpan(column: RawBuilder<unknown>, spans: readonly TimeSpan[]): RawBuilder<unknown> {
-  if (spans.length === 0) return sql`false`
-  return sql`(${sql.join(
-    spans.map(
-      (span) =>
-        sql`(${column} >= ${span.from.toISOString()}::timestamptz and ${column} < ${span.to.toISOString()}::timestamptz)`,
-    ),
-    sql` or `,
-  )})`
-}
 
 /** Rollup rows for the whole hours and days of the range. */
 function rollupRows(hours: readonly TimeSpan[], days: readonly TimeSpan[]): RawBuilder<unknown> {
@@ -44,8 +39,6 @@ const countsObject = sql`jsonb_build_object(
 const emptyCounts = sql`jsonb_build_object(
   'attempts', 0, 'succeeded', 0, 'failed', 0, 'successRate', null, 'failuresByReason', '{}'::jsonb)`
 const emptyTimeToLive = sql`jsonb_build_object('p50Seconds', null, 'p90Seconds', null, 'p99Seconds', null)`
-// The time-to-live histogram of the whole range sits beside the per-bucket ones under this bucket start.
-const wholeRange = sql`'-infinity'::timestamptz`
 
 function isoUtc(column: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
@@ -63,7 +56,18 @@ export async function getProvisioningStats(
 ): Promise<ProvisioningStats> {
   const parts = planRangeParts(query)
   if (parts.hours.length > 0 || parts.days.length > 0) await refreshProvisioningStatsRollups(db)
+  const result = await provisioningStatsStatement(query, now).execute(db)
+  const row = result.rows[0]
+  const stats = row !== null && typeof row === 'object' && 'stats' in row ? row.stats : undefined
+  return provisioningStatsSchema.parse({
+    range: { from: query.from.toISOString(), to: query.to.toISOString(), bucket: query.bucket },
+    ...(typeof stats === 'object' && stats !== null ? stats : {}),
+  })
+}
 
+/** The one statement behind getProvisioningStats (exported so the benchmark can EXPLAIN it); rollups must be fresh. */
+export function provisioningStatsStatement(query: StatsRange, now: Date): RawBuilder<unknown> {
+  const parts = planRangeParts(query)
   const bucket = query.bucket
   const organizationFilter =
     query.organizationId === undefined ? sql`true` : sql`organization_id = ${query.organizationId}`
@@ -74,9 +78,9 @@ export async function getProvisioningStats(
   const fromRollups = rollupRows(parts.hours, parts.days)
   const bucketOf = (column: RawBuilder<unknown>) => sql`date_trunc(${bucket}, ${column}, 'UTC')`
 
-  const result = await sql`
+  return sql`
     with ${classified} as materialized (${classifiedAttempts(rawAttempts)}),
-    count_part as materialized (
+    count_part as (
       select period_start, organization_id, failure_reason, attempts, succeeded,
         detected_by_webhook, detected_by_poll, detected_by_manual
       from provisioning_stats_rollup where ${fromRollups}
@@ -89,7 +93,7 @@ export async function getProvisioningStats(
       union all
       ${areaCodePartials(classified)}
     ),
-    time_to_live_part as materialized (
+    time_to_live_part as (
       select period_start, seconds, numbers from provisioning_stats_time_to_live_rollup where ${fromRollups}
       union all
       ${timeToLivePartials(classified)}
@@ -102,24 +106,24 @@ export async function getProvisioningStats(
         ${bucketStep[bucket]}::interval
       ) as bucket_start
     ),
-    bucket_reason as (
-      select ${bucketOf(sql.ref('period_start'))} as bucket_start, failure_reason,
-        sum(attempts) as attempts, sum(succeeded) as succeeded
-      from count_part group by 1, 2
+    -- One pass over the partial counts: per bucket and reason, and per organisation and reason.
+    count_summary as (
+      select bucket_start, organization_id, failure_reason, grouping(organization_id) = 1 as is_per_bucket,
+        sum(attempts) as attempts, sum(succeeded) as succeeded, sum(detected_by_webhook) as detected_by_webhook,
+        sum(detected_by_poll) as detected_by_poll, sum(detected_by_manual) as detected_by_manual
+      from (select ${bucketOf(sql.ref('period_start'))} as bucket_start, * from count_part) as part
+      group by grouping sets ((bucket_start, failure_reason), (organization_id, failure_reason))
     ),
     bucket_counts as (
-      select bucket_start, ${countsObject} as counts from bucket_reason group by bucket_start
+      select bucket_start, ${countsObject} as counts from count_summary where is_per_bucket group by bucket_start
     ),
     range_reason as (
-      select failure_reason, sum(attempts) as attempts, sum(succeeded) as succeeded from count_part group by 1
-    ),
-    organization_reason as (
-      select organization_id, failure_reason, sum(attempts) as attempts, sum(succeeded) as succeeded
-      from count_part group by 1, 2
+      select failure_reason, sum(attempts) as attempts, sum(succeeded) as succeeded
+      from count_summary where is_per_bucket group by failure_reason
     ),
     organization_counts as (
       select organization_id, sum(attempts) as attempts, ${countsObject} as counts
-      from organization_reason group by organization_id
+      from count_summary where not is_per_bucket group by organization_id
       order by attempts desc, organization_id
       limit ${topOrganizations}
     ),
@@ -130,41 +134,39 @@ export async function getProvisioningStats(
       limit ${topAreaCodes}
     ),
 
-    -- Percentiles interpolated from the histogram the way percentile_cont does over the sorted values:
-    -- position p * (n - 1), the values at its floor and ceiling, and a linear step between them.
+    -- Percentiles interpolated from the histogram the way percentile_cont does over the sorted values, in the same
+    -- double arithmetic: position p × (n − 1), the values at its floor and ceiling, and a linear step between them.
+    -- bucket_start is null for the histogram of the whole range.
     time_to_live_histogram as (
-      select ${bucketOf(sql.ref('period_start'))} as bucket_start, seconds, sum(numbers) as numbers
-      from time_to_live_part group by 1, 2
-      union all
-      select ${wholeRange}, seconds, sum(numbers) from time_to_live_part group by 2
+      select bucket_start, seconds, sum(numbers) as numbers
+      from (select ${bucketOf(sql.ref('period_start'))} as bucket_start, seconds, numbers from time_to_live_part) as part
+      group by grouping sets ((bucket_start, seconds), (seconds))
     ),
     time_to_live_cumulative as (
       select bucket_start, seconds, numbers,
         sum(numbers) over (partition by bucket_start order by seconds) - numbers as below,
-        sum(numbers) over (partition by bucket_start) as total
+        0.5::float8 * ((sum(numbers) over (partition by bucket_start)) - 1)::float8 as p50,
+        0.9::float8 * ((sum(numbers) over (partition by bucket_start)) - 1)::float8 as p90,
+        0.99::float8 * ((sum(numbers) over (partition by bucket_start)) - 1)::float8 as p99
       from time_to_live_histogram
     ),
-    time_to_live_position as (
-      select totals.bucket_start, wanted.fraction, wanted.fraction * (totals.total - 1)::float8 as position
-      from (select distinct bucket_start, total from time_to_live_cumulative) as totals
-      cross join (values (0.5::float8), (0.9::float8), (0.99::float8)) as wanted (fraction)
-    ),
-    time_to_live_percentile as (
-      select position.bucket_start, position.fraction,
-        low.seconds + (position.position - floor(position.position)) * (high.seconds - low.seconds) as seconds
-      from time_to_live_position as position
-      join time_to_live_cumulative as low on low.bucket_start = position.bucket_start
-        and low.below <= floor(position.position) and floor(position.position) < low.below + low.numbers
-      join time_to_live_cumulative as high on high.bucket_start = position.bucket_start
-        and high.below <= ceil(position.position) and ceil(position.position) < high.below + high.numbers
+    time_to_live_bounds as (
+      select bucket_start, max(p50) as p50, max(p90) as p90, max(p99) as p99,
+        max(seconds) filter (where below <= floor(p50) and floor(p50) < below + numbers) as low50,
+        max(seconds) filter (where below <= ceil(p50) and ceil(p50) < below + numbers) as high50,
+        max(seconds) filter (where below <= floor(p90) and floor(p90) < below + numbers) as low90,
+        max(seconds) filter (where below <= ceil(p90) and ceil(p90) < below + numbers) as high90,
+        max(seconds) filter (where below <= floor(p99) and floor(p99) < below + numbers) as low99,
+        max(seconds) filter (where below <= ceil(p99) and ceil(p99) < below + numbers) as high99
+      from time_to_live_cumulative group by bucket_start
     ),
     time_to_live as (
       select bucket_start, jsonb_build_object(
-        'p50Seconds', max(seconds) filter (where fraction = 0.5::float8),
-        'p90Seconds', max(seconds) filter (where fraction = 0.9::float8),
-        'p99Seconds', max(seconds) filter (where fraction = 0.99::float8)
+        'p50Seconds', low50 + (p50 - floor(p50)) * (high50 - low50),
+        'p90Seconds', low90 + (p90 - floor(p90)) * (high90 - low90),
+        'p99Seconds', low99 + (p99 - floor(p99)) * (high99 - low99)
       ) as summary
-      from time_to_live_percentile group by bucket_start
+      from time_to_live_bounds
     ),
 
     pending as (
@@ -190,13 +192,13 @@ export async function getProvisioningStats(
         left join bucket_counts on bucket_counts.bucket_start = bucket.bucket_start
         left join time_to_live on time_to_live.bucket_start = bucket.bucket_start
       ),
-      'timeToLive', coalesce((select summary from time_to_live where bucket_start = ${wholeRange}), ${emptyTimeToLive}),
+      'timeToLive', coalesce((select summary from time_to_live where bucket_start is null), ${emptyTimeToLive}),
       'detectedBy', (
         select jsonb_build_object(
           'webhook', coalesce(sum(detected_by_webhook), 0),
           'poll', coalesce(sum(detected_by_poll), 0),
           'manual', coalesce(sum(detected_by_manual), 0))
-        from count_part
+        from count_summary where is_per_bucket
       ),
       'areaCodes', coalesce((
         select jsonb_agg(jsonb_build_object('areaCode', area_code, 'requested', requested, 'unavailable', unavailable)
@@ -212,12 +214,5 @@ export async function getProvisioningStats(
         left join organization on organization.id = organization_counts.organization_id
       ), '[]'::jsonb)
     ) as stats
-  `.execute(db)
-
-  const row = result.rows[0]
-  const stats = row !== null && typeof row === 'object' && 'stats' in row ? row.stats : undefined
-  return provisioningStatsSchema.parse({
-    range: { from: query.from.toISOString(), to: query.to.toISOString(), bucket },
-    ...(typeof stats === 'object' && stats !== null ? stats : {}),
-  })
+  `
 }

@@ -1,13 +1,19 @@
 import { sql, type Kysely } from 'kysely'
 import { z } from 'zod'
 import type { Database } from '../db/schema.ts'
-import { areaCodePartials, classifiedAttempts, countPartials, timeToLivePartials } from './attempt-classification.ts'
-import { dayMs, floorTo } from './stats-range.ts'
+import {
+  anySpan,
+  areaCodePartials,
+  classifiedAttempts,
+  countPartials,
+  timeToLivePartials,
+} from './attempt-classification.ts'
+import { dayMs, floorTo, hourMs, type TimeSpan } from './stats-range.ts'
 
 // Triggers (migration 0002) append every hour whose attempts or numbers changed to provisioning_stats_dirty_hour.
 // Refreshing recomputes exactly those hours from the raw rows, then re-sums their days from the hour rows.
 
-const hoursPerStatement = 500
+const spansPerStatement = 200
 const classified = sql.raw('classified_attempt')
 const claimedHourSchema = z.object({ hour_start: z.coerce.date() })
 
@@ -17,27 +23,38 @@ function chunksOf<T>(items: readonly T[], size: number): T[][] {
   return chunks
 }
 
-function timestamps(dates: readonly Date[]) {
-  return sql`${dates.map((date) => date.toISOString())}::timestamptz[]`
+/**
+ * Sorted unit starts merged into spans of consecutive units. Changes cluster in the current hour and day, and a
+ * bulk import is one long span; either way each span is one index range scan the planner can estimate from its
+ * bounds (an unnest() join hid the bounds and made it read the whole phone_number table for one hour).
+ */
+export function mergeIntoSpans(starts: readonly Date[], unitMs: number): TimeSpan[] {
+  const spans: TimeSpan[] = []
+  for (const start of [...starts].sort((left, right) => left.getTime() - right.getTime())) {
+    const last = spans.at(-1)
+    if (last && last.to.getTime() >= start.getTime()) {
+      last.to = new Date(Math.max(last.to.getTime(), start.getTime() + unitMs))
+    } else {
+      spans.push({ from: start, to: new Date(start.getTime() + unitMs) })
+    }
+  }
+  return spans
 }
 
-async function recomputeHours(db: Kysely<Database>, hours: readonly Date[]): Promise<void> {
+async function deleteRollupRows(db: Kysely<Database>, unit: 'hour' | 'day', spans: readonly TimeSpan[]): Promise<void> {
+  const inSpans = anySpan(sql.ref('period_start'), spans)
   await sql`
-    with counts as (
-      delete from provisioning_stats_rollup where unit = 'hour' and period_start = any(${timestamps(hours)})
-    ), area_codes as (
-      delete from provisioning_stats_area_code_rollup where unit = 'hour' and period_start = any(${timestamps(hours)})
-    )
-    delete from provisioning_stats_time_to_live_rollup where unit = 'hour' and period_start = any(${timestamps(hours)})
+    with counts as (delete from provisioning_stats_rollup where unit = ${unit} and ${inSpans}),
+    area_codes as (delete from provisioning_stats_area_code_rollup where unit = ${unit} and ${inSpans})
+    delete from provisioning_stats_time_to_live_rollup where unit = ${unit} and ${inSpans}
   `.execute(db)
-  // One range scan of the attempts index per hour, rather than a scan of every attempt.
-  const attemptsInHours = sql`(
-    select attempt.* from unnest(${timestamps(hours)}) as hour (hour_start)
-    join provisioning_attempt as attempt
-      on attempt.requested_at >= hour.hour_start and attempt.requested_at < hour.hour_start + interval '1 hour'
-  )`
+}
+
+async function recomputeHours(db: Kysely<Database>, spans: readonly TimeSpan[]): Promise<void> {
+  await deleteRollupRows(db, 'hour', spans)
+  const attemptsInSpans = sql`(select * from provisioning_attempt where ${anySpan(sql.ref('requested_at'), spans)})`
   await sql`
-    with ${classified} as materialized (${classifiedAttempts(attemptsInHours)}),
+    with ${classified} as materialized (${classifiedAttempts(attemptsInSpans)}),
     counts as (
       insert into provisioning_stats_rollup (unit, period_start, organization_id, failure_reason, attempts, succeeded,
         detected_by_webhook, detected_by_poll, detected_by_manual)
@@ -54,41 +71,29 @@ async function recomputeHours(db: Kysely<Database>, hours: readonly Date[]): Pro
   `.execute(db)
 }
 
-async function recomputeDays(db: Kysely<Database>, days: readonly Date[]): Promise<void> {
+async function recomputeDays(db: Kysely<Database>, spans: readonly TimeSpan[]): Promise<void> {
+  await deleteRollupRows(db, 'day', spans)
+  const hoursOfDays = sql`unit = 'hour' and ${anySpan(sql.ref('period_start'), spans)}`
+  const dayOf = sql`date_trunc('day', period_start, 'UTC')`
   await sql`
     with counts as (
-      delete from provisioning_stats_rollup where unit = 'day' and period_start = any(${timestamps(days)})
-    ), area_codes as (
-      delete from provisioning_stats_area_code_rollup where unit = 'day' and period_start = any(${timestamps(days)})
-    )
-    delete from provisioning_stats_time_to_live_rollup where unit = 'day' and period_start = any(${timestamps(days)})
-  `.execute(db)
-  await sql`
-    with day as (select unnest(${timestamps(days)}) as day_start),
-    counts as (
       insert into provisioning_stats_rollup (unit, period_start, organization_id, failure_reason, attempts, succeeded,
         detected_by_webhook, detected_by_poll, detected_by_manual)
-      select 'day', day.day_start, hour.organization_id, hour.failure_reason, sum(hour.attempts), sum(hour.succeeded),
-        sum(hour.detected_by_webhook), sum(hour.detected_by_poll), sum(hour.detected_by_manual)
-      from day
-      join provisioning_stats_rollup as hour on hour.unit = 'hour'
-        and hour.period_start >= day.day_start and hour.period_start < day.day_start + interval '24 hours'
-      group by day.day_start, hour.organization_id, hour.failure_reason
+      select 'day', ${dayOf}, organization_id, failure_reason, sum(attempts), sum(succeeded),
+        sum(detected_by_webhook), sum(detected_by_poll), sum(detected_by_manual)
+      from provisioning_stats_rollup where ${hoursOfDays}
+      group by ${dayOf}, organization_id, failure_reason
     ),
     area_codes as (
       insert into provisioning_stats_area_code_rollup (unit, period_start, area_code, requested, unavailable)
-      select 'day', day.day_start, hour.area_code, sum(hour.requested), sum(hour.unavailable)
-      from day
-      join provisioning_stats_area_code_rollup as hour on hour.unit = 'hour'
-        and hour.period_start >= day.day_start and hour.period_start < day.day_start + interval '24 hours'
-      group by day.day_start, hour.area_code
+      select 'day', ${dayOf}, area_code, sum(requested), sum(unavailable)
+      from provisioning_stats_area_code_rollup where ${hoursOfDays}
+      group by ${dayOf}, area_code
     )
     insert into provisioning_stats_time_to_live_rollup (unit, period_start, seconds, numbers)
-    select 'day', day.day_start, hour.seconds, sum(hour.numbers)
-    from day
-    join provisioning_stats_time_to_live_rollup as hour on hour.unit = 'hour'
-      and hour.period_start >= day.day_start and hour.period_start < day.day_start + interval '24 hours'
-    group by day.day_start, hour.seconds
+    select 'day', ${dayOf}, seconds, sum(numbers)
+    from provisioning_stats_time_to_live_rollup where ${hoursOfDays}
+    group by ${dayOf}, seconds
   `.execute(db)
 }
 
@@ -107,9 +112,9 @@ export async function refreshProvisioningStatsRollups(db: Kysely<Database>): Pro
       select distinct hour_start from claimed order by hour_start`.execute(trx)
     const hours = claimed.rows.map((row) => claimedHourSchema.parse(row).hour_start)
     if (hours.length === 0) return 0
-    for (const chunk of chunksOf(hours, hoursPerStatement)) await recomputeHours(trx, chunk)
-    const days = [...new Set(hours.map((hour) => floorTo(hour, dayMs).getTime()))].map((time) => new Date(time))
-    for (const chunk of chunksOf(days, hoursPerStatement)) await recomputeDays(trx, chunk)
+    for (const spans of chunksOf(mergeIntoSpans(hours, hourMs), spansPerStatement)) await recomputeHours(trx, spans)
+    const days = hours.map((hour) => floorTo(hour, dayMs))
+    for (const spans of chunksOf(mergeIntoSpans(days, dayMs), spansPerStatement)) await recomputeDays(trx, spans)
     return hours.length
   })
 }

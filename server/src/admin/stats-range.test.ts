@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest'
 import { AppError } from '../lib/app-error.ts'
-import { countBuckets, maxBuckets, planRangeParts, resolveStatsRange } from './stats-range.ts'
+import { mergeIntoSpans } from './provisioning-stats-rollup-repository.ts'
+import { countBuckets, hourMs, maxBuckets, planRangeParts, resolveStatsRange } from './stats-range.ts'
 
 const at = (iso: string) => new Date(iso)
 const span = (from: string, to: string) => ({ from: at(from), to: at(to) })
@@ -64,4 +65,19 @@ test('ragged edges are read raw, whole hours from hour rollups, whole days from 
   expect(
     planRangeParts({ ...span('2025-03-01T00:00:00Z', '2025-03-05T00:00:00Z'), bucket: 'day', organizationId: 'org' }),
   ).toEqual({ raw: [span('2025-03-01T00:00:00Z', '2025-03-05T00:00:00Z')], hours: [], days: [] })
+})
+
+test('dirty hours merge into spans of consecutive hours, duplicates and all', () => {
+  const hours = [
+    '2025-03-10T05:00:00Z',
+    '2025-03-10T03:00:00Z',
+    '2025-03-10T04:00:00Z',
+    '2025-03-10T04:00:00Z',
+    '2025-03-10T09:00:00Z',
+  ]
+  expect(mergeIntoSpans(hours.map(at), hourMs)).toEqual([
+    span('2025-03-10T03:00:00Z', '2025-03-10T06:00:00Z'),
+    span('2025-03-10T09:00:00Z', '2025-03-10T10:00:00Z'),
+  ])
+  expect(mergeIntoSpans([], hourMs)).toEqual([])
 })

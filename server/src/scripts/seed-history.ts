@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
 import { sql, type Kysely } from 'kysely'
 import { z } from 'zod'
+import { refreshProvisioningStatsRollups } from '../admin/provisioning-stats-rollup-repository.ts'
 import { createDatabase } from '../db/create-database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import type { Database } from '../db/schema.ts'
@@ -268,6 +269,11 @@ export async function seedHistory(
   }
   // Fresh statistics, so the planner sees the new volume straight away instead of after autovacuum.
   await sql`analyze organization, phone_number, provisioning_attempt`.execute(db)
+  // Sum the new history into the admin rollups now, rather than on the first admin page load.
+  await refreshProvisioningStatsRollups(db)
+  await sql`analyze provisioning_stats_rollup, provisioning_stats_area_code_rollup, provisioning_stats_time_to_live_rollup`.execute(
+    db,
+  )
 }
 
 async function main(): Promise<void> {

@@ -161,6 +161,8 @@ export async function postWebhook(
     timestampMs?: number
     messageId?: string
     headers?: Record<string, string>
+    /** The query string of the URL dialtone gave Vapi, e.g. "attempt=…". */
+    query?: string
   } = {},
 ): Promise<Response> {
   const credentials =
@@ -171,7 +173,7 @@ export async function postWebhook(
       rawBody,
       timestampMs: options.timestampMs ?? Date.now(),
     })
-  return fetch(`${harness.baseUrl}/webhooks/vapi`, {
+  return fetch(`${harness.baseUrl}/webhooks/vapi${options.query ? `?${options.query}` : ''}`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',

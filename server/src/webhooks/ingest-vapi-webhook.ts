@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
+import type { PhoneNumberRow } from '../db/schema.ts'
 import { publishTransition } from '../provisioning/apply-status-signal.ts'
 import { checkPhoneNumberAtVapi } from '../provisioning/check-phone-number-at-vapi.ts'
 import { findPhoneNumberByVapiId } from '../provisioning/phone-number-repository.ts'
@@ -34,6 +35,36 @@ export function deliveryIdOf(messageIdHeader: string | null, rawBody: Uint8Array
   return `sha256:${createHash('sha256').update(rawBody).digest('hex')}`
 }
 
+/** Longest a webhook about a number still being stored waits for the purchase to be recorded. */
+export const purchaseWaitMs = 3_000
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * Vapi may assign a number, and say so, before dialtone has stored it: its answer to the purchase and its webhook
+ * race. The webhook URL names the purchase attempt (?attempt=…), so while that attempt is in flight the number is
+ * about to be ours: wait for the purchase to be recorded instead of filing the news as someone else's and losing it.
+ * The attempt's outcome and the number's row commit together, so once the attempt is settled the row is visible.
+ */
+async function waitForPurchaseToBeStored(
+  deps: Pick<ProvisioningDeps, 'db'>,
+  attemptId: string,
+  vapiPhoneNumberId: string,
+): Promise<PhoneNumberRow | undefined> {
+  if (!uuidPattern.test(attemptId)) return undefined
+  const giveUpAt = performance.now() + purchaseWaitMs
+  for (;;) {
+    const attempt = await deps.db
+      .selectFrom('provisioning_attempt')
+      .select('outcome')
+      .where('id', '=', attemptId)
+      .executeTakeFirst()
+    const ours = await findPhoneNumberByVapiId(deps.db, vapiPhoneNumberId)
+    if (ours || attempt?.outcome !== 'in_flight' || performance.now() >= giveUpAt) return ours
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
 /**
  * Verify (done by the caller), parse, de-duplicate, then act. The delivery row and the transition commit
  * together under the delivery id's unique key, so a delivery repeated — at once, after a restart, or to
@@ -41,7 +72,7 @@ export function deliveryIdOf(messageIdHeader: string | null, rawBody: Uint8Array
  */
 export async function ingestVapiWebhook(
   deps: ProvisioningDeps,
-  input: { rawBody: Uint8Array; messageId: string | null },
+  input: { rawBody: Uint8Array; messageId: string | null; attemptId?: string | null },
 ): Promise<{ outcome: WebhookOutcome; deliveryId: string }> {
   let parsed: unknown
   try {
@@ -55,7 +86,10 @@ export async function ingestVapiWebhook(
   const { message } = envelope.data
   const deliveryId = deliveryIdOf(input.messageId, input.rawBody)
   const vapiPhoneNumber = message.phoneNumber ?? null
-  const ours = vapiPhoneNumber ? await findPhoneNumberByVapiId(deps.db, vapiPhoneNumber.id) : undefined
+  let ours = vapiPhoneNumber ? await findPhoneNumberByVapiId(deps.db, vapiPhoneNumber.id) : undefined
+  if (vapiPhoneNumber && !ours && input.attemptId) {
+    ours = await waitForPurchaseToBeStored(deps, input.attemptId, vapiPhoneNumber.id)
+  }
   const signal = vapiPhoneNumber ? signalFromVapi(vapiPhoneNumber) : null
 
   // What this delivery means when nothing has to change; a transition below may still turn it into

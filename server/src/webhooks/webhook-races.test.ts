@@ -252,3 +252,93 @@ describe.each(testDatabaseKinds)('racing signals on %s', (kind) => {
     }
   })
 })
+
+describe.each(testDatabaseKinds)('a webhook that arrives before the purchase is stored, on %s', (kind) => {
+  let harness: TestApp
+  let owner: Awaited<ReturnType<TestApp['signUp']>>
+  beforeAll(async () => {
+    // Vapi assigns within 5 ms of answering the create: its webhook races dialtone's own insert of the number.
+    harness = await startTestApp(kind, { sandboxMinDelayMs: 0, sandboxMaxDelayMs: 5 })
+    owner = await harness.signUp('Owner')
+  })
+  afterAll(async () => {
+    await harness.close()
+  })
+
+  test('every number still goes live by its webhook, none is filed as someone else’s', async () => {
+    const numbers = []
+    for (let index = 0; index < 10; index++) numbers.push(await createNumber(harness, owner.cookie, '415'))
+    for (const number of numbers) {
+      const row = await eventually(
+        () => phoneNumberRow(harness, number.id),
+        (current) => current.status === 'active',
+      )
+      expect(row).toMatchObject({ status: 'active', detected_by: 'webhook' })
+    }
+    const outcomes = await harness.db.selectFrom('webhook_delivery').select('outcome').execute()
+    expect(outcomes.map((row) => row.outcome)).toEqual(Array.from({ length: 10 }, () => 'transitioned'))
+  })
+
+  test('the webhook waits while the named attempt is in flight, and applies once the number is stored', async () => {
+    const attempt = await harness.db
+      .insertInto('provisioning_attempt')
+      .values({
+        organization_id: owner.organizationId,
+        area_code: '415',
+        outcome: 'in_flight',
+        requested_at: new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const vapiPhoneNumberId = '6f0c3f8e-1111-4222-8333-444455556666'
+    const early = postWebhook(
+      harness,
+      statusMessage({ id: vapiPhoneNumberId, status: 'active', number: '+14155550199' }),
+      { query: `attempt=${attempt.id}` },
+    )
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    // The purchase is stored the way provisionPhoneNumber stores it: the number and the attempt's outcome together.
+    const stored = await harness.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('phone_number')
+        .values({
+          organization_id: owner.organizationId,
+          vapi_phone_number_id: vapiPhoneNumberId,
+          area_code: '415',
+          status: 'pending',
+          created_at: new Date(),
+          updated_at: new Date(),
+          next_check_at: new Date(Date.now() + 2_000),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await trx
+        .updateTable('provisioning_attempt')
+        .set({ outcome: 'purchased', phone_number_id: row.id, vapi_phone_number_id: vapiPhoneNumberId })
+        .where('id', '=', attempt.id)
+        .execute()
+      return row
+    })
+    const response = await early
+    expect(await response.json()).toEqual({ received: true, outcome: 'transitioned' })
+    expect(await phoneNumberRow(harness, stored.id)).toMatchObject({ status: 'active', number: '+14155550199' })
+  })
+
+  test('an attempt that is settled, unknown or not an id does not hold the webhook up', async () => {
+    const settled = await harness.db
+      .insertInto('provisioning_attempt')
+      .values({ organization_id: owner.organizationId, area_code: '415', outcome: 'refused', requested_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    for (const attempt of [settled.id, '00000000-0000-4000-8000-000000000001', 'not-a-uuid', "x'; drop table x;--"]) {
+      const startedAt = performance.now()
+      const response = await postWebhook(
+        harness,
+        statusMessage({ id: '6f0c3f8e-2222-4222-8333-444455556666', status: 'active', number: '+14155550198' }),
+        { query: `attempt=${encodeURIComponent(attempt)}` },
+      )
+      expect(await response.json()).toEqual({ received: true, outcome: 'not-ours' })
+      expect(performance.now() - startedAt).toBeLessThan(1_000)
+    }
+  })
+})

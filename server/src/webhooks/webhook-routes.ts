@@ -44,6 +44,8 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
         const result = await ingestVapiWebhook(deps.provisioning, {
           rawBody,
           messageId: c.req.header('x-message-id') ?? null,
+          // The purchase attempt named in the server.url dialtone gave Vapi (see webhookUrlForAttempt).
+          attemptId: c.req.query('attempt') ?? null,
         })
         deps.onDelivery?.(result.outcome, performance.now() - startedAt)
         return c.json({ received: true, outcome: result.outcome })

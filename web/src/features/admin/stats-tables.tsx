@@ -1,0 +1,163 @@
+import type { ProvisioningStats } from '@dialtone/shared/provisioning-stats'
+import {
+  colourOfFailureReason,
+  describeFailureReason,
+  formatBucketSpan,
+  formatCount,
+  formatPercent,
+  formatSeconds,
+  orderFailureReasons,
+} from './stats-format.ts'
+
+function ReasonList({ failuresByReason }: { failuresByReason: Record<string, number> }) {
+  const reasons = orderFailureReasons(Object.keys(failuresByReason))
+  if (reasons.length === 0) return <span className="muted">None</span>
+  return (
+    <ul className="reason-list">
+      {reasons.map((reason) => (
+        <li key={reason}>
+          <span className="swatch" style={{ background: colourOfFailureReason(reason) }} aria-hidden="true" />
+          {describeFailureReason(reason)} <strong>{formatCount(failuresByReason[reason] ?? 0)}</strong>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+/** Per organisation, most attempts first; a row's button narrows the whole page to that organisation. */
+export function OrganizationTable({
+  stats,
+  onSelect,
+}: {
+  stats: ProvisioningStats
+  onSelect: (organization: { id: string; name: string }) => void
+}) {
+  return (
+    <div className="table-scroll">
+      <table className="stats-table">
+        <thead>
+          <tr>
+            <th scope="col">Organisation</th>
+            <th scope="col" className="numeric">
+              Attempts
+            </th>
+            <th scope="col" className="numeric">
+              Live
+            </th>
+            <th scope="col" className="numeric">
+              Failed
+            </th>
+            <th scope="col" className="numeric">
+              Success rate
+            </th>
+            <th scope="col">Failures by reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stats.organizations.map((organization) => (
+            <tr key={organization.id}>
+              <th scope="row">
+                <button type="button" className="link-button" onClick={() => onSelect(organization)}>
+                  {organization.name}
+                </button>
+              </th>
+              <td className="numeric">{formatCount(organization.attempts)}</td>
+              <td className="numeric">{formatCount(organization.succeeded)}</td>
+              <td className="numeric">{formatCount(organization.failed)}</td>
+              <td className="numeric">{formatPercent(organization.successRate)}</td>
+              <td>
+                <ReasonList failuresByReason={organization.failuresByReason} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+/** The most requested area codes and how often Vapi had none left in them. */
+export function AreaCodeTable({ stats }: { stats: ProvisioningStats }) {
+  return (
+    <div className="table-scroll">
+      <table className="stats-table">
+        <thead>
+          <tr>
+            <th scope="col">Area code</th>
+            <th scope="col" className="numeric">
+              Requested
+            </th>
+            <th scope="col" className="numeric">
+              Unavailable
+            </th>
+            <th scope="col" className="numeric">
+              Available
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {stats.areaCodes.map((areaCode) => (
+            <tr key={areaCode.areaCode}>
+              <th scope="row">{areaCode.areaCode}</th>
+              <td className="numeric">{formatCount(areaCode.requested)}</td>
+              <td className="numeric">{formatCount(areaCode.unavailable)}</td>
+              <td className="numeric">
+                {formatPercent(areaCode.requested === 0 ? null : 1 - areaCode.unavailable / areaCode.requested)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+/** Every bucket as numbers: what the charts draw, for screen readers and for checking a figure exactly. */
+export function BucketTable({ stats }: { stats: ProvisioningStats }) {
+  return (
+    <div className="table-scroll">
+      <table className="stats-table">
+        <thead>
+          <tr>
+            <th scope="col">Bucket (UTC)</th>
+            <th scope="col" className="numeric">
+              Attempts
+            </th>
+            <th scope="col" className="numeric">
+              Live
+            </th>
+            <th scope="col" className="numeric">
+              Failed
+            </th>
+            <th scope="col" className="numeric">
+              Success rate
+            </th>
+            <th scope="col" className="numeric">
+              p50
+            </th>
+            <th scope="col" className="numeric">
+              p90
+            </th>
+            <th scope="col" className="numeric">
+              p99
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {stats.buckets.map((bucket) => (
+            <tr key={bucket.start}>
+              <th scope="row">{formatBucketSpan(bucket.start, stats.range.bucket)}</th>
+              <td className="numeric">{formatCount(bucket.attempts)}</td>
+              <td className="numeric">{formatCount(bucket.succeeded)}</td>
+              <td className="numeric">{formatCount(bucket.failed)}</td>
+              <td className="numeric">{formatPercent(bucket.successRate)}</td>
+              <td className="numeric">{formatSeconds(bucket.timeToLive.p50Seconds)}</td>
+              <td className="numeric">{formatSeconds(bucket.timeToLive.p90Seconds)}</td>
+              <td className="numeric">{formatSeconds(bucket.timeToLive.p99Seconds)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}

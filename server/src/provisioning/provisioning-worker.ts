@@ -1,3 +1,4 @@
+import { deleteOldWebhookDeliveries } from '../webhooks/webhook-delivery-retention.ts'
 import { deleteExpiredIdempotencyKeys } from './idempotency-repository.ts'
 import { defaultPollRoundOptions, nextDueAt, pollDueNumbers, type PollRoundOptions } from './poll-pending-numbers.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
@@ -71,6 +72,7 @@ export function startProvisioningWorker(
           await reconcileInterruptedAttempts(deps, { settleMs: options.reconcileSettleMs })
           await retryVapiOrphans(deps)
           await deleteExpiredIdempotencyKeys(deps.db, deps.clock.now())
+          await deleteOldWebhookDeliveries(deps.db, deps.clock.now())
         }
         if (sleepMs > 0) {
           const due = await nextDueAt(deps)

@@ -114,7 +114,11 @@ export async function ingestVapiWebhook(
         vapi_phone_number_id: vapiPhoneNumber?.id ?? null,
         phone_number_id: ours?.id ?? null,
         outcome: plainOutcome ?? 'received',
-        payload: JSON.stringify(parsed),
+        // Only what dialtone acts on. Vapi also posts call messages (transcripts, reports) to a number's server
+        // URL; those are acknowledged, never kept.
+        payload: JSON.stringify({
+          message: { type: message.type, timestamp: message.timestamp, phoneNumber: message.phoneNumber },
+        }),
         received_at: now,
       })
       .onConflict((conflict) => conflict.column('delivery_id').doNothing())

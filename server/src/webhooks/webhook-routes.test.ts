@@ -199,6 +199,30 @@ describe.each(testDatabaseKinds)('POST /webhooks/vapi (hmac) on %s', (kind) => {
     expect(outcomes).toEqual([{ message_type: 'end-of-call-report', outcome: 'ignored' }])
   })
 
+  test('call messages about our number are acknowledged without keeping their content', async () => {
+    const created = await createNumber(harness, cookie, '415')
+    const report = JSON.stringify({
+      message: {
+        type: 'end-of-call-report',
+        timestamp: Date.now(),
+        phoneNumber: { id: created.vapiPhoneNumberId, status: 'activating' },
+        transcript: 'Caller: my card number is 4111 1111 1111 1111',
+        call: { id: 'call-1', customer: { number: '+14155550000' } },
+      },
+    })
+    const response = await postWebhook(harness, report, { messageId: 'call-report-1' })
+    expect(response.status).toBe(200)
+    const stored = await harness.db
+      .selectFrom('webhook_delivery')
+      .select('payload')
+      .where('delivery_id', '=', 'id:call-report-1')
+      .executeTakeFirstOrThrow()
+    expect(JSON.stringify(stored.payload)).not.toMatch(/4111|transcript|customer/)
+    expect(stored.payload).toMatchObject({
+      message: { type: 'end-of-call-report', phoneNumber: { id: created.vapiPhoneNumberId } },
+    })
+  })
+
   test('a body over 256 KiB answers 413 and records nothing; exactly 256 KiB is accepted', async () => {
     const deliveriesBefore = await countWebhookDeliveries(harness)
     const envelope = (padding: string) => JSON.stringify({ message: { type: 'transcript', timestamp: 1, padding } })

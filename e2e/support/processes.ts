@@ -102,6 +102,10 @@ export async function startApp(options: AppOptions): Promise<RunningProcess> {
     SANDBOX_MIN_DELAY_MS: '1500',
     SANDBOX_MAX_DELAY_MS: '3000',
     DEMO_ACCOUNTS: 'false',
+    // The suite signs up a score of owners within minutes, all from 127.0.0.1; Better Auth's per-client limit
+    // (10 sign-ups a minute) would refuse most of them. NODE_ENV=test turns off that limit and nothing else
+    // (server/src/main.ts).
+    NODE_ENV: 'test',
     ...options.env,
   })
   await waitUntil(async () => (await fetch(`${url}/readyz`)).ok, child, output, `dialtone on ${url}`)

@@ -14,6 +14,7 @@ import {
 import { eventually, halfWrittenRows } from './support/data-checks.ts'
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts'
 import { chaosWebhookSecret, freePort, startServer, type ChaosServer } from './support/server-process.ts'
+import { paced, pick, sleep } from './support/pacing.ts'
 import { percentiles, tally, writeSummary } from './support/summary.ts'
 import { chaosSeconds, chaosSockets } from './support/test-env.ts'
 
@@ -73,24 +74,6 @@ interface SentWebhook {
   kind: string
   answer: Answer<{ received: boolean; outcome: string }>
   number: KnownNumber | null
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const pick = <T>(items: readonly T[]): T | undefined => items[Math.floor(Math.random() * items.length)]
-
-/** `loops` workers that together start about `perSecond` operations a second until the deadline. */
-async function paced(loops: number, perSecond: number, deadline: number, operation: () => Promise<void>) {
-  const intervalMs = (1000 * loops) / perSecond
-  await Promise.all(
-    Array.from({ length: loops }, async (_, index) => {
-      await sleep((intervalMs * index) / loops)
-      while (Date.now() < deadline) {
-        const startedAt = Date.now()
-        await operation()
-        await sleep(Math.max(0, intervalMs - (Date.now() - startedAt)))
-      }
-    }),
-  )
 }
 
 test(`load: ${chaosSeconds} s of webhooks and API traffic with ${organizationCount * tabsPerOrganization} sockets`, async () => {

@@ -214,7 +214,8 @@ async function seedChunk(
           when 'failed' then requested_at + (case when kind = 'deadline_exceeded' then 900 else seconds_to_live end) * interval '1 second'
           else requested_at + seconds_to_live * interval '1 second'
         end,
-        case when number_status = 'pending' then ${now}::timestamptz + interval '5 seconds' end,
+        -- Seeded numbers do not exist at Vapi, so the poller must never ask about them: no next check.
+        null,
         case when number_status = 'pending' then 1 else 0 end,
         null
       from spec

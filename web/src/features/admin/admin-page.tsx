@@ -87,6 +87,8 @@ function StatsView({
 }) {
   const { totals, timeToLive, detectedBy } = stats
   const hasAttempts = totals.attempts > 0
+  // Numbers Vapi handed over already live were never "found", so they are not in these counts.
+  const detectedTotal = detectedBy.webhook + detectedBy.poll + detectedBy.manual
   const rangeName = `${stats.range.from.slice(0, 16)}_${stats.range.to.slice(0, 16)}`.replaceAll(':', '')
   return (
     <div className={isStale ? 'stats stats-stale' : 'stats'} aria-busy={isUpdating}>
@@ -121,9 +123,9 @@ function StatsView({
             detail={`p90 ${formatSeconds(timeToLive.p90Seconds)} · p99 ${formatSeconds(timeToLive.p99Seconds)}`}
           />
           <StatCard
-            label="Found live by"
-            value={`${formatCount(detectedBy.webhook)} webhook`}
-            detail={`${formatCount(detectedBy.poll)} poll · ${formatCount(detectedBy.manual)} check now`}
+            label="Found live by webhook"
+            value={formatPercent(detectedTotal === 0 ? null : detectedBy.webhook / detectedTotal)}
+            detail={`${formatCount(detectedBy.webhook)} webhook · ${formatCount(detectedBy.poll)} poll · ${formatCount(detectedBy.manual)} check now`}
           />
         </dl>
       </section>

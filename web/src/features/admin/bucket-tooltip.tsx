@@ -28,3 +28,8 @@ export function BucketTooltip({
     </div>
   )
 }
+
+/** Legend entries in the page's text colour: a pale series colour (yellow, sky blue) is too faint for words. */
+export function legendText(value: unknown) {
+  return <span className="chart-legend-text">{String(value)}</span>
+}

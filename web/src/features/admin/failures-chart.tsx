@@ -1,6 +1,6 @@
 import type { ProvisioningStats } from '@dialtone/shared/provisioning-stats'
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
-import { BucketTooltip } from './bucket-tooltip.tsx'
+import { BucketTooltip, legendText } from './bucket-tooltip.tsx'
 import {
   colourOfFailureReason,
   describeFailureReason,
@@ -50,7 +50,12 @@ export function FailuresChart({ stats }: { stats: ProvisioningStats }) {
             )
           }}
         />
-        <Legend verticalAlign="top" iconSize={10} wrapperStyle={{ fontSize: 13, paddingBottom: 8 }} />
+        <Legend
+          verticalAlign="top"
+          iconSize={10}
+          wrapperStyle={{ fontSize: 13, paddingBottom: 8 }}
+          formatter={legendText}
+        />
         {reasons.map((reason) => (
           <Bar
             key={reason}

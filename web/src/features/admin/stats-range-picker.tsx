@@ -123,7 +123,7 @@ function CustomRangeForm({
         />
       </div>
       <div className="field">
-        <label htmlFor={`${id}-bucket`}>Buckets</label>
+        <label htmlFor={`${id}-bucket`}>Bucket size</label>
         <select
           id={`${id}-bucket`}
           value={bucket}
@@ -134,7 +134,7 @@ function CustomRangeForm({
         </select>
       </div>
       <button type="submit" className="button button-primary button-small">
-        Show
+        Show range
       </button>
       {problem && (
         <p className="field-error custom-range-error" role="alert">

@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import type { ProvisioningStats } from '@dialtone/shared/provisioning-stats'
 import {
   colourOfFailureReason,
@@ -8,6 +9,23 @@ import {
   formatSeconds,
   orderFailureReasons,
 } from './stats-format.ts'
+
+/** Long tables show their first rows; the rest are one click away (and always in the CSV). */
+function useShowAll<T>(rows: readonly T[], shownAtFirst: number, noun: string) {
+  const [isShowingAll, setIsShowingAll] = useState(false)
+  const hidden = rows.length - shownAtFirst
+  const toggle =
+    hidden > 0 ? (
+      <button
+        type="button"
+        className="button button-quiet button-small show-all"
+        onClick={() => setIsShowingAll((value) => !value)}
+      >
+        {isShowingAll ? `Show the first ${shownAtFirst} ${noun}` : `Show all ${rows.length} ${noun}`}
+      </button>
+    ) : null
+  return { rows: isShowingAll ? rows : rows.slice(0, shownAtFirst), toggle }
+}
 
 function ReasonList({ failuresByReason }: { failuresByReason: Record<string, number> }) {
   const reasons = orderFailureReasons(Object.keys(failuresByReason))
@@ -32,9 +50,10 @@ export function OrganizationTable({
   stats: ProvisioningStats
   onSelect: (organization: { id: string; name: string }) => void
 }) {
+  const shown = useShowAll(stats.organizations, 10, 'organisations')
   return (
     <div className="table-scroll">
-      <table className="stats-table">
+      <table className="stats-table stats-table-stacked">
         <thead>
           <tr>
             <th scope="col">Organisation</th>
@@ -54,30 +73,40 @@ export function OrganizationTable({
           </tr>
         </thead>
         <tbody>
-          {stats.organizations.map((organization) => (
+          {shown.rows.map((organization) => (
             <tr key={organization.id}>
               <th scope="row">
                 <button type="button" className="link-button" onClick={() => onSelect(organization)}>
                   {organization.name}
                 </button>
               </th>
-              <td className="numeric">{formatCount(organization.attempts)}</td>
-              <td className="numeric">{formatCount(organization.succeeded)}</td>
-              <td className="numeric">{formatCount(organization.failed)}</td>
-              <td className="numeric">{formatPercent(organization.successRate)}</td>
-              <td>
+              <td className="numeric" data-label="Attempts">
+                {formatCount(organization.attempts)}
+              </td>
+              <td className="numeric" data-label="Live">
+                {formatCount(organization.succeeded)}
+              </td>
+              <td className="numeric" data-label="Failed">
+                {formatCount(organization.failed)}
+              </td>
+              <td className="numeric" data-label="Success rate">
+                {formatPercent(organization.successRate)}
+              </td>
+              <td className="reasons">
                 <ReasonList failuresByReason={organization.failuresByReason} />
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {shown.toggle}
     </div>
   )
 }
 
 /** The most requested area codes and how often Vapi had none left in them. */
 export function AreaCodeTable({ stats }: { stats: ProvisioningStats }) {
+  const shown = useShowAll(stats.areaCodes, 8, 'area codes')
   return (
     <div className="table-scroll">
       <table className="stats-table">
@@ -96,7 +125,7 @@ export function AreaCodeTable({ stats }: { stats: ProvisioningStats }) {
           </tr>
         </thead>
         <tbody>
-          {stats.areaCodes.map((areaCode) => (
+          {shown.rows.map((areaCode) => (
             <tr key={areaCode.areaCode}>
               <th scope="row">{areaCode.areaCode}</th>
               <td className="numeric">{formatCount(areaCode.requested)}</td>
@@ -108,6 +137,7 @@ export function AreaCodeTable({ stats }: { stats: ProvisioningStats }) {
           ))}
         </tbody>
       </table>
+      {shown.toggle}
     </div>
   )
 }

@@ -1,6 +1,6 @@
 import type { ProvisioningStats } from '@dialtone/shared/provisioning-stats'
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
-import { BucketTooltip } from './bucket-tooltip.tsx'
+import { BucketTooltip, legendText } from './bucket-tooltip.tsx'
 import { formatBucketTick, formatCount, formatPercent } from './stats-format.ts'
 
 const attemptsColour = '#9fb4d3'
@@ -44,7 +44,7 @@ export function SuccessRateChart({ stats }: { stats: ProvisioningStats }) {
             )
           }}
         />
-        <Legend verticalAlign="top" height={28} iconSize={10} wrapperStyle={{ fontSize: 13 }} />
+        <Legend verticalAlign="top" height={28} iconSize={10} wrapperStyle={{ fontSize: 13 }} formatter={legendText} />
         <Bar
           yAxisId="attempts"
           dataKey="attempts"

@@ -1,6 +1,6 @@
 import type { ProvisioningStats } from '@dialtone/shared/provisioning-stats'
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
-import { BucketTooltip } from './bucket-tooltip.tsx'
+import { BucketTooltip, legendText } from './bucket-tooltip.tsx'
 import { formatBucketTick, formatSeconds } from './stats-format.ts'
 
 const percentiles = [
@@ -9,10 +9,23 @@ const percentiles = [
   { key: 'p99Seconds', label: 'p99', colour: '#a3261b', dash: '2 3' },
 ] as const
 
-/** Seconds from request to live per bucket, at p50, p90 and p99; line styles differ as well as colours. */
+const tickCandidates = [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14_400, 28_800, 86_400]
+
+function formatAxisSeconds(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`
+  if (seconds < 3600) return `${seconds / 60} min`
+  return `${seconds / 3600} h`
+}
+
+/**
+ * Seconds from request to live per bucket, at p50, p90 and p99; line styles differ as well as colours. The axis is
+ * logarithmic: a slow p99 of minutes would otherwise flatten a p50 of seconds into the floor.
+ */
 export function TimeToLiveChart({ stats }: { stats: ProvisioningStats }) {
   const bucket = stats.range.bucket
   const rows = stats.buckets.map((row) => ({ start: row.start, ...row.timeToLive }))
+  const slowest = Math.max(1, ...stats.buckets.map((row) => row.timeToLive.p99Seconds ?? 0))
+  const ticks = tickCandidates.filter((tick, index) => tick <= slowest || tickCandidates[index - 1]! < slowest)
   return (
     <ResponsiveContainer width="100%" height={240}>
       <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
@@ -23,7 +36,15 @@ export function TimeToLiveChart({ stats }: { stats: ProvisioningStats }) {
           minTickGap={16}
           fontSize={12}
         />
-        <YAxis unit=" s" fontSize={12} width={56} />
+        <YAxis
+          scale="log"
+          domain={[1, ticks.at(-1) ?? 'auto']}
+          ticks={ticks}
+          allowDataOverflow
+          tickFormatter={formatAxisSeconds}
+          fontSize={12}
+          width={60}
+        />
         <Tooltip
           content={({ active, label }) => {
             const row = active ? stats.buckets.find((candidate) => candidate.start === label) : undefined
@@ -41,7 +62,7 @@ export function TimeToLiveChart({ stats }: { stats: ProvisioningStats }) {
             )
           }}
         />
-        <Legend verticalAlign="top" height={28} iconSize={10} wrapperStyle={{ fontSize: 13 }} />
+        <Legend verticalAlign="top" height={28} iconSize={10} wrapperStyle={{ fontSize: 13 }} formatter={legendText} />
         {percentiles.map((percentile) => (
           <Line
             key={percentile.key}

@@ -20,6 +20,13 @@ test('sign out, a wrong password is explained, the right one signs back in', asy
   await page.getByRole('button', { name: 'Sign in' }).click()
   await expect(page.getByRole('heading', { name: 'Get a number' })).toBeVisible()
   await expect(page).toHaveURL(/\/$/)
+  await expect(page).toHaveTitle('Your numbers · dialtone')
+
+  // The analytics page is for platform admins only: an owner sees no link, and the address leads home.
+  await expect(page.getByRole('link', { name: 'Admin' })).toHaveCount(0)
+  await page.goto('/admin')
+  await expect(page).toHaveURL(/\/$/)
+  await expect(page.getByRole('heading', { name: 'Get a number' })).toBeVisible()
 })
 
 test('signing up twice with one email says the account exists; a short password is caught before sending', async ({

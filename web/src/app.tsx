@@ -11,6 +11,7 @@ import { usePhoneNumberEvents } from './features/phone-numbers/use-phone-number-
 import { SandboxBanner } from './features/server-info/sandbox-banner.tsx'
 import { isApiError } from './lib/api-error.ts'
 import { navigate, routes, usePathname, type RoutePath } from './lib/router.ts'
+import { useDocumentTitle } from './lib/use-document-title.ts'
 import { useSocketConnection } from './realtime/use-socket-connection.ts'
 
 // The analytics page carries the charting library; owners never download it.
@@ -61,9 +62,17 @@ function Redirect({ to }: { to: RoutePath }) {
   return null
 }
 
+const titles: Record<string, string> = {
+  [routes.home]: 'Your numbers',
+  [routes.signIn]: 'Sign in',
+  [routes.signUp]: 'Create an account',
+  [routes.admin]: 'Provisioning analytics',
+}
+
 function Screens() {
   const pathname = usePathname()
   const session = useSession()
+  useDocumentTitle(titles[pathname] ?? '')
 
   if (session.isPending) {
     return (

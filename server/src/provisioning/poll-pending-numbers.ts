@@ -10,8 +10,8 @@ export interface PollRoundOptions {
   batchSize: number
   /**
    * A claimed number is not offered to anyone else for this long (a crashed poller's claim simply expires).
-   * Each check re-takes the lease as it starts, so it must outlast one check: the Vapi client's worst case is
-   * 4 attempts × VAPI_TIMEOUT_MS (10 s) plus the waits between them, about 55 s.
+   * Each check re-takes the lease as it starts and renews it while Vapi has not answered, so a slow check
+   * never loses its claim.
    */
   leaseMs: number
   /** Checks in flight at once; the Vapi client's rate limiter bounds requests per second on top. */
@@ -21,7 +21,7 @@ export interface PollRoundOptions {
 
 export const defaultPollRoundOptions: PollRoundOptions = {
   batchSize: 50,
-  leaseMs: 90_000,
+  leaseMs: 30_000,
   concurrency: 5,
   random: Math.random,
 }
@@ -110,6 +110,35 @@ async function renewClaim(deps: Pick<ProvisioningDeps, 'db' | 'clock'>, claim: C
   return Number(renewed.numUpdatedRows) === 1
 }
 
+/**
+ * Runs one check while keeping its claim fresh. A check can outlast the lease (Vapi slow to answer, the client
+ * retrying), and a lapsed claim would let another process check the same number at the same time; renewing it
+ * every third of the lease keeps the lease short, so a crashed process's numbers are soon picked up again.
+ * Renewal stops, and any renewal in flight lands, before the caller writes the next check time.
+ */
+async function whileHoldingClaim<T>(
+  deps: Pick<ProvisioningDeps, 'db' | 'clock' | 'logger'>,
+  claim: Claim,
+  leaseMs: number,
+  work: () => Promise<T>,
+): Promise<T> {
+  let renewing: Promise<unknown> = Promise.resolve()
+  const heartbeat = setInterval(
+    () => {
+      renewing = renewing
+        .then(() => renewClaim(deps, claim, leaseMs))
+        .catch((error: unknown) => deps.logger.warn({ err: error, phoneNumberId: claim.id }, 'could not renew a claim'))
+    },
+    Math.max(100, leaseMs / 3),
+  )
+  try {
+    return await work()
+  } finally {
+    clearInterval(heartbeat)
+    await renewing
+  }
+}
+
 /** Sets the next check, unless another process claimed the number meanwhile (then the time is its to set). */
 async function scheduleNextCheck(deps: Pick<ProvisioningDeps, 'db'>, claim: Claim, at: Date) {
   await deps.db
@@ -149,7 +178,9 @@ export async function pollDueNumbers(
         continue
       }
       try {
-        const { signal, transition } = await checkPhoneNumberAtVapi(deps, row, 'poll')
+        const { signal, transition } = await whileHoldingClaim(deps, row, options.leaseMs, () =>
+          checkPhoneNumberAtVapi(deps, row, 'poll'),
+        )
         if (transition?.row.status === 'active') result.activated += 1
         else if (transition?.row.status === 'failed') result.failed += 1
         else if (signal.kind === 'still-pending') {

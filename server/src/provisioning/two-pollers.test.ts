@@ -135,4 +135,55 @@ postgresOnly('two pollers (two processes) on one Postgres database', () => {
       await setSandboxFaults(harness, { latencyMs: 0 })
     }
   })
+
+  test('a check slower than the lease keeps its claim: the other process never takes the number meanwhile', async () => {
+    const [only] = await harness.db
+      .selectFrom('phone_number')
+      .select('id')
+      .where('status', '=', 'pending')
+      .limit(1)
+      .execute()
+    if (!only) throw new Error('no pending number')
+    // Nothing else is due; this one number is, and Vapi takes 1.5 s to answer about it, against a 0.6 s lease.
+    await harness.db
+      .updateTable('phone_number')
+      .set({ next_check_at: new Date(Date.now() + 60 * 60_000) })
+      .where('status', '=', 'pending')
+      .execute()
+    await harness.db.updateTable('phone_number').set({ next_check_at: new Date() }).where('id', '=', only.id).execute()
+    await setSandboxFaults(harness, { latencyMs: 1_500 })
+    try {
+      const { watch, overlaps, checks } = createOverlapWatch()
+      const [first, second] = processes(watch)
+      const options = { ...defaultPollRoundOptions, leaseMs: 600 }
+      const before = await harness.db
+        .selectFrom('phone_number')
+        .select('check_count')
+        .where('id', '=', only.id)
+        .executeTakeFirstOrThrow()
+      const slow = pollDueNumbers(first, options)
+      // The second process starts once the first holds the claim.
+      for (;;) {
+        const row = await harness.db
+          .selectFrom('phone_number')
+          .select('check_count')
+          .where('id', '=', only.id)
+          .executeTakeFirstOrThrow()
+        if (row.check_count > before.check_count) break
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      let claimedBySecond = 0
+      const until = Date.now() + 1_700
+      while (Date.now() < until) {
+        claimedBySecond += (await pollDueNumbers(second, options)).claimed
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      expect(await slow).toMatchObject({ claimed: 1, stillPending: 1 })
+      expect(claimedBySecond).toBe(0)
+      expect(overlaps).toEqual([])
+      expect([...checks.values()]).toEqual([1])
+    } finally {
+      await setSandboxFaults(harness, { latencyMs: 0 })
+    }
+  })
 })

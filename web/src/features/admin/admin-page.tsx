@@ -102,13 +102,15 @@ function StatsView({
           Totals
         </h2>
         <dl className="stat-cards">
-          <StatCard label="Attempts" value={formatCount(totals.attempts)} />
+          <StatCard id="attempts" label="Attempts" value={formatCount(totals.attempts)} />
           <StatCard
+            id="success-rate"
             label="Success rate"
             value={formatPercent(totals.successRate)}
             detail={`${formatCount(totals.succeeded)} live · ${formatCount(totals.failed)} failed`}
           />
           <StatCard
+            id="pending"
             label="Pending now"
             value={formatCount(totals.pendingNow)}
             detail={
@@ -118,11 +120,13 @@ function StatsView({
             }
           />
           <StatCard
+            id="time-to-live"
             label="Time to live (p50)"
             value={formatSeconds(timeToLive.p50Seconds)}
             detail={`p90 ${formatSeconds(timeToLive.p90Seconds)} · p99 ${formatSeconds(timeToLive.p99Seconds)}`}
           />
           <StatCard
+            id="found-live"
             label="Found live by webhook"
             value={formatPercent(detectedTotal === 0 ? null : detectedBy.webhook / detectedTotal)}
             detail={`${formatCount(detectedBy.webhook)} webhook · ${formatCount(detectedBy.poll)} poll · ${formatCount(detectedBy.manual)} check now`}
@@ -192,9 +196,9 @@ function StatsView({
   )
 }
 
-function StatCard({ label, value, detail }: { label: string; value: string; detail?: string }) {
+function StatCard({ id, label, value, detail }: { id: string; label: string; value: string; detail?: string }) {
   return (
-    <div className="stat-card">
+    <div className="stat-card" data-testid={`stat-${id}`}>
       <dt>{label}</dt>
       <dd className="stat-value">{value}</dd>
       {detail && <dd className="stat-detail">{detail}</dd>}

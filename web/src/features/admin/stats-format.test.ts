@@ -17,6 +17,8 @@ test('percentages, seconds and dashes for nothing', () => {
   expect(formatSeconds(12)).toBe('12 s')
   expect(formatSeconds(97.5)).toBe('1 min 38 s')
   expect(formatSeconds(18.25)).toBe('18.3 s')
+  expect(formatSeconds(34.99999999999999)).toBe('35 s')
+  expect(formatSeconds(59.97)).toBe('1 min 00 s')
   expect(formatSeconds(3_840)).toBe('1 h 04 min')
 })
 

@@ -54,7 +54,9 @@ export function formatCount(count: number): string {
 /** "8 s", "18.5 s", "2 min 05 s", "1 h 04 min"; null reads as a dash. */
 export function formatSeconds(seconds: number | null): string {
   if (seconds === null) return '—'
-  if (seconds < 60) return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`
+  // Interpolated percentiles are doubles (34.99999…): one decimal at most, and none when it is zero.
+  const tenths = Math.round(seconds * 10) / 10
+  if (tenths < 60) return `${Number.isInteger(tenths) ? tenths : tenths.toFixed(1)} s`
   const whole = Math.round(seconds)
   const minutes = Math.floor(whole / 60)
   if (minutes < 60) return `${minutes} min ${String(whole % 60).padStart(2, '0')} s`

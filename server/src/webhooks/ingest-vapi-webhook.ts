@@ -5,7 +5,7 @@ import { publishTransition } from '../provisioning/apply-status-signal.ts'
 import { checkPhoneNumberAtVapi } from '../provisioning/check-phone-number-at-vapi.ts'
 import { findPhoneNumberByVapiId } from '../provisioning/phone-number-repository.ts'
 import type { ProvisioningDeps } from '../provisioning/provisioning-deps.ts'
-import { signalFromVapi } from '../provisioning/status-machine.ts'
+import { canTransition, signalFromVapi, targetStatusOf } from '../provisioning/status-machine.ts'
 import { transitionPhoneNumber, type Transition } from '../provisioning/transition-phone-number.ts'
 
 // Vapi's server-message envelope. Only what dialtone acts on is required; everything else is kept as sent.
@@ -92,17 +92,22 @@ export async function ingestVapiWebhook(
   }
   const signal = vapiPhoneNumber ? signalFromVapi(vapiPhoneNumber) : null
 
-  // What this delivery means when nothing has to change; a transition below may still turn it into
-  // 'transitioned' or 'unchanged'. Recorded with the delivery, so the table says what each one did.
-  const plainOutcome: WebhookOutcome | null = !vapiPhoneNumber
+  // What this delivery is expected to do, recorded with it so the table says what each one did. A signal whose
+  // target the number's status (read above) does not allow can never apply later either (statuses only move
+  // forward), so it is 'unchanged' without trying; otherwise the transition is tried and, in the rare race where
+  // something else got there first, the recorded outcome corrected.
+  const target = signal ? targetStatusOf(signal) : null
+  const expectedOutcome: WebhookOutcome = !vapiPhoneNumber
     ? 'ignored'
     : !ours
       ? 'not-ours'
-      : signal?.kind === 'still-pending'
+      : target === null
         ? ours.status === 'pending'
           ? 'checking'
           : 'unchanged'
-        : null
+        : canTransition(ours.status, target)
+          ? 'transitioned'
+          : 'unchanged'
 
   const now = deps.clock.now()
   const result = await deps.db.transaction().execute(async (trx) => {
@@ -113,7 +118,7 @@ export async function ingestVapiWebhook(
         message_type: message.type,
         vapi_phone_number_id: vapiPhoneNumber?.id ?? null,
         phone_number_id: ours?.id ?? null,
-        outcome: plainOutcome ?? 'received',
+        outcome: expectedOutcome,
         // Only what dialtone acts on. Vapi also posts call messages (transcripts, reports) to a number's server
         // URL; those are acknowledged, never kept.
         payload: JSON.stringify({
@@ -125,16 +130,20 @@ export async function ingestVapiWebhook(
       .returning('delivery_id')
       .executeTakeFirst()
     if (!recorded) return { outcome: 'duplicate' as const, transition: null }
-    if (plainOutcome !== null || !ours || !signal) return { outcome: plainOutcome ?? 'ignored', transition: null }
+    if (expectedOutcome !== 'transitioned' || !ours || !signal) return { outcome: expectedOutcome, transition: null }
     const transition: Transition | null = await transitionPhoneNumber(trx, {
       phoneNumberId: ours.id,
       signal,
       source: 'webhook',
       now,
     })
-    const outcome = transition ? ('transitioned' as const) : ('unchanged' as const)
-    await trx.updateTable('webhook_delivery').set({ outcome }).where('delivery_id', '=', deliveryId).execute()
-    return { outcome, transition }
+    if (transition) return { outcome: 'transitioned' as const, transition }
+    await trx
+      .updateTable('webhook_delivery')
+      .set({ outcome: 'unchanged' })
+      .where('delivery_id', '=', deliveryId)
+      .execute()
+    return { outcome: 'unchanged' as const, transition: null }
   })
 
   if (result.transition) publishTransition(deps, result.transition)

@@ -121,6 +121,7 @@ export class BrowserTab {
   readonly received: { id: string; version: number; status: PhoneNumber['status']; at: number }[] = []
   connects = 0
   disconnects = 0
+  readonly disconnectReasons: string[] = []
   refetches = 0
   refetchFailures = 0
   readonly socket: ChaosSocket
@@ -153,8 +154,9 @@ export class BrowserTab {
       this.connects += 1
       if (this.connects > 1) void this.refetch()
     })
-    this.socket.on('disconnect', () => {
+    this.socket.on('disconnect', (reason) => {
       this.disconnects += 1
+      this.disconnectReasons.push(reason)
     })
   }
 

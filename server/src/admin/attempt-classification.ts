@@ -2,6 +2,15 @@ import { sql, type RawBuilder } from 'kysely'
 import type { TimeSpan } from './stats-range.ts'
 
 /**
+ * The UTC hour or day an instant falls in. date_bin() is arithmetic on the instant, several times cheaper per row
+ * than date_trunc(…, 'UTC'), which converts through a time zone; for hours and UTC days the two agree.
+ */
+export function utcBucketStart(bucket: 'hour' | 'day', instant: RawBuilder<unknown>): RawBuilder<unknown> {
+  const stride = bucket === 'hour' ? sql.lit('1 hour') : sql.lit('24 hours')
+  return sql`date_bin(${stride}::interval, ${instant}, timestamptz '2000-01-01 00:00:00+00')`
+}
+
+/**
  * The one definition of what a provisioning attempt counts as (CONTRACT.md), as SQL over a set of
  * provisioning_attempt rows. Both the rollup refresh and the raw edges of a statistics query select from it, so
  * the two can never disagree.
@@ -18,7 +27,7 @@ import type { TimeSpan } from './stats-range.ts'
 export function classifiedAttempts(attemptRows: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
     select
-      date_trunc('hour', attempt.requested_at, 'UTC') as hour_start,
+      ${utcBucketStart('hour', sql.ref('attempt.requested_at'))} as hour_start,
       attempt.organization_id,
       attempt.area_code,
       attempt.failure_code is not distinct from 'area_code_unavailable' as is_area_code_unavailable,

@@ -7,6 +7,7 @@ import {
   classifiedAttempts,
   countPartials,
   timeToLivePartials,
+  utcBucketStart,
 } from './attempt-classification.ts'
 import { refreshProvisioningStatsRollups } from './provisioning-stats-rollup-repository.ts'
 import { planRangeParts, type StatsRange, type TimeSpan } from './stats-range.ts'
@@ -76,7 +77,7 @@ export function provisioningStatsStatement(query: StatsRange, now: Date): RawBui
     where ${anySpan(sql.ref('requested_at'), parts.raw)} and ${organizationFilter}
   )`
   const fromRollups = rollupRows(parts.hours, parts.days)
-  const bucketOf = (column: RawBuilder<unknown>) => sql`date_trunc(${bucket}, ${column}, 'UTC')`
+  const bucketOf = (column: RawBuilder<unknown>) => utcBucketStart(bucket, column)
 
   return sql`
     with ${classified} as materialized (${classifiedAttempts(rawAttempts)}),
@@ -101,7 +102,7 @@ export function provisioningStatsStatement(query: StatsRange, now: Date): RawBui
 
     bucket as (
       select generate_series(
-        date_trunc(${bucket}, ${query.from.toISOString()}::timestamptz, 'UTC'),
+        ${utcBucketStart(bucket, sql`${query.from.toISOString()}::timestamptz`)},
         ${query.to.toISOString()}::timestamptz - interval '1 microsecond',
         ${bucketStep[bucket]}::interval
       ) as bucket_start

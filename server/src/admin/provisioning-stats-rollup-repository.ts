@@ -7,6 +7,7 @@ import {
   classifiedAttempts,
   countPartials,
   timeToLivePartials,
+  utcBucketStart,
 } from './attempt-classification.ts'
 import { dayMs, floorTo, hourMs, type TimeSpan } from './stats-range.ts'
 
@@ -74,7 +75,7 @@ async function recomputeHours(db: Kysely<Database>, spans: readonly TimeSpan[]):
 async function recomputeDays(db: Kysely<Database>, spans: readonly TimeSpan[]): Promise<void> {
   await deleteRollupRows(db, 'day', spans)
   const hoursOfDays = sql`unit = 'hour' and ${anySpan(sql.ref('period_start'), spans)}`
-  const dayOf = sql`date_trunc('day', period_start, 'UTC')`
+  const dayOf = utcBucketStart('day', sql.ref('period_start'))
   await sql`
     with counts as (
       insert into provisioning_stats_rollup (unit, period_start, organization_id, failure_reason, attempts, succeeded,

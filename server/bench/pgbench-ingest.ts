@@ -1,9 +1,10 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { processCpuSeconds, startBackendCpuSampler } from './cpu-usage.ts'
 import { insertOrganization, insertPendingNumbers, type ScratchDatabase } from './bench-database.ts'
 import { round, summarizeLatencies, type LatencySummary } from './latency-stats.ts'
 
@@ -16,6 +17,27 @@ export interface PgbenchIngestResult {
   latency: LatencySummary
   transitioned: number
   pgbenchVersion: string
+  /** CPU time per transaction in pgbench itself and in the Postgres backends serving it. */
+  pgbenchCpuMsPerTransaction: number
+  postgresCpuMsPerTransaction: number
+}
+
+/** Runs a command to its end, reading its CPU time from /proc while it lives (the last reading before it exits). */
+async function runMeasured(command: string, args: string[], cwd: string) {
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+  let cpuSeconds = 0
+  const timer = setInterval(() => {
+    if (child.pid !== undefined)
+      void processCpuSeconds(child.pid).then((seconds) => (cpuSeconds = seconds ?? cpuSeconds))
+  }, 100)
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  clearInterval(timer)
+  if (code !== 0) throw new Error(`${command} exited with ${code}:\n${stdout}\n${stderr}`)
+  return { stdout, cpuSeconds }
 }
 
 /** pgbench from PATH or from Debian's versioned folder; null when postgresql-contrib / the client is missing. */
@@ -60,6 +82,7 @@ COMMIT;
 
 /** pgbench driving the webhook's transaction on the same database, with the same number of connections. */
 export async function benchPgbenchIngest(input: {
+  adminUrl: string
   pgbench: string
   database: ScratchDatabase
   transactions: number
@@ -77,7 +100,9 @@ export async function benchPgbenchIngest(input: {
     const scriptFile = path.join(folder, 'webhook-transaction.sql')
     await writeFile(scriptFile, transactionScript)
     const { stdout: versionText } = await run(input.pgbench, ['--version'])
-    const { stdout } = await run(
+    const backends = startBackendCpuSampler(input.adminUrl, input.database.name)
+    await backends.ready
+    const { stdout, cpuSeconds } = await runMeasured(
       input.pgbench,
       [
         '--no-vacuum',
@@ -90,8 +115,9 @@ export async function benchPgbenchIngest(input: {
         `--log-prefix=${path.join(folder, 'log')}`,
         input.database.url,
       ],
-      { cwd: folder, maxBuffer: 16 * 1024 * 1024 },
+      folder,
     )
+    const postgresCpuSeconds = await backends.stop()
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1]
     if (!tps) throw new Error(`could not read pgbench's tps:\n${stdout}`)
     // Per-transaction log lines: client, transaction number, latency in µs, script, epoch seconds, µs.
@@ -112,6 +138,8 @@ export async function benchPgbenchIngest(input: {
       latency: summarizeLatencies(latenciesMs),
       transitioned: activated?.rows[0]?.count ?? 0,
       pgbenchVersion: versionText.trim(),
+      pgbenchCpuMsPerTransaction: round((cpuSeconds * 1000) / total, 3),
+      postgresCpuMsPerTransaction: round((postgresCpuSeconds * 1000) / total, 3),
     }
   } finally {
     await rm(folder, { recursive: true, force: true })

@@ -1,5 +1,6 @@
 import { signedAssignmentWebhook } from '../src/cluster/cluster-client.ts'
 import type { ServerProcess } from '../src/cluster/server-process.ts'
+import { processCpuSeconds, startBackendCpuSampler } from './cpu-usage.ts'
 import { insertOrganization, insertPendingNumbers, type ScratchDatabase } from './bench-database.ts'
 import { runClosedLoop, type PreparedRequest } from './http-load.ts'
 import { round, summarizeLatencies, type LatencySummary } from './latency-stats.ts'
@@ -12,6 +13,9 @@ export interface WebhookIngestResult {
   transitioned: number
   statuses: Record<string, number>
   outcomes: Record<string, number>
+  /** CPU time per webhook in the server process and in the Postgres backends serving it (machine-load-proof). */
+  serverCpuMsPerWebhook: number | null
+  postgresCpuMsPerWebhook: number
 }
 
 /** Twelve digits of i as a +1 415 number, so every webhook carries a distinct valid E.164 number. */
@@ -35,6 +39,7 @@ function activationWebhooks(prefix: string, count: number, secret: string): Prep
  * concurrency. A warm-up batch on numbers of their own runs first (JIT, pool, caches).
  */
 export async function benchWebhookIngest(input: {
+  adminUrl: string
   database: ScratchDatabase
   server: ServerProcess
   webhookSecret: string
@@ -51,7 +56,12 @@ export async function benchWebhookIngest(input: {
   await runClosedLoop({ baseUrl: input.server.url, requests: warmup, concurrency: input.concurrency })
 
   const requests = activationWebhooks('ingest-', input.count, input.webhookSecret)
+  const backends = startBackendCpuSampler(input.adminUrl, input.database.name)
+  await backends.ready
+  const serverCpuBefore = await processCpuSeconds(input.server.pid)
   const result = await runClosedLoop({ baseUrl: input.server.url, requests, concurrency: input.concurrency })
+  const serverCpuAfter = await processCpuSeconds(input.server.pid)
+  const postgresCpuSeconds = await backends.stop()
   return {
     webhooks: result.sent,
     concurrency: input.concurrency,
@@ -60,5 +70,10 @@ export async function benchWebhookIngest(input: {
     transitioned: result.outcomes.transitioned ?? 0,
     statuses: result.statuses,
     outcomes: result.outcomes,
+    serverCpuMsPerWebhook:
+      serverCpuBefore === null || serverCpuAfter === null
+        ? null
+        : round(((serverCpuAfter - serverCpuBefore) * 1000) / result.sent, 3),
+    postgresCpuMsPerWebhook: round((postgresCpuSeconds * 1000) / result.sent, 3),
   }
 }

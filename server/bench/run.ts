@@ -1,0 +1,307 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { findFreePort } from '../src/cluster/cluster-client.ts'
+import { spawnServerProcess, type ServerProcess } from '../src/cluster/server-process.ts'
+import { startVapiSandbox } from '../src/vapi-sandbox/start-vapi-sandbox.ts'
+import { benchAdminStats, type AdminStatsResult } from './admin-stats.ts'
+import { createScratchDatabase, type ScratchDatabase } from './bench-database.ts'
+import { round } from './latency-stats.ts'
+import { describeMachine, loadAverage } from './machine.ts'
+import { benchPgbenchIngest, findPgbench, type PgbenchIngestResult } from './pgbench-ingest.ts'
+import { benchPollingSchedules, type PollingScheduleResult } from './polling-schedules.ts'
+import { benchSocketFanOut, type FanOutResult } from './socket-fan-out.ts'
+import { benchWebhookIngest, type WebhookIngestResult } from './webhook-ingest.ts'
+import { benchWebhookToBrowser, type WebhookToBrowserResult } from './webhook-to-browser.ts'
+
+// `pnpm bench`: every benchmark in one run against a real Postgres, a table on stdout and the figures in
+// bench/results/latest.json. Not part of `pnpm test`. Each part uses scratch databases it drops again, server
+// processes it starts and stops, and loopback only; every loop is bounded.
+//
+//   pnpm bench                      everything (about 8–10 minutes on 2 cores)
+//   pnpm bench --only=ingest,browser,fanout,polling,stats
+//   pnpm bench --quick              smaller sizes, for trying the harness (figures not comparable)
+
+const sections = ['ingest', 'browser', 'fanout', 'polling', 'stats'] as const
+type Section = (typeof sections)[number]
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string', default: path.join(import.meta.dirname, 'results', 'latest.json') },
+  },
+})
+const only = new Set(values.only ? values.only.split(',').map((name) => name.trim()) : sections)
+const shouldRun = (section: Section) => only.has(section)
+const quick = values.quick
+
+const adminUrl =
+  process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'
+const webhookSecret = randomBytes(32).toString('hex')
+const authSecret = randomBytes(32).toString('hex')
+
+const sizes = {
+  ingestWebhooks: quick ? 3_000 : 20_000,
+  ingestWarmup: quick ? 500 : 2_000,
+  ingestConcurrency: 32,
+  pgbenchClients: 20, // the server's pool size (create-database.ts)
+  browserOrganizations: quick ? 20 : 100,
+  browserClientsPerOrganization: 10,
+  browserWebhooks: quick ? 200 : 1_000,
+  browserRatePerSecond: 100,
+  fanOutSteps: quick ? [500, 1_000] : [1_000, 2_500, 5_000, 10_000],
+  pollingNumbers: quick ? 12 : 48,
+  pollingSpreadMs: quick ? 10_000 : 60_000,
+  pollingMaxRps: 10,
+  statsAttempts: quick ? 100_000 : 1_000_000,
+}
+
+interface Results {
+  startedAt: string
+  finishedAt?: string
+  quick: boolean
+  machine: Awaited<ReturnType<typeof describeMachine>>
+  loadAverageAtEnd?: number[]
+  sizes: typeof sizes
+  ingest?: { server: WebhookIngestResult; pgbench: PgbenchIngestResult | { skipped: string }; ratio: number | null }
+  browser?: { spread: WebhookToBrowserResult; oneOrganization: WebhookToBrowserResult }
+  fanOut?: FanOutResult
+  polling?: PollingScheduleResult[]
+  adminStats?: AdminStatsResult
+}
+
+function log(message: string) {
+  console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`)
+}
+
+const sandbox = await startVapiSandbox({ port: 0, minDelayMs: 5_000, maxDelayMs: 30_000, webhookSecret })
+const servers: ServerProcess[] = []
+const databases: ScratchDatabase[] = []
+
+async function startServer(database: ScratchDatabase): Promise<ServerProcess> {
+  const server = spawnServerProcess({
+    port: await findFreePort(),
+    databaseUrl: database.url,
+    authSecret,
+    vapiBaseUrl: sandbox.url,
+    webhookSecret,
+    // Web only: the measured process answers HTTP and sockets; no poller competes for the CPU.
+    role: 'web',
+  })
+  servers.push(server)
+  await server.waitReady(60_000)
+  return server
+}
+
+async function stopServer(server: ServerProcess) {
+  await server.kill('SIGTERM')
+  servers.splice(servers.indexOf(server), 1)
+}
+
+async function scratch(label: string) {
+  const database = await createScratchDatabase(adminUrl, label)
+  databases.push(database)
+  return database
+}
+
+const results: Results = {
+  startedAt: new Date().toISOString(),
+  quick,
+  machine: await describeMachine(adminUrl),
+  sizes,
+}
+log(
+  `machine: ${results.machine.cpus} CPUs, Node ${results.machine.node}, load ${results.machine.loadAverage.join(' ')}`,
+)
+
+try {
+  if (shouldRun('ingest') || shouldRun('browser')) {
+    const database = await scratch('ingest')
+    const server = await startServer(database)
+    if (shouldRun('ingest')) {
+      log(`webhook ingest: ${sizes.ingestWebhooks} signed webhooks at concurrency ${sizes.ingestConcurrency}`)
+      const ingest = await benchWebhookIngest({
+        adminUrl,
+        database,
+        server,
+        webhookSecret,
+        count: sizes.ingestWebhooks,
+        warmup: sizes.ingestWarmup,
+        concurrency: sizes.ingestConcurrency,
+      })
+      const pgbench = await findPgbench()
+      log(pgbench ? `pgbench: the same transaction, ${sizes.pgbenchClients} clients` : 'pgbench not found')
+      const pgbenchResult = pgbench
+        ? await benchPgbenchIngest({
+            adminUrl,
+            pgbench,
+            database,
+            transactions: sizes.ingestWebhooks,
+            clients: sizes.pgbenchClients,
+          })
+        : { skipped: 'pgbench not found: apt-get install postgresql-contrib (or postgresql-client)' }
+      results.ingest = {
+        server: ingest,
+        pgbench: pgbenchResult,
+        ratio:
+          'transactionsPerSecond' in pgbenchResult
+            ? round(ingest.webhooksPerSecond / pgbenchResult.transactionsPerSecond)
+            : null,
+      }
+    }
+    if (shouldRun('browser')) {
+      await stopServer(server)
+      const fresh = await startServer(database)
+      log(
+        `webhook → browser: ${sizes.browserOrganizations * sizes.browserClientsPerOrganization} clients, ${sizes.browserWebhooks} webhooks at ${sizes.browserRatePerSecond}/s`,
+      )
+      const spread = await benchWebhookToBrowser({
+        database,
+        server: fresh,
+        webhookSecret,
+        label: 'browser',
+        organizations: sizes.browserOrganizations,
+        clientsPerOrganization: sizes.browserClientsPerOrganization,
+        webhooks: sizes.browserWebhooks,
+        ratePerSecond: sizes.browserRatePerSecond,
+      })
+      log('webhook → browser: every client in one organisation')
+      const oneOrganization = await benchWebhookToBrowser({
+        database,
+        server: fresh,
+        webhookSecret,
+        label: 'browser-one',
+        organizations: 1,
+        clientsPerOrganization: sizes.browserOrganizations * sizes.browserClientsPerOrganization,
+        webhooks: Math.round(sizes.browserWebhooks / 5),
+        ratePerSecond: Math.round(sizes.browserRatePerSecond / 5),
+      })
+      results.browser = { spread, oneOrganization }
+      await stopServer(fresh)
+    } else {
+      await stopServer(server)
+    }
+  }
+
+  if (shouldRun('fanout')) {
+    const database = await scratch('fanout')
+    const server = await startServer(database)
+    log(`fan-out: ${sizes.fanOutSteps.join(' / ')} clients on one fresh process`)
+    results.fanOut = await benchSocketFanOut({ database, server, webhookSecret, steps: sizes.fanOutSteps })
+    await stopServer(server)
+  }
+
+  // Polling only waits on timers (seconds), so it runs beside the statistics benchmark (seeding takes minutes).
+  const polling = shouldRun('polling')
+    ? (log(
+        `polling: ${sizes.pollingNumbers} numbers per schedule over ${sizes.pollingSpreadMs / 1000} s, sandbox delays 5–30 s, no webhooks`,
+      ),
+      benchPollingSchedules({
+        adminUrl,
+        numbers: sizes.pollingNumbers,
+        spreadMs: sizes.pollingSpreadMs,
+        maxRps: sizes.pollingMaxRps,
+      }))
+    : null
+  if (shouldRun('stats')) {
+    log(
+      `admin statistics: bench/provisioning-stats.bench.ts at ${sizes.statsAttempts.toLocaleString('en-US')} attempts`,
+    )
+    results.adminStats = await benchAdminStats({ adminUrl, attempts: sizes.statsAttempts })
+  }
+  if (polling) results.polling = await polling
+} finally {
+  for (const server of [...servers]) await server.kill('SIGKILL')
+  for (const database of databases) await database.close().catch(() => {})
+  await sandbox.close()
+}
+
+results.finishedAt = new Date().toISOString()
+results.loadAverageAtEnd = loadAverage()
+await mkdir(path.dirname(values.out), { recursive: true })
+await writeFile(values.out, `${JSON.stringify(results, null, 2)}\n`)
+console.log(
+  `\n${renderTable(results)}\n\nload average ${results.machine.loadAverage.join(' ')} → ${results.loadAverageAtEnd.join(' ')}`,
+)
+console.log(`figures written to ${path.relative(process.cwd(), values.out)}`)
+
+function renderTable(figures: Results): string {
+  const rows: [string, string, string, string][] = []
+  const mark = (isMet: boolean) => (isMet ? 'yes' : 'NO')
+  const { ingest, browser, fanOut, polling, adminStats } = figures
+  if (ingest) {
+    const { server, pgbench } = ingest
+    rows.push([
+      'webhook ingest (signed, each a transition)',
+      `${server.webhooksPerSecond}/s, p50 ${server.latency.p50Ms} ms, p99 ${server.latency.p99Ms} ms (c=${server.concurrency}, ${server.transitioned}/${server.webhooks} transitioned)`,
+      '≥ 3,000/s, p99 < 50 ms',
+      mark(server.webhooksPerSecond >= 3_000 && server.latency.p99Ms < 50),
+    ])
+    if ('transactionsPerSecond' in pgbench) {
+      rows.push([
+        'pgbench, same transaction, same database',
+        `${pgbench.transactionsPerSecond}/s, p50 ${pgbench.latency.p50Ms} ms, p99 ${pgbench.latency.p99Ms} ms (${pgbench.clients} clients)`,
+        '',
+        '',
+      ])
+      rows.push(['ingest ÷ pgbench', String(ingest.ratio), '≥ 0.5', mark((ingest.ratio ?? 0) >= 0.5)])
+    } else {
+      rows.push(['pgbench', pgbench.skipped, '', ''])
+    }
+  }
+  if (browser) {
+    for (const [name, figure] of [
+      [
+        `webhook → browser, ${browser.spread.organizations} orgs × ${browser.spread.clientsPerOrganization} tabs`,
+        browser.spread,
+      ],
+      [`webhook → browser, 1 org × ${browser.oneOrganization.clientsPerOrganization} tabs`, browser.oneOrganization],
+    ] as const) {
+      rows.push([
+        name,
+        `p50 ${figure.latency.p50Ms} ms, p99 ${figure.latency.p99Ms} ms (${figure.deliveries}/${figure.expectedDeliveries} delivered, ${figure.duplicates} duplicates, ${figure.ratePerSecond} webhooks/s)`,
+        figure === browser.spread ? 'p99 < 50 ms with 1,000 clients' : '',
+        figure === browser.spread ? mark(figure.latency.p99Ms < 50 && figure.clients >= 1_000) : '',
+      ])
+    }
+  }
+  if (fanOut) {
+    rows.push(['fan-out: idle server process', `RSS ${fanOut.baselineRssMb} MB`, '', ''])
+    for (const step of fanOut.steps) {
+      rows.push([
+        `fan-out: ${step.clients.toLocaleString('en-US')} clients on one process`,
+        `RSS ${step.rssMb} MB (${step.rssPerClientKb} KB/client), one event to all in ${step.broadcastMs} ms`,
+        step.clients === 5_000 ? '< 400 MB' : '',
+        step.clients === 5_000 ? mark(step.rssMb < 400) : '',
+      ])
+    }
+  }
+  for (const run of polling ?? []) {
+    const isDefault = run.schedule === 'dialtone' || run.schedule === 'assignment-window'
+    rows.push([
+      `polling: ${run.schedule}`,
+      `mean ${run.meanDelaySeconds} s (p90 ${run.p90DelaySeconds} s), ${run.meanCallsPerNumber} calls/number (max ${run.maxCallsPerNumber}), ${run.live}/${run.numbers} live`,
+      isDefault ? 'mean < 1.5 s, ≤ 6 calls' : '',
+      isDefault ? mark(run.meanDelaySeconds < 1.5 && run.meanCallsPerNumber <= 6) : '',
+    ])
+  }
+  if (adminStats?.status === 'measured') {
+    for (const row of adminStats.rows) {
+      rows.push([
+        `admin stats (${adminStats.attempts.toLocaleString('en-US')} attempts): ${row.range}`,
+        `median ${row.medianMs} ms, p95 ${row.p95Ms} ms`,
+        '',
+        '',
+      ])
+    }
+  } else if (adminStats) {
+    rows.push(['admin stats', adminStats.reason, '', ''])
+  }
+  const header: [string, string, string, string] = ['measure', 'result', 'target', 'met']
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)))
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n')
+}

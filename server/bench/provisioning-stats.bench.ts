@@ -62,6 +62,7 @@ async function openDatabase(): Promise<DatabaseHandle & { label: string }> {
   return { ...scratch, label: `scratch database ${scratch.name} (dropped afterwards)` }
 }
 
+const loadBefore = os.loadavg()
 const database = await openDatabase()
 const { db } = database
 try {
@@ -133,9 +134,13 @@ try {
     { from: new Date(now.getTime() - 30 * dayMs), to: now, bucket: 'day' },
     now,
   ).compile(db)
-  const plan = await db.executeQuery<{ 'QUERY PLAN': string }>(
-    CompiledQuery.raw(`explain (analyze, buffers) ${compiled.sql}`, [...compiled.parameters]),
-  )
+  // As getProvisioningStats runs it: in a transaction without parallel workers.
+  const plan = await db.transaction().execute(async (trx) => {
+    await sql`set local max_parallel_workers_per_gather = 0`.execute(trx)
+    return trx.executeQuery<{ 'QUERY PLAN': string }>(
+      CompiledQuery.raw(`explain (analyze, buffers) ${compiled.sql}`, [...compiled.parameters]),
+    )
+  })
 
   const rollupRows = await scalar(
     db,
@@ -149,6 +154,10 @@ Postgres: ${await scalar(db, 'select version()')}; shared_buffers ${await scalar
 Database: ${database.label}
 History: ${Number(await scalar(db, 'select count(*) from provisioning_attempt')).toLocaleString('en-US')} attempts, ${Number(await scalar(db, 'select count(*) from phone_number')).toLocaleString('en-US')} phone numbers, ${await scalar(db, 'select count(distinct organization_id) from provisioning_attempt')} organisations
 Rollups: ${rollupRows}; full rebuild from the attempts took ${round(rebuild.ms / 1000, 1)} s (${rebuild.result} hours)
+Load average (1/5/15 min) at start ${loadBefore.map((value) => value.toFixed(1)).join(' / ')}, at end ${os
+    .loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' / ')} (the machine is shared)
 Method: getProvisioningStats() as the API calls it (rollup refresh check + the one statement + zod parse), ${runs} timed runs after 3 warm-ups, wall time in Node.
 
 | range | attempts in range | median ms | p95 ms | max ms |

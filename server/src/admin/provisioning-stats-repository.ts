@@ -57,7 +57,12 @@ export async function getProvisioningStats(
 ): Promise<ProvisioningStats> {
   const parts = planRangeParts(query)
   if (parts.hours.length > 0 || parts.days.length > 0) await refreshProvisioningStatsRollups(db)
-  const result = await provisioningStatsStatement(query, now).execute(db)
+  const result = await db.transaction().execute(async (trx) => {
+    // Every part of this statement reads a few thousand rows; starting parallel workers for them costs more than
+    // it saves (hundreds of milliseconds on a busy machine, measured).
+    await sql`set local max_parallel_workers_per_gather = 0`.execute(trx)
+    return provisioningStatsStatement(query, now).execute(trx)
+  })
   const row = result.rows[0]
   const stats = row !== null && typeof row === 'object' && 'stats' in row ? row.stats : undefined
   return provisioningStatsSchema.parse({

@@ -113,6 +113,8 @@ export async function refreshProvisioningStatsRollups(db: Kysely<Database>): Pro
       select distinct hour_start from claimed order by hour_start`.execute(trx)
     const hours = claimed.rows.map((row) => claimedHourSchema.parse(row).hour_start)
     if (hours.length === 0) return 0
+    // A few changed hours read a few thousand rows: not worth starting parallel workers (see the statistics query).
+    if (hours.length <= 48) await sql`set local max_parallel_workers_per_gather = 0`.execute(trx)
     for (const spans of chunksOf(mergeIntoSpans(hours, hourMs), spansPerStatement)) await recomputeHours(trx, spans)
     const days = hours.map((hour) => floorTo(hour, dayMs))
     for (const spans of chunksOf(mergeIntoSpans(days, dayMs), spansPerStatement)) await recomputeDays(trx, spans)

@@ -60,7 +60,12 @@ afterAll(async () => {
   await database.close()
 })
 
-type Phase = 'before' | 'outage' | 'after'
+type Phase = 'before' | 'outage' | 'after' | 'boundary'
+
+/** Where a request falls: wholly inside a phase, or across the cut or the restore (either answer is right). */
+function phaseOf(sentIn: Phase, answeredIn: Phase): Phase {
+  return sentIn === answeredIn ? sentIn : 'boundary'
+}
 
 interface Pending {
   id: string
@@ -109,7 +114,7 @@ test(`Postgres away for ${outageSeconds} s under load: 503s while away, nothing 
     const sentIn = phase
     const answer = await postSignedWebhook(server.url, body, messageId, 20_000)
     webhooks.push({
-      phase: sentIn,
+      phase: phaseOf(sentIn, phase),
       messageId,
       body,
       target: body.includes(target?.vapiPhoneNumberId ?? '-') ? (target ?? null) : null,
@@ -130,7 +135,7 @@ test(`Postgres away for ${outageSeconds} s under load: 503s while away, nothing 
             `${server.url}${kind === 'list' ? '/api/phone-numbers?limit=20' : `/${kind}`}`,
             { cookie: owner.cookie, timeoutMs: 20_000 },
           )
-    reads.push({ phase: sentIn, kind, answer })
+    reads.push({ phase: phaseOf(sentIn, phase), kind, answer })
   })
   const outage = (async () => {
     await sleep(beforeSeconds * 1000)
@@ -216,6 +221,7 @@ test(`Postgres away for ${outageSeconds} s under load: 503s while away, nothing 
     webhookLatencyDuringOutage: percentiles(outageWebhooks.map((webhook) => webhook.answer.ms)),
     readsDuringOutage: Object.fromEntries(outageReadStatuses),
     readyAgainAfterMs: readyAfterMs,
+    requestsAcrossCutOrRestore: inPhase(webhooks, 'boundary').length + inPhase(reads, 'boundary').length,
     retriedAfterOutage: Object.fromEntries(retriedOutcomes),
     activations: activated.length,
     activationsNotInEffectOnce: wrong.length,

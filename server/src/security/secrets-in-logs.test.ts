@@ -147,6 +147,7 @@ describe(`secrets never reach the logs (${kind})`, () => {
     for (const [name, secret] of Object.entries(secrets)) {
       expect(logged.includes(secret), `${name} appears in the logs`).toBe(false)
     }
+    vi.restoreAllMocks()
     console.info(
       `[security] ${logged.split('\n').length} log lines at trace level searched for ${Object.keys(secrets).length} secrets: none found`,
     )

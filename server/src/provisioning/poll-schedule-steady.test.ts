@@ -7,7 +7,7 @@ test('a steady phase checks at an even step, then grows from that step to the ca
   const delays = Array.from({ length: 18 }, (_, index) =>
     nextCheckDelayMs(index + 1, middle, assignmentWindowPollSchedule),
   )
-  expect(delays).toEqual([...Array<number>(11).fill(2_400), 3_600, 5_400, 8_100, 12_150, 18_225, 27_338, 30_000])
+  expect(delays).toEqual([...Array<number>(11).fill(2_500), 3_750, 5_625, 8_438, 12_656, 18_984, 28_477, 30_000])
 })
 
 test('the steady window covers the 5–30 s in which Vapi usually assigns, with under a dozen checks', () => {

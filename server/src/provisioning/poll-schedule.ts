@@ -29,7 +29,7 @@ export const pollSchedule: PollSchedule = {
 
 /**
  * Shaped on the 5–30 s that Vapi's users report (VAPI.md): no check before 7.5 s (one at 5 s would almost never
- * find a number), then one every 2.4 s until about 34 s, then the usual growth to the 30 s cap. Against the
+ * find a number), then one every 2.5 s until about 35 s, then the usual growth to the 30 s cap. Against the
  * sandbox's uniform 5–30 s it finds a number about 1.3 s after it is assigned with under 6 checks on average,
  * where the default waits about 4.5 s for as many (docs/performance.md, "Polling"). Not the default yet: see there.
  */
@@ -39,7 +39,7 @@ export const assignmentWindowPollSchedule: PollSchedule = {
   capMs: 30_000,
   jitter: 0.2,
   steadyChecks: 11,
-  steadyStepMs: 2_400,
+  steadyStepMs: 2_500,
 }
 
 /** Delay after the `checkCount`-th check (1 = the first) before the next one. */

@@ -58,8 +58,8 @@ export async function findPgbench(): Promise<string | null> {
 
 /**
  * The statements ingest-vapi-webhook.ts sends for a webhook that activates a number, in the same order: look the
- * number up by its Vapi id, then in one transaction record the delivery (deduplicated on its id), make the guarded
- * compare-and-set UPDATE, write the history row and record what the delivery did. The only extra statement is
+ * number up by its Vapi id, then in one transaction record the delivery with its expected outcome (deduplicated
+ * on its id), make the guarded compare-and-set UPDATE and write the history row. The only extra statement is
  * pgbench's own: nextval() picks a pending number no other client has taken.
  */
 const transactionScript = `
@@ -67,7 +67,7 @@ SELECT nextval('bench_pgbench_seq') AS n \\gset
 SELECT * FROM phone_number WHERE vapi_phone_number_id = 'pgbench-' || :n::text \\gset p_
 BEGIN;
 INSERT INTO webhook_delivery (delivery_id, message_type, vapi_phone_number_id, phone_number_id, outcome, payload, received_at)
-  VALUES ('id:' || 'pgbench-' || :n::text, 'phone-number-status-update', 'pgbench-' || :n::text, :p_id::uuid, 'received',
+  VALUES ('id:' || 'pgbench-' || :n::text, 'phone-number-status-update', 'pgbench-' || :n::text, :p_id::uuid, 'transitioned',
     ('{"message":{"type":"phone-number-status-update","timestamp": 1700000000000,"phoneNumber":{"id":"pgbench-' || :n::text || '","provider":"vapi","status":"active","number":"+1415' || lpad(:n::text, 7, '0') || '"}}}')::jsonb,
     now())
   ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id;
@@ -76,7 +76,6 @@ UPDATE phone_number SET status = 'active', version = version + 1, updated_at = n
   WHERE id = :p_id::uuid AND status IN ('pending') RETURNING *;
 INSERT INTO phone_number_status_change (phone_number_id, from_status, to_status, source, reason, at)
   VALUES (:p_id::uuid, 'pending', 'active', 'webhook', NULL, now());
-UPDATE webhook_delivery SET outcome = 'transitioned' WHERE delivery_id = 'id:' || 'pgbench-' || :n::text;
 COMMIT;
 `
 

@@ -33,7 +33,7 @@ export const pollingSchedules: { name: string; description: string; schedule: Po
   },
   {
     name: 'assignment-window',
-    description: 'proposed: first check at 7.5 s, every 2.4 s until ~34 s, then ×1.5 to 30 s, ±20 % jitter',
+    description: 'proposed: first check at 7.5 s, every 2.5 s until ~35 s, then ×1.5 to 30 s, ±20 % jitter',
     schedule: assignmentWindowPollSchedule,
   },
   { name: 'fixed-10s', description: 'a check every 10 s', schedule: fixedEvery(10_000) },

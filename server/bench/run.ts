@@ -52,9 +52,9 @@ const sizes = {
   browserWebhooks: quick ? 200 : 1_000,
   browserRatePerSecond: 100,
   fanOutSteps: quick ? [500, 1_000] : [1_000, 2_500, 5_000, 10_000],
-  pollingNumbers: quick ? 12 : 96,
-  pollingSpreadMs: quick ? 10_000 : 60_000,
-  pollingMaxRps: 20,
+  pollingNumbers: quick ? 12 : 192,
+  pollingSpreadMs: quick ? 10_000 : 90_000,
+  pollingMaxRps: 40,
   statsAttempts: quick ? 100_000 : 1_000_000,
 }
 

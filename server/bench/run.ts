@@ -45,7 +45,8 @@ const authSecret = randomBytes(32).toString('hex')
 const sizes = {
   ingestWebhooks: quick ? 3_000 : 20_000,
   ingestWarmup: quick ? 500 : 2_000,
-  ingestConcurrency: 32,
+  // Saturation (more requests in flight than the pool's 20 connections) and a lighter load, for p99 at a lower rate.
+  ingestConcurrencies: [32, 8],
   pgbenchClients: 20, // the server's pool size (create-database.ts)
   browserOrganizations: quick ? 20 : 100,
   browserClientsPerOrganization: 10,
@@ -65,7 +66,7 @@ interface Results {
   machine: Awaited<ReturnType<typeof describeMachine>>
   loadAverageAtEnd?: number[]
   sizes: typeof sizes
-  ingest?: { server: WebhookIngestResult; pgbench: PgbenchIngestResult | { skipped: string }; ratio: number | null }
+  ingest?: { runs: WebhookIngestResult[]; pgbench: PgbenchIngestResult | { skipped: string }; ratio: number | null }
   browser?: { spread: WebhookToBrowserResult; oneOrganization: WebhookToBrowserResult }
   fanOut?: FanOutResult
   polling?: PollingScheduleResult[]
@@ -121,16 +122,23 @@ try {
     const database = await scratch('ingest')
     const server = await startServer(database)
     if (shouldRun('ingest')) {
-      log(`webhook ingest: ${sizes.ingestWebhooks} signed webhooks at concurrency ${sizes.ingestConcurrency}`)
-      const ingest = await benchWebhookIngest({
-        adminUrl,
-        database,
-        server,
-        webhookSecret,
-        count: sizes.ingestWebhooks,
-        warmup: sizes.ingestWarmup,
-        concurrency: sizes.ingestConcurrency,
-      })
+      const runs: WebhookIngestResult[] = []
+      for (const concurrency of sizes.ingestConcurrencies) {
+        log(`webhook ingest: ${sizes.ingestWebhooks} signed webhooks at concurrency ${concurrency}`)
+        runs.push(
+          await benchWebhookIngest({
+            adminUrl,
+            database,
+            server,
+            webhookSecret,
+            count: sizes.ingestWebhooks,
+            warmup: sizes.ingestWarmup,
+            concurrency,
+            label: `ingest-c${concurrency}`,
+          }),
+        )
+      }
+      const fastest = Math.max(...runs.map((run) => run.webhooksPerSecond))
       const pgbench = await findPgbench()
       log(pgbench ? `pgbench: the same transaction, ${sizes.pgbenchClients} clients` : 'pgbench not found')
       const pgbenchResult = pgbench
@@ -143,12 +151,9 @@ try {
           })
         : { skipped: 'pgbench not found: apt-get install postgresql-contrib (or postgresql-client)' }
       results.ingest = {
-        server: ingest,
+        runs,
         pgbench: pgbenchResult,
-        ratio:
-          'transactionsPerSecond' in pgbenchResult
-            ? round(ingest.webhooksPerSecond / pgbenchResult.transactionsPerSecond)
-            : null,
+        ratio: 'transactionsPerSecond' in pgbenchResult ? round(fastest / pgbenchResult.transactionsPerSecond) : null,
       }
     }
     if (shouldRun('browser')) {
@@ -232,21 +237,23 @@ function renderTable(figures: Results): string {
   const mark = (isMet: boolean) => (isMet ? 'yes' : 'NO')
   const { ingest, browser, fanOut, polling, adminStats } = figures
   if (ingest) {
-    const { server, pgbench } = ingest
-    rows.push([
-      'webhook ingest (signed, each a transition)',
-      `${server.webhooksPerSecond}/s, p50 ${server.latency.p50Ms} ms, p99 ${server.latency.p99Ms} ms (c=${server.concurrency}, ${server.transitioned}/${server.webhooks} transitioned)`,
-      '≥ 3,000/s, p99 < 50 ms',
-      mark(server.webhooksPerSecond >= 3_000 && server.latency.p99Ms < 50),
-    ])
+    const { runs, pgbench } = ingest
+    for (const run of runs) {
+      rows.push([
+        `webhook ingest at concurrency ${run.concurrency} (signed, each a transition)`,
+        `${run.webhooksPerSecond}/s, p50 ${run.latency.p50Ms} ms, p99 ${run.latency.p99Ms} ms; CPU/webhook ${run.serverCpuMsPerWebhook} ms server + ${run.postgresCpuMsPerWebhook} ms Postgres (${run.transitioned}/${run.webhooks} transitioned)`,
+        '≥ 3,000/s at p99 < 50 ms',
+        mark(run.webhooksPerSecond >= 3_000 && run.latency.p99Ms < 50),
+      ])
+    }
     if ('transactionsPerSecond' in pgbench) {
       rows.push([
         'pgbench, same transaction, same database',
-        `${pgbench.transactionsPerSecond}/s, p50 ${pgbench.latency.p50Ms} ms, p99 ${pgbench.latency.p99Ms} ms (${pgbench.clients} clients)`,
+        `${pgbench.transactionsPerSecond}/s, p50 ${pgbench.latency.p50Ms} ms, p99 ${pgbench.latency.p99Ms} ms; CPU/transaction ${pgbench.pgbenchCpuMsPerTransaction} ms pgbench + ${pgbench.postgresCpuMsPerTransaction} ms Postgres (${pgbench.clients} clients)`,
         '',
         '',
       ])
-      rows.push(['ingest ÷ pgbench', String(ingest.ratio), '≥ 0.5', mark((ingest.ratio ?? 0) >= 0.5)])
+      rows.push(['fastest ingest ÷ pgbench', String(ingest.ratio), '≥ 0.5', mark((ingest.ratio ?? 0) >= 0.5)])
     } else {
       rows.push(['pgbench', pgbench.skipped, '', ''])
     }

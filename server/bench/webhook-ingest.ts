@@ -46,16 +46,19 @@ export async function benchWebhookIngest(input: {
   count: number
   warmup: number
   concurrency: number
+  /** Tells this run's numbers apart from another run's on the same database. */
+  label: string
 }): Promise<WebhookIngestResult> {
+  const prefix = `${input.label}-`
   const organizationId = await insertOrganization(input.database, 'Ingest bench')
-  await insertPendingNumbers(input.database, { organizationId, prefix: 'ingest-warmup-', count: input.warmup })
-  await insertPendingNumbers(input.database, { organizationId, prefix: 'ingest-', count: input.count })
+  await insertPendingNumbers(input.database, { organizationId, prefix: `${prefix}warmup-`, count: input.warmup })
+  await insertPendingNumbers(input.database, { organizationId, prefix, count: input.count })
   await input.database.pool?.query('vacuum analyze phone_number')
 
-  const warmup = activationWebhooks('ingest-warmup-', input.warmup, input.webhookSecret)
+  const warmup = activationWebhooks(`${prefix}warmup-`, input.warmup, input.webhookSecret)
   await runClosedLoop({ baseUrl: input.server.url, requests: warmup, concurrency: input.concurrency })
 
-  const requests = activationWebhooks('ingest-', input.count, input.webhookSecret)
+  const requests = activationWebhooks(prefix, input.count, input.webhookSecret)
   const backends = startBackendCpuSampler(input.adminUrl, input.database.name)
   await backends.ready
   const serverCpuBefore = await processCpuSeconds(input.server.pid)

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
-import { assignmentWindowPollSchedule, pollSchedule, type PollSchedule } from '../src/provisioning/poll-schedule.ts'
+import { pollSchedule, type PollSchedule } from '../src/provisioning/poll-schedule.ts'
 
 export interface PollingScheduleResult {
   schedule: string
@@ -21,20 +21,25 @@ const fixedEvery = (ms: number): PollSchedule => ({
   growthFactor: 1,
   capMs: ms,
   jitter: 0,
-  steadyChecks: 0,
-  steadyStepMs: 0,
+  windowStartMs: 0,
+  windowStepMs: 0,
+  windowChecks: 0,
 })
+
+/** Before the even window: the first check at 2 s, then ×1.5 per check to the 30 s cap. */
+const plainBackoff: PollSchedule = { ...pollSchedule, windowChecks: 0 }
 
 export const pollingSchedules: { name: string; description: string; schedule: PollSchedule }[] = [
   {
     name: 'dialtone',
-    description: 'dialtone’s default: first check at 2 s, then ×1.5 per check to a 30 s cap, ±20 % jitter',
+    description:
+      'dialtone: a check at 2 s, then every 2.5 s from 7.5 s to 32.5 s, then ×1.5 to a 30 s cap, ±20 % jitter',
     schedule: { ...pollSchedule },
   },
   {
-    name: 'assignment-window',
-    description: 'proposed: first check at 7.5 s, every 2.5 s until ~35 s, then ×1.5 to 30 s, ±20 % jitter',
-    schedule: assignmentWindowPollSchedule,
+    name: 'plain-backoff',
+    description: 'the first schedule: 2 s, then ×1.5 per check to a 30 s cap, ±20 % jitter',
+    schedule: plainBackoff,
   },
   { name: 'fixed-10s', description: 'a check every 10 s', schedule: fixedEvery(10_000) },
   { name: 'fixed-2s', description: 'a check every 2 s', schedule: fixedEvery(2_000) },

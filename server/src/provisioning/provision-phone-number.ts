@@ -12,11 +12,10 @@ import {
 import { toPhoneNumber } from './phone-number-mapper.ts'
 import { insertPhoneNumber } from './phone-number-repository.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
+import { pollSchedule } from './poll-schedule.ts'
 import { signalFromVapi } from './status-machine.ts'
 import { recordOrphan } from './vapi-orphan-repository.ts'
 import { describeCreateFailure } from './vapi-error-to-app-error.ts'
-
-export const firstCheckDelayMs = 2_000
 
 export type ProvisionResult = { status: 201; phoneNumber: PhoneNumber; isReplay: boolean }
 
@@ -145,7 +144,7 @@ async function purchaseAndStore(
         created_at: requestedAt,
         activated_at: isAlreadyLive ? respondedAt : null,
         updated_at: respondedAt,
-        next_check_at: isAlreadyLive ? null : new Date(respondedAt.getTime() + firstCheckDelayMs),
+        next_check_at: isAlreadyLive ? null : new Date(respondedAt.getTime() + pollSchedule.firstCheckDelayMs),
       })
       await trx
         .insertInto('phone_number_status_change')

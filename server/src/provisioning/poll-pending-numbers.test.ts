@@ -13,7 +13,7 @@ import {
   pollDueNumbers,
   type PollRoundOptions,
 } from './poll-pending-numbers.ts'
-import { pollSchedule } from './poll-schedule.ts'
+import { baseDelayMs, pollSchedule } from './poll-schedule.ts'
 import { defaultWorkerOptions, startProvisioningWorker } from './provisioning-worker.ts'
 import {
   clearSandboxFaults,
@@ -90,7 +90,7 @@ describe.each(testDatabaseKinds)('the fallback poller on %s', (kind) => {
         const row = await phoneNumberRow(harness, number.id)
         if (row.status !== 'pending' || row.last_checked_at === null || row.next_check_at === null) continue
         const delayMs = row.next_check_at.getTime() - row.last_checked_at.getTime()
-        const base = Math.min(pollSchedule.capMs, 2_000 * 1.5 ** (row.check_count - 1))
+        const base = baseDelayMs(row.check_count)
         expect(delayMs).toBeGreaterThanOrEqual(base * 0.8)
       }
       await new Promise((resolve) => setTimeout(resolve, 30))

@@ -4,14 +4,12 @@ import type { ProvisioningDeps } from './provisioning-deps.ts'
 import type { StatusSignal } from './status-machine.ts'
 import { transitionPhoneNumber, type Transition } from './transition-phone-number.ts'
 
-/** Applies one signal in its own transaction and tells browsers after the commit. */
+/** Applies one signal (one statement, so its own transaction) and tells browsers after the commit. */
 export async function applyStatusSignal(
   deps: Pick<ProvisioningDeps, 'db' | 'publisher' | 'clock'>,
   input: { phoneNumberId: string; signal: StatusSignal; source: SignalSource | 'release' },
 ): Promise<Transition | null> {
-  const transition = await deps.db
-    .transaction()
-    .execute((trx) => transitionPhoneNumber(trx, { ...input, now: deps.clock.now() }))
+  const transition = await transitionPhoneNumber(deps.db, { ...input, now: deps.clock.now() })
   if (transition) publishTransition(deps, transition)
   return transition
 }

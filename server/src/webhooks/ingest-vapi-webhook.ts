@@ -6,7 +6,7 @@ import { checkPhoneNumberAtVapi } from '../provisioning/check-phone-number-at-va
 import { findPhoneNumberByVapiId } from '../provisioning/phone-number-repository.ts'
 import type { ProvisioningDeps } from '../provisioning/provisioning-deps.ts'
 import { canTransition, signalFromVapi, targetStatusOf } from '../provisioning/status-machine.ts'
-import { transitionPhoneNumber, type Transition } from '../provisioning/transition-phone-number.ts'
+import { recordDeliveryAndTransition, type Transition } from '../provisioning/transition-phone-number.ts'
 
 // Vapi's server-message envelope. Only what dialtone acts on is required; everything else is kept as sent.
 const envelopeSchema = z.looseObject({
@@ -110,41 +110,50 @@ export async function ingestVapiWebhook(
           : 'unchanged'
 
   const now = deps.clock.now()
-  const result = await deps.db.transaction().execute(async (trx) => {
-    const recorded = await trx
-      .insertInto('webhook_delivery')
-      .values({
-        delivery_id: deliveryId,
-        message_type: message.type,
-        vapi_phone_number_id: vapiPhoneNumber?.id ?? null,
-        phone_number_id: ours?.id ?? null,
-        outcome: expectedOutcome,
-        // Only what dialtone acts on. Vapi also posts call messages (transcripts, reports) to a number's server
-        // URL; those are acknowledged, never kept.
-        payload: JSON.stringify({
-          message: { type: message.type, timestamp: message.timestamp, phoneNumber: message.phoneNumber },
-        }),
-        received_at: now,
-      })
-      .onConflict((conflict) => conflict.column('delivery_id').doNothing())
-      .returning('delivery_id')
-      .executeTakeFirst()
-    if (!recorded) return { outcome: 'duplicate' as const, transition: null }
-    if (expectedOutcome !== 'transitioned' || !ours || !signal) return { outcome: expectedOutcome, transition: null }
-    const transition: Transition | null = await transitionPhoneNumber(trx, {
+  const delivery = {
+    delivery_id: deliveryId,
+    message_type: message.type,
+    vapi_phone_number_id: vapiPhoneNumber?.id ?? null,
+    phone_number_id: ours?.id ?? null,
+    outcome: expectedOutcome,
+    // Only what dialtone acts on. Vapi also posts call messages (transcripts, reports) to a number's server
+    // URL; those are acknowledged, never kept.
+    payload: JSON.stringify({
+      message: { type: message.type, timestamp: message.timestamp, phoneNumber: message.phoneNumber },
+    }),
+    received_at: now,
+  }
+
+  // One statement either way, so the delivery row and the change it brings commit together or not at all.
+  let result: { outcome: WebhookOutcome; transition: Transition | null }
+  if (expectedOutcome === 'transitioned' && ours && signal) {
+    const recorded = await recordDeliveryAndTransition(deps.db, {
       phoneNumberId: ours.id,
       signal,
       source: 'webhook',
       now,
+      delivery,
     })
-    if (transition) return { outcome: 'transitioned' as const, transition }
-    await trx
-      .updateTable('webhook_delivery')
-      .set({ outcome: 'unchanged' })
-      .where('delivery_id', '=', deliveryId)
-      .execute()
-    return { outcome: 'unchanged' as const, transition: null }
-  })
+    if (!recorded.isNewDelivery) result = { outcome: 'duplicate', transition: null }
+    else if (recorded.transition) result = { outcome: 'transitioned', transition: recorded.transition }
+    else {
+      // Something else changed the number between our read and this statement: say what this delivery did.
+      await deps.db
+        .updateTable('webhook_delivery')
+        .set({ outcome: 'unchanged' })
+        .where('delivery_id', '=', deliveryId)
+        .execute()
+      result = { outcome: 'unchanged', transition: null }
+    }
+  } else {
+    const recorded = await deps.db
+      .insertInto('webhook_delivery')
+      .values(delivery)
+      .onConflict((conflict) => conflict.column('delivery_id').doNothing())
+      .returning('delivery_id')
+      .executeTakeFirst()
+    result = { outcome: recorded ? expectedOutcome : 'duplicate', transition: null }
+  }
 
   if (result.transition) publishTransition(deps, result.transition)
   if (result.outcome === 'checking' && ours) {

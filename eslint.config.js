@@ -43,7 +43,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/src/env.ts', '**/test-env.ts', 'server/src/env.test.ts', 'e2e/**', '**/*.config.ts', 'server/bench/**', 'server/chaos/**'],
+    files: [
+      'server/src/env.ts',
+      '**/test-env.ts',
+      'server/src/env.test.ts',
+      'e2e/**',
+      '**/*.config.ts',
+      'server/bench/**',
+      'server/chaos/**',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

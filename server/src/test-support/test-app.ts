@@ -85,7 +85,10 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   provisioning.webhookUrl = `${baseUrl}/webhooks/vapi`
 
-  const request = async (path: string, init: RequestInit & { cookie?: string; json?: unknown } = {}): Promise<Response> => {
+  const request = async (
+    path: string,
+    init: RequestInit & { cookie?: string; json?: unknown } = {},
+  ): Promise<Response> => {
     const headers = new Headers(init.headers)
     headers.set('origin', testOrigin)
     if (init.cookie) headers.set('cookie', init.cookie)

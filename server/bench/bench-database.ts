@@ -1,46 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
-import pg from 'pg'
-import { createDatabase, type DatabaseHandle } from '../src/db/create-database.ts'
-import { migrateToLatest } from '../src/db/migrate.ts'
+import type { DatabaseHandle } from '../src/db/create-database.ts'
+import { createScratchPostgres } from '../src/test-support/test-databases.ts'
 
 export interface ScratchDatabase extends DatabaseHandle {
   url: string
   name: string
 }
 
-function withDatabaseName(url: string, name: string): string {
-  const parsed = new URL(url)
-  parsed.pathname = `/${name}`
-  return parsed.toString()
-}
-
-async function adminQuery(adminUrl: string, text: string) {
-  const client = new pg.Client({ connectionString: adminUrl })
-  await client.connect()
-  try {
-    await client.query(text)
-  } finally {
-    await client.end()
-  }
-}
-
 /** A migrated database of its own on the given server, dropped again by close(). */
 export async function createScratchDatabase(adminUrl: string, label: string): Promise<ScratchDatabase> {
-  const name = `dialtone_bench_${label}_${randomUUID().replaceAll('-', '').slice(0, 12)}`
-  await adminQuery(adminUrl, `create database ${name}`)
-  const url = withDatabaseName(adminUrl, name)
-  const handle = await createDatabase({ kind: 'postgres', url, maxConnections: 10 })
-  await migrateToLatest(handle.db)
-  return {
-    ...handle,
-    url,
-    name,
-    close: async () => {
-      await handle.close()
-      await adminQuery(adminUrl, `drop database if exists ${name} with (force)`)
-    },
-  }
+  return createScratchPostgres(adminUrl, { label: `bench_${label}` })
 }
 
 /** An organisation row with no users: enough to own numbers that webhooks and pollers act on. */

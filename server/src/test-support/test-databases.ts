@@ -27,28 +27,45 @@ function withDatabaseName(url: string, name: string): string {
   return parsed.toString()
 }
 
+async function onServer(serverUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * A database of its own on a Postgres server, for one test file, scenario or benchmark; close() drops it, whoever
+ * is still connected. The one place tests, the chaos suite and the benchmarks make throwaway databases.
+ */
+export async function createScratchPostgres(
+  serverUrl: string,
+  options: { label: string; maxConnections?: number; isMigrated?: boolean },
+): Promise<TestDatabase & { url: string; name: string }> {
+  const name = `dialtone_${options.label}_${randomUUID().replaceAll('-', '').slice(0, 16)}`
+  await onServer(serverUrl, `create database ${name}`)
+  const url = withDatabaseName(serverUrl, name)
+  const handle = await createDatabase({ kind: 'postgres', url, maxConnections: options.maxConnections ?? 10 })
+  if (options.isMigrated ?? true) await migrateToLatest(handle.db)
+  return {
+    ...handle,
+    url,
+    name,
+    close: async () => {
+      await handle.close()
+      await onServer(serverUrl, `drop database if exists ${name} with (force)`)
+    },
+  }
+}
+
 /** A fresh, empty database of the given kind; dropped again by close(). */
 export async function createEmptyTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   if (kind === 'pglite') return { ...(await createDatabase({ kind: 'pglite', dataDir: null })), url: null }
   if (!testDatabaseUrl) throw new Error('TEST_DATABASE_URL is not set')
-  const name = `dialtone_test_${randomUUID().replaceAll('-', '')}`
-  const admin = new pg.Client({ connectionString: testDatabaseUrl })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = withDatabaseName(testDatabaseUrl, name)
-  const handle = await createDatabase({ kind: 'postgres', url, maxConnections: 10 })
-  return {
-    ...handle,
-    url,
-    close: async () => {
-      await handle.close()
-      const dropper = new pg.Client({ connectionString: testDatabaseUrl })
-      await dropper.connect()
-      await dropper.query(`drop database if exists ${name} with (force)`)
-      await dropper.end()
-    },
-  }
+  return createScratchPostgres(testDatabaseUrl, { label: 'test', isMigrated: false })
 }
 
 /**
@@ -88,7 +105,6 @@ async function createMigratedPGlite(): Promise<TestDatabase> {
 /** A fresh database with every migration applied. */
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   if (kind === 'pglite') return createMigratedPGlite()
-  const database = await createEmptyTestDatabase(kind)
-  await migrateToLatest(database.db)
-  return database
+  if (!testDatabaseUrl) throw new Error('TEST_DATABASE_URL is not set')
+  return createScratchPostgres(testDatabaseUrl, { label: 'test' })
 }

@@ -149,11 +149,11 @@ async function main() {
     onWebhookDelivery: metrics.recordWebhook,
     extraRoutes: (root) => root.route('/', metrics.routes()),
   })
-  const listener = getRequestListener(app.fetch)
-  handle = (req, res) => void listener(req, res)
-
+  // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.
   const shouldCreateDemo = config.isSandbox && config.isEmbeddedDatabase && env.DEMO_ACCOUNTS
   if (shouldCreateDemo) await ensureDemoAccounts(auth, database.db)
+  const listener = getRequestListener(app.fetch)
+  handle = (req, res) => void listener(req, res)
 
   const lines = [
     `dialtone ${version} (${env.ROLE}) on ${config.isEmbeddedDatabase ? `embedded PGlite in ${path.resolve(env.DATA_DIR)}` : 'Postgres'}`,

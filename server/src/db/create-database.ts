@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely'
+import { isDatabaseUnavailable } from '../lib/is-database-unavailable.ts'
 import pg from 'pg'
 import { PGliteDialect } from './pglite-dialect.ts'
 import type { Database } from './schema.ts'
@@ -23,6 +24,28 @@ export type DatabaseTarget =
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10))
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number.parseFloat(value))
 
+/**
+ * When Postgres ends a connection (a restart, pg_terminate_backend), the running query fails with the server's
+ * FATAL message a moment before the socket closes; released in that moment, the client would go back to the pool
+ * and fail the next request too. A client whose query failed that way is released as broken, so the pool drops it.
+ */
+function discardingLostConnections(pool: pg.Pool): PostgresPool {
+  return {
+    connect: async () => {
+      const client = await pool.connect()
+      let lostWith: Error | undefined
+      const query = (text: string, parameters: readonly unknown[]) =>
+        client.query(text, [...parameters]).catch((error: unknown) => {
+          if (isDatabaseUnavailable(error)) lostWith = error instanceof Error ? error : new Error('connection lost')
+          throw error
+        })
+      // Kysely streams through a cursor overload that dialtone never uses; plain queries are all it sends.
+      return { query: query as unknown as PostgresPoolClient['query'], release: () => client.release(lostWith) }
+    },
+    end: () => pool.end(),
+  }
+}
+
 export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({
@@ -36,7 +59,7 @@ export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHa
     // goes away emits 'error' besides failing its query; with no listener that would crash the process. The query
     // still rejects (the request answers 503) and the pool drops the client when it is released.
     pool.on('connect', (client) => client.on('error', () => {}))
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingLostConnections(pool) }) })
     return { db, kind: 'postgres', pool, close: () => db.destroy() }
   }
 

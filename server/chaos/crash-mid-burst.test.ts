@@ -13,7 +13,8 @@ import {
 import { eventually, halfWrittenRows, inventoryDisagreement } from './support/data-checks.ts'
 import { paced, pick, sleep } from './support/pacing.ts'
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts'
-import { chaosWebhookSecret, freePort, startServer, type ChaosServer } from './support/server-process.ts'
+import { findFreePort } from '../src/cluster/cluster-client.ts'
+import { chaosWebhookSecret, startServer, type ChaosServer } from './support/server-process.ts'
 import { tally, writeSummary } from './support/summary.ts'
 import { chaosSeconds } from './support/test-env.ts'
 
@@ -57,7 +58,7 @@ beforeAll(async () => {
     freeNumberLimit: 1_000_000,
     webhookSecret: chaosWebhookSecret,
   })
-  port = await freePort()
+  port = await findFreePort()
   await boot().waitReady()
 })
 

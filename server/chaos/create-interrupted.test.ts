@@ -3,7 +3,8 @@ import { startVapiSandbox, type RunningVapiSandbox } from '../src/vapi-sandbox/s
 import { call, createNumber, signUpOwner, type Answer, type Owner } from './support/chaos-client.ts'
 import { eventually, halfWrittenRows, inventoryDisagreement, sandboxInventory } from './support/data-checks.ts'
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts'
-import { chaosWebhookSecret, freePort, startServer, type ChaosServer } from './support/server-process.ts'
+import { findFreePort } from '../src/cluster/cluster-client.ts'
+import { chaosWebhookSecret, startServer, type ChaosServer } from './support/server-process.ts'
 import { writeSummary } from './support/summary.ts'
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts'
 
@@ -64,7 +65,7 @@ beforeAll(async () => {
   })
   postgresProxy = await startTcpProxy({ host: database.host, port: database.port })
   vapiProxy = await startTcpProxy({ host: '127.0.0.1', port: sandbox.port })
-  port = await freePort()
+  port = await findFreePort()
   frontProxy = await startTcpProxy({ host: '127.0.0.1', port })
   await boot()
   owner = await signUpOwner(`http://127.0.0.1:${port}`, database.db, 'Interrupted')

@@ -3,7 +3,8 @@ import { startVapiSandbox, type RunningVapiSandbox } from '../src/vapi-sandbox/s
 import { BrowserTab, call, createNumber, signUpOwner, type Owner } from './support/chaos-client.ts'
 import { eventually, halfWrittenRows, inventoryDisagreement } from './support/data-checks.ts'
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts'
-import { chaosWebhookSecret, freePort, startServer, type ChaosServer } from './support/server-process.ts'
+import { findFreePort } from '../src/cluster/cluster-client.ts'
+import { chaosWebhookSecret, startServer, type ChaosServer } from './support/server-process.ts'
 import { writeSummary } from './support/summary.ts'
 
 /**
@@ -26,7 +27,7 @@ beforeAll(async () => {
     maxDelayMs: 600_000,
     webhookSecret: chaosWebhookSecret,
   })
-  server = startServer({ port: await freePort(), databaseUrl: database.url, vapiBaseUrl: sandbox.url })
+  server = startServer({ port: await findFreePort(), databaseUrl: database.url, vapiBaseUrl: sandbox.url })
   await server.waitReady()
 })
 

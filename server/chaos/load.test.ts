@@ -13,7 +13,8 @@ import {
 } from './support/chaos-client.ts'
 import { eventually, halfWrittenRows } from './support/data-checks.ts'
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts'
-import { chaosWebhookSecret, freePort, startServer, type ChaosServer } from './support/server-process.ts'
+import { findFreePort } from '../src/cluster/cluster-client.ts'
+import { chaosWebhookSecret, startServer, type ChaosServer } from './support/server-process.ts'
 import { paced, pick, sleep } from './support/pacing.ts'
 import { percentiles, tally, writeSummary } from './support/summary.ts'
 import { chaosSeconds, chaosSockets } from './support/test-env.ts'
@@ -45,7 +46,7 @@ beforeAll(async () => {
     webhookSecret: chaosWebhookSecret,
   })
   server = startServer({
-    port: await freePort(),
+    port: await findFreePort(),
     databaseUrl: database.url,
     vapiBaseUrl: sandbox.url,
     env: { VAPI_MAX_RPS: '200' },

@@ -14,7 +14,8 @@ import {
 import { eventually, halfWrittenRows } from './support/data-checks.ts'
 import { paced, pick, sleep } from './support/pacing.ts'
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts'
-import { chaosWebhookSecret, freePort, startServer, type ChaosServer } from './support/server-process.ts'
+import { findFreePort } from '../src/cluster/cluster-client.ts'
+import { chaosWebhookSecret, startServer, type ChaosServer } from './support/server-process.ts'
 import { percentiles, tally, writeSummary } from './support/summary.ts'
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts'
 import { chaosSeconds } from './support/test-env.ts'
@@ -45,7 +46,7 @@ beforeAll(async () => {
   })
   proxy = await startTcpProxy({ host: database.host, port: database.port })
   server = startServer({
-    port: await freePort(),
+    port: await findFreePort(),
     databaseUrl: database.urlVia('127.0.0.1', proxy.port),
     vapiBaseUrl: sandbox.url,
     env: { VAPI_MAX_RPS: '100' },

@@ -4,7 +4,8 @@ import { call, createNumber, signUpOwner, type Answer, type Owner } from './supp
 import { eventually, halfWrittenRows, inventoryDisagreement } from './support/data-checks.ts'
 import { sleep } from './support/pacing.ts'
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts'
-import { chaosWebhookSecret, freePort, startServer, type ChaosServer } from './support/server-process.ts'
+import { findFreePort } from '../src/cluster/cluster-client.ts'
+import { chaosWebhookSecret, startServer, type ChaosServer } from './support/server-process.ts'
 import { tally, writeSummary } from './support/summary.ts'
 import { chaosSeconds } from './support/test-env.ts'
 
@@ -55,7 +56,7 @@ beforeAll(async () => {
     webhookSecret: chaosWebhookSecret,
   })
   server = startServer({
-    port: await freePort(),
+    port: await findFreePort(),
     databaseUrl: database.url,
     vapiBaseUrl: sandbox.url,
     env: {

@@ -1,20 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import net from 'node:net'
 import path from 'node:path'
 
 const serverPackageDir = path.resolve(import.meta.dirname, '../..')
 
 export const chaosAuthSecret = 'chaos-auth-secret-0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a'
 export const chaosWebhookSecret = 'chaos-webhook-secret-1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d'
-
-/** A free loopback port, so a restarted server comes back where Vapi (the sandbox) and browsers expect it. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 export interface ServerSettings {
   port: number

@@ -3,8 +3,8 @@ import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { Database } from '../db/schema.ts'
 import { createRecordingPublisher } from '../realtime/publisher.ts'
-import { startTestApp, type TestApp } from '../test-support/test-app.ts'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
+import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
+import { testDatabaseKinds } from '../../test/support/test-databases.ts'
 import { createVapiClient } from '../vapi/vapi-client.ts'
 import {
   claimDueNumbers,
@@ -32,7 +32,7 @@ import {
   sandboxWebhookLog,
   setSandboxFaults,
   statusMessage,
-} from './provisioning-test-kit.ts'
+} from '../../test/support/provisioning-test-kit.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 
 const fixedRandom: PollRoundOptions = { ...defaultPollRoundOptions, random: () => 0.5 }

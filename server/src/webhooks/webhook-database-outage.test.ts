@@ -11,9 +11,9 @@ import {
   phoneNumberRow,
   postWebhook,
   statusMessage,
-} from '../provisioning/provisioning-test-kit.ts'
-import { startTestApp, type TestApp } from '../test-support/test-app.ts'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
+} from '../../test/support/provisioning-test-kit.ts'
+import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
+import { testDatabaseKinds } from '../../test/support/test-databases.ts'
 
 // PGlite runs inside the process: it has no connection to lose, so an outage can only be shown on Postgres.
 const postgresOnly = testDatabaseKinds.includes('postgres') ? describe : describe.skip

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../test-support/test-databases.ts'
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../test/support/test-databases.ts'
 import { deleteOldWebhookDeliveries, webhookDeliveryRetentionMs } from './webhook-delivery-retention.ts'
 
 describe.each(testDatabaseKinds)('webhook delivery retention on %s', (kind) => {

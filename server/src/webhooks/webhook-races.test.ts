@@ -12,10 +12,10 @@ import {
   sandboxHoldings,
   setSandboxFaults,
   statusMessage,
-} from '../provisioning/provisioning-test-kit.ts'
+} from '../../test/support/provisioning-test-kit.ts'
 import { transitionPhoneNumber } from '../provisioning/transition-phone-number.ts'
-import { startTestApp, type TestApp } from '../test-support/test-app.ts'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
+import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
+import { testDatabaseKinds } from '../../test/support/test-databases.ts'
 
 async function outcomesOf(responses: Response[]) {
   const outcomes: string[] = []

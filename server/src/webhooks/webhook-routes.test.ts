@@ -13,9 +13,9 @@ import {
   sandboxHoldings,
   setSandboxFaults,
   statusMessage,
-} from '../provisioning/provisioning-test-kit.ts'
-import { startTestApp, testWebhookSecret, type TestApp } from '../test-support/test-app.ts'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
+} from '../../test/support/provisioning-test-kit.ts'
+import { startTestApp, testWebhookSecret, type TestApp } from '../../test/support/test-app.ts'
+import { testDatabaseKinds } from '../../test/support/test-databases.ts'
 import { maxClockSkewMs, signVapiWebhook, type WebhookAuthMode } from './verify-vapi-webhook.ts'
 import { maxWebhookBodyBytes } from './webhook-routes.ts'
 

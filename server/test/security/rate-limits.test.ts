@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
+import { testDatabaseKinds } from '../support/test-databases.ts'
 import { changeCounters, readErrorBody } from './security-assertions.ts'
-import { defaultCreateRateLimit } from './limit-phone-number-creates.ts'
+import { defaultCreateRateLimit } from '../../src/security/limit-phone-number-creates.ts'
 import { harnessSecrets, startSecurityHarness, type SecurityHarness } from './security-harness.ts'
 
 const kind = testDatabaseKinds.at(-1) ?? 'pglite'

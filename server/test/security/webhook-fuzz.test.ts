@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
+import { testDatabaseKinds } from '../support/test-databases.ts'
 import { changeCounters, readErrorBody } from './security-assertions.ts'
 import { harnessSecrets, startSecurityHarness, type SecurityHarness } from './security-harness.ts'
 

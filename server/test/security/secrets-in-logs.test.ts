@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { createLogger } from '../lib/logger.ts'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
+import { createLogger } from '../../src/lib/logger.ts'
+import { testDatabaseKinds } from '../support/test-databases.ts'
 import { harnessSecrets, startSecurityHarness, type SecurityHarness } from './security-harness.ts'
 
 const kind = testDatabaseKinds.at(-1) ?? 'pglite'

@@ -2,12 +2,16 @@ import type { PhoneNumber } from '@dialtone/shared/phone-number'
 import type { ServerToClientEvents } from '@dialtone/shared/socket-events'
 import { io as connectSocket, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createTestDatabase, type TestDatabase } from '../test-support/test-databases.ts'
-import { testDatabaseUrl } from '../test-support/test-env.ts'
-import { startVapiSandbox, type RunningVapiSandbox } from '../vapi-sandbox/start-vapi-sandbox.ts'
-import { createPhoneNumberThrough, findFreePort, signedAssignmentWebhook, signUpThrough } from './cluster-client.ts'
-import { spawnServerProcess, type ServerProcess } from './server-process.ts'
-import { testRedisUrl } from './test-env.ts'
+import { createTestDatabase, type TestDatabase } from '../support/test-databases.ts'
+import { testDatabaseUrl, testRedisUrl } from '../support/test-env.ts'
+import { startVapiSandbox, type RunningVapiSandbox } from '../../src/vapi-sandbox/start-vapi-sandbox.ts'
+import {
+  createPhoneNumberThrough,
+  findFreePort,
+  signedAssignmentWebhook,
+  signUpThrough,
+} from '../support/cluster-client.ts'
+import { spawnServerProcess, type ServerProcess } from '../support/server-process.ts'
 
 const webhookSecret = 'cluster-webhook-secret-0123456789abcdef0123456789'
 const authSecret = 'cluster-auth-secret-0123456789abcdef0123456789abcdef'

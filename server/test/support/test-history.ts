@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import type { AttemptOutcome, Database } from '../db/schema.ts'
+import type { AttemptOutcome, Database } from '../../src/db/schema.ts'
 
 /** One provisioning attempt of a synthetic history, with the number it bought (if any). */
 export interface HistoryAttempt {

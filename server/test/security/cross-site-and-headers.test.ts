@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { grantPlatformAdmin } from '../auth/organization-repository.ts'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
+import { grantPlatformAdmin } from '../../src/auth/organization-repository.ts'
+import { testDatabaseKinds } from '../support/test-databases.ts'
 import { changeCounters, readErrorBody } from './security-assertions.ts'
 import { startSecurityHarness, type SecurityHarness } from './security-harness.ts'
 

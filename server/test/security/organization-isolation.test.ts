@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
+import { testDatabaseKinds } from '../support/test-databases.ts'
 import { changeCounters, readErrorBody } from './security-assertions.ts'
 import { startSecurityHarness, type HarnessSocket, type SecurityHarness } from './security-harness.ts'
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { maxApiBodyBytes } from '../app.ts'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
+import { maxApiBodyBytes } from '../../src/app.ts'
+import { testDatabaseKinds } from '../support/test-databases.ts'
 import { changeCounters, readErrorBody } from './security-assertions.ts'
 import { startSecurityHarness, type SecurityHarness } from './security-harness.ts'
 

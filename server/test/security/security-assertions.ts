@@ -1,6 +1,6 @@
 import { errorBodySchema, type ErrorBody } from '@dialtone/shared/errors'
 import { sql, type Kysely } from 'kysely'
-import type { Database } from '../db/schema.ts'
+import type { Database } from '../../src/db/schema.ts'
 
 /** Everything a request could have changed, in one row: equal before and after means nothing changed. */
 export async function changeCounters(db: Kysely<Database>) {

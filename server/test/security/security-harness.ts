@@ -1,23 +1,13 @@
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { getRequestListener } from '@hono/node-server'
 import type { ClientToServerEvents, ServerToClientEvents } from '@dialtone/shared/socket-events'
 import type pino from 'pino'
 import { io as connectSocket, type Socket } from 'socket.io-client'
-import { createApp } from '../../src/app.ts'
-import { loadAreaCodeDirectory } from '../../src/area-codes/area-code-directory.ts'
-import { createAuth } from '../../src/auth/create-auth.ts'
 import type { DatabaseKind } from '../../src/db/create-database.ts'
-import { systemClock } from '../../src/lib/clock.ts'
 import { createLogger } from '../../src/lib/logger.ts'
-import type { ProvisioningDeps } from '../../src/provisioning/provisioning-deps.ts'
-import { createRealtimeServer } from '../../src/realtime/socket-server.ts'
-import { createTestDatabase } from '../support/test-databases.ts'
-import { createVapiClient } from '../../src/vapi/vapi-client.ts'
-import { startVapiSandbox } from '../../src/vapi-sandbox/start-vapi-sandbox.ts'
-import { signVapiWebhook } from '../../src/webhooks/verify-vapi-webhook.ts'
 import type { CreateRateLimit } from '../../src/security/limit-phone-number-creates.ts'
+import { signVapiWebhook } from '../../src/webhooks/verify-vapi-webhook.ts'
+import { createTestDatabase } from '../support/test-databases.ts'
+import { startTestServer } from '../support/test-server.ts'
 
 export const harnessSecrets = {
   authSecret: 'harness-auth-secret-7f3a9c1e5b2d4f6a8c0e2b4d6f8a1c3e',
@@ -38,74 +28,29 @@ export interface SecurityHarnessOptions {
 export type HarnessSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
 /**
- * The server wired as main.ts wires it — one node:http server carrying the Hono app and Socket.IO, Better Auth,
+ * The server wired as main.ts wires it (startDialtone) — one node:http server carrying the Hono app and Socket.IO, Better Auth,
  * a real database and the Vapi sandbox on a loopback port — so every request in these tests crosses a real
  * socket with real headers and real body streams. No background worker: nothing changes unless a test asks.
  */
 export async function startSecurityHarness(kind: DatabaseKind, options: SecurityHarnessOptions = {}) {
   const database = await createTestDatabase(kind)
-  const logger = options.log ? createLogger(options.log.level, options.log.destination) : createLogger('silent')
-  const sandbox = await startVapiSandbox({
-    port: 0,
-    host: '127.0.0.1',
-    minDelayMs: options.sandboxDelayMs?.min ?? 60_000,
-    maxDelayMs: options.sandboxDelayMs?.max ?? 60_000,
+  const server = await startTestServer(database, {
+    authSecret: harnessSecrets.authSecret,
     webhookSecret: harnessSecrets.webhookSecret,
-    webhookAuth: 'hmac',
-    logger: logger.child({ component: 'vapi-sandbox' }),
-  })
-  const vapi = createVapiClient({
-    baseUrl: sandbox.url,
-    apiKey: harnessSecrets.vapiApiKey,
-    timeoutMs: 5_000,
-    maxRequestsPerSecond: 1_000,
-    retryBaseDelayMs: 10,
-    logger: logger.child({ component: 'vapi' }),
-  })
-
-  let handle: ReturnType<typeof getRequestListener> | null = null
-  const httpServer = createServer((req, res) => {
-    if (handle) void handle(req, res)
-  })
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
-  const baseUrl = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`
-  const trustedOrigins = [baseUrl]
-
-  const auth = createAuth({
-    db: database.db,
-    secret: harnessSecrets.authSecret,
-    baseUrl,
-    trustedOrigins,
-    isRateLimitEnabled: options.isAuthRateLimitEnabled ?? false,
-  })
-  const realtime = createRealtimeServer({
-    httpServer,
-    auth,
-    db: database.db,
-    logger: logger.child({ component: 'realtime' }),
-  })
-  const provisioning: ProvisioningDeps = {
-    db: database.db,
-    vapi,
-    publisher: realtime.publisher,
-    clock: systemClock,
-    logger: logger.child({ component: 'provisioning' }),
-    deadlineMs: 900_000,
-    webhookUrl: `${baseUrl}/webhooks/vapi`,
-  }
-  const app = createApp({
-    provisioning,
-    auth,
-    areaCodes: loadAreaCodeDirectory(),
-    logger,
-    isSandbox: true,
-    version: 'harness',
-    trustedOrigins,
-    webhook: { authMode: 'hmac', secret: harnessSecrets.webhookSecret },
-    webDistDir: null,
+    vapiApiKey: harnessSecrets.vapiApiKey,
+    env: {
+      SANDBOX_MIN_DELAY_MS: String(options.sandboxDelayMs?.min ?? 60_000),
+      SANDBOX_MAX_DELAY_MS: String(options.sandboxDelayMs?.max ?? 60_000),
+      VAPI_TIMEOUT_MS: '5000',
+    },
+    logger: options.log ? createLogger(options.log.level, options.log.destination) : createLogger('silent'),
+    isAuthRateLimitEnabled: options.isAuthRateLimitEnabled ?? false,
     ...(options.createRateLimit ? { createRateLimit: options.createRateLimit } : {}),
+    urls: ({ url }) => ({ publicUrl: url, trustedOrigins: [url], webhookUrl: `${url}/webhooks/vapi` }),
+    version: 'harness',
   })
-  handle = getRequestListener(app.fetch)
+  const { sandbox, provisioning } = server
+  const baseUrl = server.url
 
   /** A browser on our own page: same Origin, the session cookie when given. */
   const request = (path: string, init: RequestInit & { cookie?: string; json?: unknown } = {}) => {
@@ -170,11 +115,7 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     signedHeaders,
     close: async () => {
       for (const socket of sockets) socket.disconnect()
-      httpServer.closeAllConnections()
-      // Closes the HTTP server it is attached to as well.
-      await realtime.io.close()
-      await sandbox.close()
-      await database.close()
+      await server.stop({ dropConnections: true })
     },
   }
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 
-/** The server package's folder: `node --import tsx src/main.ts` runs from here, as `pnpm start` does. */
+/** The server package's folder: `node --import tsx src/main.ts` runs from here, as `pnpm dev` does. */
 export const serverPackageDir = path.resolve(import.meta.dirname, '../..')
 
 export interface ServerProcessOptions {
@@ -20,6 +20,11 @@ export interface ServerProcessOptions {
   nodeFlags?: string[]
 }
 
+export interface ServerExit {
+  code: number | null
+  signal: NodeJS.Signals | null
+}
+
 export interface ServerProcess {
   pid: number
   port: number
@@ -29,18 +34,21 @@ export interface ServerProcess {
   output(): string
   /** Resolves once /readyz answers 200; rejects if the process exits first or the time runs out. */
   waitReady(timeoutMs?: number): Promise<void>
-  /** Sends the signal and resolves when the process has exited (SIGKILL cannot be ignored). */
-  kill(signal?: NodeJS.Signals): Promise<void>
+  /** Sends the signal and resolves with how the process ended (SIGKILL cannot be ignored). */
+  kill(signal?: NodeJS.Signals): Promise<ServerExit>
+  exited: Promise<ServerExit>
   hasExited(): boolean
 }
 
 /**
  * One dialtone server as a separate operating-system process, with an explicit environment (nothing leaks in
- * from the caller's, so a VAPI_API_KEY in a developer's shell can never reach a test or a benchmark).
+ * from the caller's but PATH, so a VAPI_API_KEY in a developer's shell can never reach a test, a chaos scenario
+ * or a benchmark). The one way every suite spawns a server; it runs the sources through tsx, so no build is needed.
  */
 export function spawnServerProcess(options: ServerProcessOptions): ServerProcess {
   const url = `http://127.0.0.1:${options.port}`
   const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
@@ -64,15 +72,15 @@ export function spawnServerProcess(options: ServerProcessOptions): ServerProcess
   let printed = ''
   const keep = (chunk: Buffer) => {
     // The tail is what explains a failure; a chatty process must not grow this without bound.
-    printed = (printed + chunk.toString('utf8')).slice(-20_000)
+    printed = (printed + chunk.toString('utf8')).slice(-30_000)
   }
   child.stdout.on('data', keep)
   child.stderr.on('data', keep)
-  let exitCode: number | null | undefined
-  const exited = new Promise<void>((resolve) => {
+  let exit: ServerExit | null = null
+  const exited = new Promise<ServerExit>((resolve) => {
     child.once('exit', (code, signal) => {
-      exitCode = code ?? (signal ? -1 : null)
-      resolve()
+      exit = { code, signal }
+      resolve(exit)
     })
   })
 
@@ -82,14 +90,16 @@ export function spawnServerProcess(options: ServerProcessOptions): ServerProcess
     url,
     child,
     output: () => printed,
-    hasExited: () => exitCode !== undefined,
-    waitReady: async (timeoutMs = 30_000) => {
+    exited,
+    hasExited: () => exit !== null,
+    waitReady: async (timeoutMs = 60_000) => {
       const deadline = Date.now() + timeoutMs
       while (Date.now() < deadline) {
-        if (exitCode !== undefined) throw new Error(`server on ${url} exited (${exitCode}):\n${printed}`)
+        if (exit) throw new Error(`server on ${url} exited (${JSON.stringify(exit)}) before it was ready:\n${printed}`)
         try {
           const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1_000) })
           await response.arrayBuffer()
+          // main.ts answers 503 until the app is wired; /readyz then also proves the database answers.
           if (response.status === 200) return
         } catch {
           // not listening yet
@@ -99,9 +109,9 @@ export function spawnServerProcess(options: ServerProcessOptions): ServerProcess
       throw new Error(`server on ${url} was not ready within ${timeoutMs} ms:\n${printed}`)
     },
     kill: async (signal = 'SIGTERM') => {
-      if (exitCode !== undefined) return
+      if (exit) return exit
       child.kill(signal)
-      await exited
+      return exited
     },
   }
 }

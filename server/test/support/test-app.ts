@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import type { AddressInfo } from 'node:net'
-import { serve, type ServerType } from '@hono/node-server'
 import type { DatabaseKind } from '../../src/db/create-database.ts'
-import { createApp } from '../../src/app.ts'
-import { loadAreaCodeDirectory } from '../../src/area-codes/area-code-directory.ts'
-import { createAuth } from '../../src/auth/create-auth.ts'
-import { systemClock, type Clock } from '../../src/lib/clock.ts'
-import { createLogger } from '../../src/lib/logger.ts'
-import type { ProvisioningDeps } from '../../src/provisioning/provisioning-deps.ts'
+import type { Env } from '../../src/env.ts'
+import type { Clock } from '../../src/lib/clock.ts'
 import { createRecordingPublisher } from '../../src/realtime/publisher.ts'
-import { createVapiClient } from '../../src/vapi/vapi-client.ts'
-import { startVapiSandbox } from '../../src/vapi-sandbox/start-vapi-sandbox.ts'
-import type { WebhookAuthMode } from '../../src/webhooks/verify-vapi-webhook.ts'
 import { createTestDatabase, type TestDatabase } from './test-databases.ts'
+import { startTestServer } from './test-server.ts'
 
 export const testWebhookSecret = 'test-webhook-secret-0123456789abcdef0123456789'
 export const testOrigin = 'http://localhost:3999'
@@ -20,7 +12,7 @@ export const testOrigin = 'http://localhost:3999'
 export interface TestAppOptions {
   sandboxMinDelayMs?: number
   sandboxMaxDelayMs?: number
-  webhookAuth?: WebhookAuthMode
+  webhookAuth?: Env['VAPI_WEBHOOK_AUTH']
   deadlineMs?: number
   clock?: Clock
   vapiApiKey?: string
@@ -28,62 +20,32 @@ export interface TestAppOptions {
 }
 
 /**
- * The whole server as main.ts wires it (real database, real Vapi sandbox on a loopback port, Better Auth,
+ * The whole server as main.ts wires it, through startDialtone (real database, real Vapi sandbox on a loopback port, Better Auth,
  * webhooks reaching the app over HTTP), minus the background worker, which tests drive round by round.
  */
 export async function startTestApp(kind: DatabaseKind, options: TestAppOptions = {}) {
   const database: TestDatabase = await createTestDatabase(kind)
-  const logger = createLogger('silent')
-  const webhookAuth = options.webhookAuth ?? 'hmac'
-  const sandbox = await startVapiSandbox({
-    port: 0,
-    host: '127.0.0.1',
-    minDelayMs: options.sandboxMinDelayMs ?? 60_000,
-    maxDelayMs: options.sandboxMaxDelayMs ?? 60_000,
-    webhookSecret: testWebhookSecret,
-    webhookAuth,
-  })
-  const vapi = createVapiClient({
-    baseUrl: sandbox.url,
-    apiKey: options.vapiApiKey ?? 'test-key',
-    timeoutMs: options.vapiTimeoutMs ?? 5_000,
-    maxRequestsPerSecond: 1_000,
-    retryBaseDelayMs: 10,
-  })
   const recording = createRecordingPublisher()
-  const auth = createAuth({
-    db: database.db,
-    secret: 'test-auth-secret-0123456789abcdef0123456789abcdef',
-    baseUrl: testOrigin,
-    trustedOrigins: [testOrigin],
-    isRateLimitEnabled: false,
-  })
-  const provisioning: ProvisioningDeps = {
-    db: database.db,
-    vapi,
+  const server = await startTestServer(database, {
+    authSecret: 'test-auth-secret-0123456789abcdef0123456789abcdef',
+    webhookSecret: testWebhookSecret,
+    vapiApiKey: options.vapiApiKey ?? 'test-key',
+    env: {
+      VAPI_WEBHOOK_AUTH: options.webhookAuth ?? 'hmac',
+      SANDBOX_MIN_DELAY_MS: String(options.sandboxMinDelayMs ?? 60_000),
+      SANDBOX_MAX_DELAY_MS: String(options.sandboxMaxDelayMs ?? 60_000),
+      VAPI_TIMEOUT_MS: String(options.vapiTimeoutMs ?? 5_000),
+      PROVISIONING_DEADLINE_MS: String(options.deadlineMs ?? 900_000),
+    },
     publisher: recording.publisher,
-    clock: options.clock ?? systemClock,
-    logger,
-    deadlineMs: options.deadlineMs ?? 900_000,
-    webhookUrl: 'http://127.0.0.1:1/webhooks/vapi',
-  }
-  const areaCodes = loadAreaCodeDirectory()
-  const app = createApp({
-    provisioning,
-    auth,
-    areaCodes,
-    logger,
-    isSandbox: true,
+    ...(options.clock ? { clock: options.clock } : {}),
+    isAuthRateLimitEnabled: false,
+    // Requests come from the test's origin; Vapi's webhooks reach the real port.
+    urls: ({ url }) => ({ publicUrl: testOrigin, trustedOrigins: [testOrigin], webhookUrl: `${url}/webhooks/vapi` }),
     version: 'test',
-    trustedOrigins: [testOrigin],
-    webhook: { authMode: webhookAuth, secret: testWebhookSecret },
-    webDistDir: null,
   })
-  const server: ServerType = await new Promise((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started))
-  })
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  provisioning.webhookUrl = `${baseUrl}/webhooks/vapi`
+  const { app, sandbox, vapi, provisioning, areaCodes } = server
+  const baseUrl = server.url
 
   const request = async (
     path: string,
@@ -129,11 +91,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     events: recording.events,
     request,
     signUp,
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-      await sandbox.close()
-      await database.close()
-    },
+    close: () => server.stop({ dropConnections: true }),
   }
 }
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
+import { inheritedPath } from './test-env.ts'
 
 /** The server package's folder: `node --import tsx src/main.ts` runs from here, as `pnpm dev` does. */
 export const serverPackageDir = path.resolve(import.meta.dirname, '../..')
@@ -48,7 +49,7 @@ export interface ServerProcess {
 export function spawnServerProcess(options: ServerProcessOptions): ServerProcess {
   const url = `http://127.0.0.1:${options.port}`
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
+    PATH: inheritedPath,
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',

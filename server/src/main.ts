@@ -147,7 +147,7 @@ async function main() {
       worker?.wake()
     },
     onWebhookDelivery: metrics.recordWebhook,
-    extraRoutes: (root) => root.route('/', metrics.routes()),
+    metricsRegistry: metrics.registry,
   })
   // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.
   const shouldCreateDemo = config.isSandbox && config.isEmbeddedDatabase && env.DEMO_ACCOUNTS

@@ -6,7 +6,7 @@ import { phoneNumberSchema } from '@dialtone/shared/phone-number'
 import type { Clock } from '../lib/clock.ts'
 import type { TestApp } from '../test-support/test-app.ts'
 import { testWebhookSecret } from '../test-support/test-app.ts'
-import { signVapiWebhook, type WebhookAuthMode } from '../webhooks/verify-vapi-webhook.ts'
+import { signVapiWebhook, type WebhookAuthMode } from '../vapi/verify-vapi-webhook.ts'
 
 /** The real time moved by an offset the test controls: the sandbox keeps real time, dialtone sees the offset. */
 export function createOffsetClock(): Clock & { offsetMs: number; advance(ms: number): void } {

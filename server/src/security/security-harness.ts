@@ -16,7 +16,7 @@ import { createRealtimeServer } from '../realtime/socket-server.ts'
 import { createTestDatabase } from '../test-support/test-databases.ts'
 import { createVapiClient } from '../vapi/vapi-client.ts'
 import { startVapiSandbox } from '../vapi-sandbox/start-vapi-sandbox.ts'
-import { signVapiWebhook } from '../webhooks/verify-vapi-webhook.ts'
+import { signVapiWebhook } from '../vapi/verify-vapi-webhook.ts'
 import type { CreateRateLimit } from './limit-phone-number-creates.ts'
 
 export const harnessSecrets = {

@@ -11,7 +11,7 @@ import type { ProvisioningDeps } from '../provisioning/provisioning-deps.ts'
 import { createRecordingPublisher } from '../realtime/publisher.ts'
 import { createVapiClient } from '../vapi/vapi-client.ts'
 import { startVapiSandbox } from '../vapi-sandbox/start-vapi-sandbox.ts'
-import type { WebhookAuthMode } from '../webhooks/verify-vapi-webhook.ts'
+import type { WebhookAuthMode } from '../vapi/verify-vapi-webhook.ts'
 import { createTestDatabase, type TestDatabase } from './test-databases.ts'
 
 export const testWebhookSecret = 'test-webhook-secret-0123456789abcdef0123456789'

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { pollDueNumbers } from '../provisioning/poll-pending-numbers.ts'
+import { pollDueNumbers } from './poll-pending-numbers.ts'
 import {
   createNumber,
   eventsFor,
@@ -12,8 +12,8 @@ import {
   sandboxHoldings,
   setSandboxFaults,
   statusMessage,
-} from '../provisioning/provisioning-test-kit.ts'
-import { transitionPhoneNumber } from '../provisioning/transition-phone-number.ts'
+} from './provisioning-test-kit.ts'
+import { transitionPhoneNumber } from './phone-number-transition-repository.ts'
 import { startTestApp, type TestApp } from '../test-support/test-app.ts'
 import { testDatabaseKinds } from '../test-support/test-databases.ts'
 

@@ -3,11 +3,12 @@ import { provisioningStatsSchema } from '@dialtone/shared/provisioning-stats'
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { requirePlatformAdmin, type Viewer, type ViewerVariables } from '../auth/viewer.ts'
+import type { Viewer } from '../auth/viewer.ts'
+import { requirePlatformAdmin, type ViewerVariables } from '../http/require-viewer.ts'
 import { AppError } from '../lib/app-error.ts'
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../test-support/test-databases.ts'
 import { adminRoutes } from './admin-routes.ts'
-import { insertHistory, insertOrganizations } from './test-history.ts'
+import { insertHistory, insertOrganizations } from '../admin/test-history.ts'
 
 const now = new Date('2025-03-10T12:30:00Z')
 const admin: Viewer = {

@@ -15,7 +15,7 @@ export interface ClaimOptions {
  * The due rows are picked in a MATERIALIZED CTE: as `WHERE id IN (… LIMIT n FOR UPDATE SKIP LOCKED)` Postgres may
  * plan a nested-loop semi join that re-runs the subquery per outer row, and each re-run skips the rows the
  * statement itself just locked and takes the next n, so one process claimed every due row whatever the batch size.
- * Each claim bumps check_count: that number is the claim's token (see renewClaim).
+ * Each claim bumps check_count: that number is the claim's token (see setNextCheckIfStillClaimed).
  */
 export async function claimDueNumbers(db: Kysely<Database>, now: Date, options: ClaimOptions) {
   return claimDueNumbersQuery(db, now, options).execute()
@@ -57,31 +57,21 @@ export function claimDueNumbersQuery(db: Kysely<Database>, now: Date, options: C
 export type Claim = Awaited<ReturnType<typeof claimDueNumbers>>[number]
 
 /**
- * Re-takes one claimed number for a full lease just before it is checked, if nobody else claimed it since.
- * A round works through its batch a few at a time, so the last numbers of a batch may be reached after the
- * lease taken at claim time ran out, when another process may already have claimed and be checking them;
- * check_count is compare-and-set so exactly one of the two goes on to ask Vapi.
+ * Sets a claimed number's next check to `at` if nobody else claimed it since: check_count is the claim's token,
+ * compared and set, so of two processes holding claims on one number exactly one moves it. The poller uses it to
+ * re-take a full lease just before a check (a round works through its batch a few at a time, so a claim taken at
+ * its start may have run out and been taken by another process, which then checks the number alone) and to set
+ * the next check afterwards (if the number was claimed meanwhile, that time is the other claim's to set).
  */
-export async function renewClaim(db: Kysely<Database>, claim: Claim, leaseUntil: Date): Promise<boolean> {
-  const renewed = await db
-    .updateTable('phone_number')
-    .set({ next_check_at: leaseUntil })
-    .where('id', '=', claim.id)
-    .where('status', '=', 'pending')
-    .where('check_count', '=', claim.check_count)
-    .executeTakeFirst()
-  return Number(renewed.numUpdatedRows) === 1
-}
-
-/** Sets the next check, unless another process claimed the number meanwhile (then the time is its to set). */
-export async function scheduleNextCheck(db: Kysely<Database>, claim: Claim, at: Date): Promise<void> {
-  await db
+export async function setNextCheckIfStillClaimed(db: Kysely<Database>, claim: Claim, at: Date): Promise<boolean> {
+  const moved = await db
     .updateTable('phone_number')
     .set({ next_check_at: at })
     .where('id', '=', claim.id)
     .where('status', '=', 'pending')
     .where('check_count', '=', claim.check_count)
-    .execute()
+    .executeTakeFirst()
+  return Number(moved.numUpdatedRows) === 1
 }
 
 /** The soonest moment any pending number is due, so an idle poller can sleep until then. */

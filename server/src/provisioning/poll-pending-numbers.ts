@@ -1,6 +1,6 @@
 import { VapiRateLimitedError } from '../vapi/vapi-errors.ts'
 import { checkPhoneNumberAtVapi } from './check-phone-number-at-vapi.ts'
-import { claimDueNumbers, renewClaim, scheduleNextCheck, type Claim } from './poll-claim-repository.ts'
+import { claimDueNumbers, setNextCheckIfStillClaimed, type Claim } from './poll-claim-repository.ts'
 import { nextCheckDelayMs } from './poll-schedule.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 
@@ -53,7 +53,7 @@ async function whileHoldingClaim<T>(
   const heartbeat = setInterval(
     () => {
       renewing = renewing
-        .then(() => renewClaim(deps.db, claim, new Date(deps.clock.now().getTime() + leaseMs)))
+        .then(() => setNextCheckIfStillClaimed(deps.db, claim, new Date(deps.clock.now().getTime() + leaseMs)))
         .catch((error: unknown) => deps.logger.warn({ err: error, phoneNumberId: claim.id }, 'could not renew a claim'))
     },
     Math.max(100, leaseMs / 3),
@@ -86,10 +86,10 @@ export async function pollDueNumbers(
   const worker = async () => {
     for (let row = queue.shift(); row; row = queue.shift()) {
       if (result.pausedUntil) {
-        await scheduleNextCheck(deps.db, row, result.pausedUntil)
+        await setNextCheckIfStillClaimed(deps.db, row, result.pausedUntil)
         continue
       }
-      if (!(await renewClaim(deps.db, row, new Date(deps.clock.now().getTime() + options.leaseMs)))) {
+      if (!(await setNextCheckIfStillClaimed(deps.db, row, new Date(deps.clock.now().getTime() + options.leaseMs)))) {
         result.skipped += 1
         continue
       }
@@ -102,7 +102,7 @@ export async function pollDueNumbers(
         else if (signal.kind === 'still-pending') {
           result.stillPending += 1
           const delay = nextCheckDelayMs(row.check_count, options.random)
-          await scheduleNextCheck(deps.db, row, new Date(deps.clock.now().getTime() + delay))
+          await setNextCheckIfStillClaimed(deps.db, row, new Date(deps.clock.now().getTime() + delay))
         }
       } catch (error) {
         result.errors += 1
@@ -110,11 +110,11 @@ export async function pollDueNumbers(
           // Vapi said how long to wait; the whole poller waits, not just this number.
           const waitMs = Math.max(1_000, error.retryAfterMs ?? 5_000)
           result.pausedUntil = new Date(deps.clock.now().getTime() + waitMs)
-          await scheduleNextCheck(deps.db, row, result.pausedUntil)
+          await setNextCheckIfStillClaimed(deps.db, row, result.pausedUntil)
         } else {
           deps.logger.warn({ err: error, phoneNumberId: row.id }, 'poll check failed; will retry')
           const delay = nextCheckDelayMs(row.check_count + 1, options.random)
-          await scheduleNextCheck(deps.db, row, new Date(deps.clock.now().getTime() + delay))
+          await setNextCheckIfStillClaimed(deps.db, row, new Date(deps.clock.now().getTime() + delay))
         }
       }
     }

@@ -10,7 +10,7 @@
 import os from 'node:os'
 import { sql } from 'kysely'
 import { startTestApp, testWebhookSecret } from '../test/support/test-app.ts'
-import { signVapiWebhook } from '../src/webhooks/verify-vapi-webhook.ts'
+import { signVapiWebhook } from '../src/vapi/verify-vapi-webhook.ts'
 import { round, summarizeLatencies } from './latency-stats.ts'
 
 const count = Number(process.argv[2] ?? 2_000)

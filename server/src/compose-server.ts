@@ -10,6 +10,7 @@ import { ensureDemoAccounts } from './auth/ensure-demo-accounts.ts'
 import type { Config } from './config.ts'
 import { createDatabase, type DatabaseHandle } from './db/create-database.ts'
 import { migrateToLatest } from './db/migrate.ts'
+import { errorBody } from './lib/app-error.ts'
 import { systemClock, type Clock } from './lib/clock.ts'
 import { createLogger, type Logger } from './lib/logger.ts'
 import { createMetrics } from './metrics/metrics.ts'
@@ -119,7 +120,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
   const httpServer = createServer((req, res) => {
     if (handle) return handle(req, res)
     res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' })
-    res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'dialtone is starting.' } }))
+    res.end(JSON.stringify(errorBody('INTERNAL', 'dialtone is starting.')))
   })
   if (runsWeb) await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.HOST, resolve))
   const port = runsWeb ? (httpServer.address() as AddressInfo).port : env.PORT
@@ -186,7 +187,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
       worker?.wake()
     },
     onWebhookDelivery: metrics.recordWebhook,
-    extraRoutes: (root) => root.route('/', metrics.routes()),
+    metricsRegistry: metrics.registry,
     ...(options.createRateLimit ? { createRateLimit: options.createRateLimit } : {}),
   })
   // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.

@@ -5,7 +5,7 @@ import { io as connectSocket, type Socket } from 'socket.io-client'
 import type { DatabaseKind } from '../../src/db/create-database.ts'
 import { createLogger } from '../../src/lib/logger.ts'
 import type { CreateRateLimit } from '../../src/security/limit-phone-number-creates.ts'
-import { signVapiWebhook } from '../../src/webhooks/verify-vapi-webhook.ts'
+import { signVapiWebhook } from '../../src/vapi/verify-vapi-webhook.ts'
 import { createTestDatabase } from '../support/test-databases.ts'
 import { startTestServer } from '../support/test-server.ts'
 

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net'
 import { randomUUID } from 'node:crypto'
 import { phoneNumberSchema, type PhoneNumber } from '@dialtone/shared/phone-number'
-import { signVapiWebhook } from '../../src/webhooks/verify-vapi-webhook.ts'
+import { signVapiWebhook } from '../../src/vapi/verify-vapi-webhook.ts'
 
 // What a browser and Vapi do to a running server, over real HTTP: used by the cluster test and the benchmarks.
 

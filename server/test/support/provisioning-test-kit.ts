@@ -6,7 +6,7 @@ import { phoneNumberSchema } from '@dialtone/shared/phone-number'
 import type { Clock } from '../../src/lib/clock.ts'
 import type { TestApp } from './test-app.ts'
 import { testWebhookSecret } from './test-app.ts'
-import { signVapiWebhook, type WebhookAuthMode } from '../../src/webhooks/verify-vapi-webhook.ts'
+import { signVapiWebhook, type WebhookAuthMode } from '../../src/vapi/verify-vapi-webhook.ts'
 
 /** The real time moved by an offset the test controls: the sandbox keeps real time, dialtone sees the offset. */
 export function createOffsetClock(): Clock & { offsetMs: number; advance(ms: number): void } {

@@ -16,7 +16,7 @@ import {
 } from '../../test/support/provisioning-test-kit.ts'
 import { startTestApp, testWebhookSecret, type TestApp } from '../../test/support/test-app.ts'
 import { testDatabaseKinds } from '../../test/support/test-databases.ts'
-import { maxClockSkewMs, signVapiWebhook, type WebhookAuthMode } from './verify-vapi-webhook.ts'
+import { maxClockSkewMs, signVapiWebhook, type WebhookAuthMode } from '../vapi/verify-vapi-webhook.ts'
 import { maxWebhookBodyBytes } from './webhook-routes.ts'
 
 async function errorCodeOf(response: Response) {

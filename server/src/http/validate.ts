@@ -1,7 +1,7 @@
 import { zValidator } from '@hono/zod-validator'
 import type { ValidationTargets } from 'hono'
 import type { ZodType } from 'zod'
-import { AppError } from './app-error.ts'
+import { AppError } from '../lib/app-error.ts'
 
 /** zValidator that answers the API's one error shape: 400 VALIDATION_FAILED with each field's problem. */
 export function validate<Target extends keyof ValidationTargets, Schema extends ZodType>(

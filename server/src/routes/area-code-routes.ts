@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { areaCodeSearchQuerySchema, type AreaCodeSearchResult } from '@dialtone/shared/area-codes'
-import { validate } from '../lib/validate.ts'
-import type { AreaCodeDirectory } from './area-code-directory.ts'
+import { validate } from '../http/validate.ts'
+import type { AreaCodeDirectory } from '../area-codes/area-code-directory.ts'
 
 export function areaCodeRoutes(directory: AreaCodeDirectory) {
   return new Hono().get('/', validate('query', areaCodeSearchQuerySchema), (c) => {

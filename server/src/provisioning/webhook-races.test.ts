@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { pollDueNumbers } from '../provisioning/poll-pending-numbers.ts'
+import { pollDueNumbers } from './poll-pending-numbers.ts'
 import {
   createNumber,
   eventsFor,
@@ -13,7 +13,7 @@ import {
   setSandboxFaults,
   statusMessage,
 } from '../../test/support/provisioning-test-kit.ts'
-import { transitionPhoneNumber } from '../provisioning/transition-phone-number.ts'
+import { transitionPhoneNumber } from './phone-number-transition-repository.ts'
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
 import { testDatabaseKinds } from '../../test/support/test-databases.ts'
 

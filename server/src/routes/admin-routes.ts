@@ -1,12 +1,12 @@
 import { provisioningStatsQuerySchema } from '@dialtone/shared/provisioning-stats'
 import { Hono } from 'hono'
 import type { Kysely } from 'kysely'
-import type { ViewerVariables } from '../auth/viewer.ts'
+import type { ViewerVariables } from '../http/require-viewer.ts'
 import type { Database } from '../db/schema.ts'
 import type { Clock } from '../lib/clock.ts'
-import { validate } from '../lib/validate.ts'
-import { getProvisioningStats } from './provisioning-stats-repository.ts'
-import { resolveStatsRange } from './stats-range.ts'
+import { validate } from '../http/validate.ts'
+import { getProvisioningStats } from '../admin/provisioning-stats-repository.ts'
+import { resolveStatsRange } from '../admin/stats-range.ts'
 
 /**
  * Platform admins' routes. The app mounts this at /api/admin behind requireViewer and requirePlatformAdmin,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../test/support/test-databases.ts'
-import { deleteOldWebhookDeliveries, webhookDeliveryRetentionMs } from './webhook-delivery-retention.ts'
+import { deleteOldWebhookDeliveries, webhookDeliveryRetentionMs } from './webhook-delivery-repository.ts'
 
 describe.each(testDatabaseKinds)('webhook delivery retention on %s', (kind) => {
   let database: TestDatabase

@@ -1,9 +1,10 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
+import { limitBodySize } from '../http/body-limit.ts'
 import { AppError } from '../lib/app-error.ts'
 import type { ProvisioningDeps } from '../provisioning/provisioning-deps.ts'
-import { ingestVapiWebhook, MalformedWebhookError } from './ingest-vapi-webhook.ts'
-import { verifyVapiWebhook, type WebhookAuthMode } from './verify-vapi-webhook.ts'
+import { ingestVapiWebhook } from '../provisioning/ingest-vapi-webhook.ts'
+import { MalformedWebhookError } from '../vapi/vapi-webhook-envelope.ts'
+import { verifyVapiWebhook, type WebhookAuthMode } from '../vapi/verify-vapi-webhook.ts'
 
 export const maxWebhookBodyBytes = 256 * 1024
 
@@ -17,15 +18,7 @@ export interface WebhookRouteDeps {
 export function webhookRoutes(deps: WebhookRouteDeps) {
   return new Hono().post(
     '/vapi',
-    bodyLimit({
-      maxSize: maxWebhookBodyBytes,
-      onError: (c) => {
-        // The rest of an oversized body is not read; closing the connection after the answer keeps a sender
-        // from writing its next request behind the unread bytes of this one.
-        c.header('Connection', 'close')
-        return c.json(new AppError('PAYLOAD_TOO_LARGE', 'Webhook bodies are limited to 256 KiB.').toBody(), 413)
-      },
-    }),
+    limitBodySize(maxWebhookBodyBytes, 'Webhook bodies are limited to 256 KiB.'),
     async (c) => {
       const startedAt = performance.now()
       const rawBody = new Uint8Array(await c.req.arrayBuffer())

@@ -3,7 +3,7 @@ import { expect, test } from 'vitest'
 import { areaCodeSearchResultSchema } from '@dialtone/shared/area-codes'
 import { errorBodySchema } from '@dialtone/shared/errors'
 import { AppError } from '../lib/app-error.ts'
-import { loadAreaCodeDirectory } from './area-code-directory.ts'
+import { loadAreaCodeDirectory } from '../area-codes/area-code-directory.ts'
 import { areaCodeRoutes } from './area-code-routes.ts'
 
 // Mounted as the app will mount it, with the one onError that renders AppError.

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import { Hono } from 'hono'
 import type { Database } from '../db/schema.ts'
+import { errorBody } from '../lib/app-error.ts'
 
 export function healthRoutes(db: Kysely<Database>) {
   return new Hono()
@@ -11,7 +12,7 @@ export function healthRoutes(db: Kysely<Database>) {
         return c.json({ status: 'ready' })
       } catch {
         return c.json(
-          { status: 'unavailable', error: { code: 'DATABASE_UNAVAILABLE', message: 'The database is not reachable.' } },
+          { status: 'unavailable', ...errorBody('DATABASE_UNAVAILABLE', 'The database is not reachable.') },
           503,
         )
       }

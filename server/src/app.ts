@@ -9,7 +9,7 @@ import { HTTPException } from 'hono/http-exception'
 import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import { adminRoutes } from './admin/admin-routes.ts'
-import type { AreaCodeDirectory } from './area-codes/area-code-directory.ts'
+import { withSandboxAreaCodes, type AreaCodeDirectory } from './area-codes/area-code-directory.ts'
 import { areaCodeRoutes } from './area-codes/area-code-routes.ts'
 import { clientIpHeader, type Auth } from './auth/create-auth.ts'
 import { requirePlatformAdmin, requireViewer, type ViewerVariables } from './auth/viewer.ts'
@@ -136,7 +136,13 @@ export function createApp(deps: AppDeps) {
 
   const api = new Hono<{ Variables: ViewerVariables }>()
   api.use(requireSameOrigin(deps.trustedOrigins))
-  api.get('/server-info', (c) => c.json({ isSandbox: deps.isSandbox, version: deps.version } satisfies ServerInfo))
+  api.get('/server-info', (c) =>
+    c.json({
+      isSandbox: deps.isSandbox,
+      version: deps.version,
+      provisioningDeadlineSeconds: Math.round(provisioning.deadlineMs / 1000),
+    } satisfies ServerInfo),
+  )
   api.use(requireViewer(auth, db))
   api.route('/area-codes', areaCodeRoutes(deps.areaCodes))
   api.post(
@@ -147,7 +153,7 @@ export function createApp(deps: AppDeps) {
     '/phone-numbers',
     phoneNumberRoutes({
       provisioning,
-      areaCodes: deps.areaCodes,
+      areaCodes: deps.isSandbox ? withSandboxAreaCodes(deps.areaCodes) : deps.areaCodes,
       ...(deps.onPhoneNumberCreated ? { onCreated: deps.onPhoneNumberCreated } : {}),
     }),
   )

@@ -3,7 +3,6 @@ import {
   cards,
   cardsInAreaCode,
   connectionIndicator,
-  createForm,
   expect,
   newOwner,
   requestNumber,
@@ -45,7 +44,7 @@ test('an empty account explains numbers; on a phone a long failure reason and na
   const cardBox = await card.boundingBox()
   expect(reasonBox && cardBox && reasonBox.y + reasonBox.height <= cardBox.y + cardBox.height).toBe(true)
   // The line under the form followed the number: it no longer says the card "turns live by itself".
-  await expect(createForm(page).locator('.create-confirmation')).toHaveText('')
+  await expect(page.locator('.create-confirmation')).toHaveText('')
 
   // Once there are numbers, a phone shows them before the form.
   const listTop = (await page.getByRole('heading', { name: 'Your numbers' }).boundingBox())?.y ?? Infinity
@@ -125,13 +124,13 @@ test('a pending number shows the time left and warns; once given up, "try anothe
     await expect(card.getByTestId('time-left')).toHaveText(
       /^dialtone gives up in \d+ s unless Vapi assigns it\. Nothing is charged for a number given up\.$/,
     )
-    await expect(createForm(page).locator('.create-confirmation')).toHaveText(
+    await expect(page.locator('.create-confirmation')).toHaveText(
       'Asked Vapi for a 534 number. Its card is below and turns live by itself.',
     )
 
     await expect(card).toHaveAttribute('data-status', 'failed', { timeout: 60_000 })
     await expect(card.getByTestId('failure-reason')).toContainText('pick another area code')
-    await expect(createForm(page).locator('.create-confirmation')).toHaveText('')
+    await expect(page.locator('.create-confirmation')).toHaveText('')
 
     await card.getByRole('button', { name: 'Try another area code' }).click()
     const options = card.getByTestId('other-area-code')

@@ -7,7 +7,8 @@ import { useReleasePhoneNumber } from './phone-number-mutations.ts'
 
 /**
  * Asks before releasing, in a native modal <dialog>: the browser traps focus, Escape cancels, and focus goes
- * back to the Release button that opened it.
+ * back to the Release button that opened it. After a release that button is gone, so `onReleased` says where
+ * focus goes instead.
  */
 export function ReleaseDialog({
   phoneNumber,

@@ -39,7 +39,7 @@ export function TimeToLiveChart({ data }: { data: ChartData }) {
   const ticks = tickCandidates.filter((tick, index) => tick <= slowest || tickCandidates[index - 1]! < slowest)
   return (
     <ResponsiveContainer width="100%" height={240}>
-      <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
+      <LineChart data={rows} margin={{ top: 8, right: 28, bottom: 0, left: -8 }}>
         <CartesianGrid stroke="#e4e7ec" vertical={false} />
         <XAxis dataKey="start" ticks={data.ticks} interval={0} tickFormatter={data.formatTick} fontSize={12} />
         <YAxis

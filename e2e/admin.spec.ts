@@ -14,7 +14,8 @@ async function signIn(page: Page, account: { email: string; password: string }):
   await page.getByLabel('Email').fill(account.email)
   await page.getByLabel('Password').fill(account.password)
   await page.getByRole('button', { name: 'Sign in' }).click()
-  await expect(page.getByRole('heading', { name: 'Get a number' })).toBeVisible()
+  // Owners land on their numbers, admins on the analytics.
+  await expect(page.getByRole('heading', { name: /^(Get a number|Provisioning analytics)$/ })).toBeVisible()
 }
 
 /** The whole number a stat card shows, e.g. 1,234 → 1234. */

@@ -44,15 +44,21 @@ test('filter by status and search by name or number', async ({ page }) => {
   await expect(page.getByText('No numbers match.')).toBeVisible()
 })
 
-test('a failed number offers "Try again", which asks for the same area code', async ({ page }) => {
+test('a failed number offers "Try again", which asks for the same area code and replaces the failed card', async ({
+  page,
+}) => {
   await signUp(page, newOwner('Retry'))
   // 535: the sandbox blocks the number, so it fails.
   await requestNumber(page, '535', 'Blocked')
   const failed = cards(page).filter({ hasText: 'Blocked' })
   await expect(failed).toHaveAttribute('data-status', 'failed', { timeout: 30_000 })
+  const failedId = await failed.getAttribute('data-phone-number-id')
   await failed.getByRole('button', { name: /Try again/ }).click()
-  await expect(cards(page).filter({ hasText: 'Blocked' })).toHaveCount(2)
+  // One card again: the new request, in the same code; the failed one is put away, not piled up.
+  await expect(page.locator(`[data-phone-number-id="${failedId}"]`)).toHaveCount(0)
+  await expect(cards(page).filter({ hasText: 'Blocked' })).toHaveCount(1)
   await expect(cards(page).filter({ hasText: 'Blocked' }).first()).toContainText('(535)')
+  await expect(page.getByTestId('hidden-summary')).toHaveText(/^1 failed or released number is hidden\./)
 })
 
 test('with notifications on, a number going live while the tab is in the background raises a notification', async ({

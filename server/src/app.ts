@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { Registry } from 'prom-client'
-import type { AreaCodeDirectory } from './area-codes/area-code-directory.ts'
+import { withSandboxAreaCodes, type AreaCodeDirectory } from './area-codes/area-code-directory.ts'
 import type { Auth } from './auth/create-auth.ts'
 import { authProxy } from './http/auth-proxy.ts'
 import { limitBodySize } from './http/body-limit.ts'
@@ -73,7 +73,14 @@ export function createApp(deps: AppDeps) {
 
   const api = new Hono<{ Variables: ViewerVariables }>()
   api.use(requireSameOrigin(deps.trustedOrigins))
-  api.route('/', serverInfoRoutes({ isSandbox: deps.isSandbox, version: deps.version }))
+  api.route(
+    '/',
+    serverInfoRoutes({
+      isSandbox: deps.isSandbox,
+      version: deps.version,
+      provisioningDeadlineSeconds: Math.round(provisioning.deadlineMs / 1000),
+    }),
+  )
   api.use(requireViewer(auth, db))
   api.route('/area-codes', areaCodeRoutes(deps.areaCodes))
   api.post(
@@ -84,7 +91,7 @@ export function createApp(deps: AppDeps) {
     '/phone-numbers',
     phoneNumberRoutes({
       provisioning,
-      areaCodes: deps.areaCodes,
+      areaCodes: deps.isSandbox ? withSandboxAreaCodes(deps.areaCodes) : deps.areaCodes,
       ...(deps.onPhoneNumberCreated ? { onCreated: deps.onPhoneNumberCreated } : {}),
     }),
   )

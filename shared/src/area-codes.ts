@@ -21,8 +21,29 @@ export type AreaCodeUnavailableDetails = z.infer<typeof areaCodeUnavailableDetai
 
 export const areaCodeSearchQuerySchema = z.object({
   q: z.string().trim().max(60).default(''),
+  /** Instead of a search: codes to try instead of this one (same state first, then nearest), as after a refusal. */
+  near: z.string().trim().max(20).optional(),
   limit: z.coerce.number().int().min(1).max(50).default(10),
 })
 
 export const areaCodeSearchResultSchema = z.object({ items: z.array(areaCodeInfoSchema) })
 export type AreaCodeSearchResult = z.infer<typeof areaCodeSearchResultSchema>
+
+/**
+ * The three digits of an area code however an owner writes it: "415", " (415) ", "+1 415", "+1 (415)", "1-415".
+ * Anything else comes back unchanged (trimmed), for the schema to explain what is wrong with it.
+ */
+export function normalizeAreaCodeInput(text: string): string {
+  const trimmed = text.trim()
+  const match = /^(?:\+?1[\s.-]*)?\(?\s*(\d{3})\s*\)?$/.exec(trimmed)
+  return match?.[1] ?? trimmed
+}
+
+/**
+ * The digits of a search that is an area code or the start of one, written any of those ways ("(41", "+1 41");
+ * undefined when the query is not digits (a place or a state).
+ */
+export function areaCodeDigitsOfQuery(text: string): string | undefined {
+  const match = /^(?:\+1[\s.-]*|1[\s.-]+)?\(?\s*(\d{1,3})\s*\)?$/.exec(text.trim())
+  return match?.[1]
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { normalizeAreaCodeInput } from './area-codes.ts'
 
 export const phoneNumberStatuses = ['pending', 'active', 'failed', 'released'] as const
 export const phoneNumberStatusSchema = z.enum(phoneNumberStatuses)
@@ -27,15 +28,25 @@ export type PhoneNumber = z.infer<typeof phoneNumberSchema>
 
 /**
  * North American Numbering Plan area code: NXX where N is 2-9, and the second and third digits are not
- * both the same as an "easily recognisable code" (N11 codes are service codes, 37X and 96X are reserved).
+ * both the same as an "easily recognisable code" (N11 codes are service codes, 37X and 96X are reserved, 555 is
+ * for directory assistance and fiction). "(415)" and "+1 415" are read as 415.
  */
 export const areaCodeSchema = z
   .string()
-  .trim()
-  .regex(/^\d{3}$/, 'An area code is three digits, like 415.')
-  .refine((code) => /^[2-9]/.test(code), 'An area code cannot start with 0 or 1.')
-  .refine((code) => !/^[2-9]11$/.test(code), 'N11 codes (like 411 or 911) are service codes, not area codes.')
-  .refine((code) => code[1] !== '9', 'No area code has 9 as its middle digit.')
+  .transform(normalizeAreaCodeInput)
+  .pipe(
+    z
+      .string()
+      .regex(/^\d{3}$/, 'An area code is three digits, like 415.')
+      .refine((code) => /^[2-9]/.test(code), 'An area code cannot start with 0 or 1.')
+      .refine((code) => !/^[2-9]11$/.test(code), 'N11 codes (like 411 or 911) are service codes, not area codes.')
+      .refine((code) => code[1] !== '9', 'No area code has 9 as its middle digit.')
+      .refine(
+        (code) => code !== '555',
+        '555 is kept for directory assistance and made-up numbers in films; no real number has that area code.',
+      )
+      .refine((code) => !/^(37|96)\d$/.test(code), `37X and 96X codes are held in reserve; none is in service.`),
+  )
 
 export const phoneNumberNameSchema = z.string().trim().max(40, 'A name is at most 40 characters (Vapi’s limit).')
 

@@ -45,8 +45,14 @@ export const provisioningStatsSchema = z.object({
   buckets: z.array(z.object({ ...countsShape, start: z.string(), timeToLive: timeToLiveSchema })),
   timeToLive: timeToLiveSchema,
   detectedBy: z.object({ webhook: z.number().int(), poll: z.number().int(), manual: z.number().int() }),
+  /** `requested`: attempts for the code in the range, whatever became of them; `unavailable`: those Vapi refused
+   * because it had no numbers left there (other failures are not counted in it). */
   areaCodes: z.array(z.object({ areaCode: z.string(), requested: z.number().int(), unavailable: z.number().int() })),
-  organizations: z.array(z.object({ ...countsShape, id: z.string(), name: z.string() })),
+  /**
+   * `succeeded` counts the organisation's attempts in the range that went live (even if released since);
+   * `liveNow` (an addition to the contract) counts its numbers live at this moment, whenever they were bought.
+   */
+  organizations: z.array(z.object({ ...countsShape, id: z.string(), name: z.string(), liveNow: z.number().int() })),
 })
 export type ProvisioningStats = z.infer<typeof provisioningStatsSchema>
 

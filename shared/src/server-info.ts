@@ -4,5 +4,7 @@ import { z } from 'zod'
 export const serverInfoSchema = z.object({
   isSandbox: z.boolean(),
   version: z.string(),
+  /** A number still unassigned this long after it was requested is given up (marked failed). */
+  provisioningDeadlineSeconds: z.number().int().positive(),
 })
 export type ServerInfo = z.infer<typeof serverInfoSchema>

@@ -179,6 +179,9 @@ function expectedStats(history: readonly HistoryAttempt[], range: StatsRange): P
     .map((organization) => ({
       ...organization,
       ...countsOf(rows.filter((row) => row.attempt.organizationId === organization.id)),
+      liveNow: history.filter(
+        (attempt) => attempt.organizationId === organization.id && attempt.phoneNumber?.status === 'active',
+      ).length,
     }))
     .filter((organization) => organization.attempts > 0)
     .sort((left, right) => right.attempts - left.attempts || left.id.localeCompare(right.id))

@@ -285,6 +285,8 @@ describe.each(testDatabaseKinds)('provisioning statistics on %s', (kind) => {
         failed: 3,
         successRate: 5 / 8,
         failuresByReason: { vapi_unavailable: 1, rolled_back: 1, vapi_rejected: 1 },
+        // Five of acme's numbers are active now; the released one and the one deleted at Vapi are not.
+        liveNow: 5,
       },
       {
         id: bolt.id,
@@ -294,8 +296,18 @@ describe.each(testDatabaseKinds)('provisioning statistics on %s', (kind) => {
         failed: 4,
         successRate: 0,
         failuresByReason: { area_code_unavailable: 2, blocked: 1, deadline_exceeded: 1 },
+        liveNow: 0,
       },
-      { id: cedar.id, name: cedar.name, attempts: 1, succeeded: 1, failed: 0, successRate: 1, failuresByReason: {} },
+      {
+        id: cedar.id,
+        name: cedar.name,
+        attempts: 1,
+        succeeded: 1,
+        failed: 0,
+        successRate: 1,
+        failuresByReason: {},
+        liveNow: 1,
+      },
     ])
   })
 

@@ -182,6 +182,12 @@ export function provisioningStatsStatement(query: StatsRange, now: Date): RawBui
           then greatest(0, floor(extract(epoch from ${now.toISOString()}::timestamptz - min(created_at))))::int
         end as oldest_seconds
       from phone_number where status = 'pending' and ${organizationFilter}
+    ),
+    -- Live right now, whenever they were bought: "went live" counts attempts in the range, this counts numbers.
+    live_now as (
+      select organization_id, count(*)::int as live_now
+      from phone_number where status = 'active' and organization_id in (select organization_id from organization_counts)
+      group by organization_id
     )
 
     select jsonb_build_object(
@@ -214,10 +220,12 @@ export function provisioningStatsStatement(query: StatsRange, now: Date): RawBui
       'organizations', coalesce((
         select jsonb_agg(
           jsonb_build_object('id', organization_counts.organization_id,
-            'name', coalesce(organization.name, organization_counts.organization_id)) || organization_counts.counts
+            'name', coalesce(organization.name, organization_counts.organization_id),
+            'liveNow', coalesce(live_now.live_now, 0)) || organization_counts.counts
           order by organization_counts.attempts desc, organization_counts.organization_id)
         from organization_counts
         left join organization on organization.id = organization_counts.organization_id
+        left join live_now on live_now.organization_id = organization_counts.organization_id
       ), '[]'::jsonb)
     ) as stats
   `

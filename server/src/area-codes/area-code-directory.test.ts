@@ -1,15 +1,19 @@
 import { expect, test } from 'vitest'
-import { loadAreaCodeDirectory } from './area-code-directory.ts'
+import { loadAreaCodeDirectory, withSandboxAreaCodes } from './area-code-directory.ts'
 
 const directory = loadAreaCodeDirectory()
 const codesOf = (items: readonly { areaCode: string }[]) => items.map((item) => item.areaCode)
 
-test('find returns the wire shape with places split, and undefined for unknown codes', () => {
+test('find returns the wire shape with the main places, biggest first, and undefined for unknown codes', () => {
   expect(directory.find('415')).toEqual({
     areaCode: '415',
     state: 'CA',
-    places: ['Novato', 'San Anselmo', 'San Francisco'],
+    places: ['San Francisco', 'San Rafael', 'Novato'],
   })
+  expect(directory.find('206')?.places[0]).toBe('Seattle')
+  expect(directory.find('713')?.places[0]).toBe('Houston')
+  // libphonenumber names no place for 202; the original list's place stays.
+  expect(directory.find('202')?.places).toEqual(['Washington'])
   expect(directory.find('000')).toBeUndefined()
   expect(directory.find('41')).toBeUndefined()
 })
@@ -35,35 +39,41 @@ test('a state code or state name finds the codes of that state, any case', () =>
   expect(texas.every((code) => directory.find(code)?.state === 'TX')).toBe(true)
   expect(codesOf(directory.search('texas', 50))).toEqual(texas)
   expect(codesOf(directory.search('tx', 50))).toEqual(texas)
-  const california = codesOf(directory.search('California', 50))
-  expect(california).toHaveLength(31)
+  // After the 31 Californian codes come places named California (in MD and PA).
+  const california = codesOf(directory.search('California', 50)).slice(0, 31)
+  expect(california.every((code) => directory.find(code)?.state === 'CA')).toBe(true)
   expect(codesOf(directory.search('ca', 50)).slice(0, 31)).toEqual(california)
   expect(directory.search('District of Columbia').map((item) => item.state)).toEqual(['DC'])
 })
 
 test('state matches rank above place matches', () => {
-  // WA is the state; DC's place "Washington" comes after every WA code.
+  // WA is the state; DC's "Washington" and the towns called Washington elsewhere come after every WA code.
   const codes = codesOf(directory.search('washington', 50))
-  expect(codes.at(-1)).toBe('202')
-  expect(codes.slice(0, -1).every((code) => directory.find(code)?.state === 'WA')).toBe(true)
+  const washingtonState = codes.filter((code) => directory.find(code)?.state === 'WA')
+  expect(washingtonState.length).toBeGreaterThanOrEqual(5)
+  expect(codes.slice(0, washingtonState.length)).toEqual(washingtonState)
+  expect(codes.slice(washingtonState.length)).toContain('202')
 })
 
 test('a place matches by prefix or substring, case- and accent-insensitively', () => {
-  expect(codesOf(directory.search('san fran'))).toEqual(['415'])
-  expect(codesOf(directory.search('SAN FRANCISCO'))).toEqual(['415'])
-  expect(codesOf(directory.search('Sán Fráncisco'))).toEqual(['415'])
+  // 415 is San Francisco's own code; 650 covers a sliver of the city.
+  expect(codesOf(directory.search('san fran'))[0]).toBe('415')
+  expect(codesOf(directory.search('SAN FRANCISCO'))[0]).toBe('415')
+  expect(codesOf(directory.search('Sán Fráncisco'))[0]).toBe('415')
   expect(codesOf(directory.search("coeur d'alene"))).toEqual(['208'])
   // "francisco" is only inside "San Francisco": a substring match.
-  expect(codesOf(directory.search('francisco'))).toEqual(['415'])
+  expect(codesOf(directory.search('francisco'))[0]).toBe('415')
 })
 
 test('an exact place ranks above a place prefix, which ranks above a place substring', () => {
-  // "Austin" is a place in MN (507) and TX (512, 737); "Austintown" (OH) only starts with it.
-  expect(codesOf(directory.search('austin'))).toEqual(['507', '512', '737', '234', '330'])
-  // "Springfield" (417) starts with "spring"; "Bonita Springs", "Colorado Springs"... only contain it.
+  // "Austin" is a place in TX (512, and 737 over it), MN (507) and IN (812); "Austinburg" (OH) only starts with it.
+  const austin = codesOf(directory.search('austin', 50))
+  expect(austin.slice(0, 4)).toEqual(['512', '737', '507', '812'])
+  expect(austin.indexOf('440')).toBeGreaterThan(3)
+  // "Spring" is a place in Texas (281 and its overlay 346); "Springfield"... only start with it.
   const codes = codesOf(directory.search('spring', 50))
-  expect(codes[0]).toBe('417')
-  expect(codes.slice(1)).toEqual(['239', '321', '407', '432', '501', '518', '540', '719', '754', '816', '954'])
+  expect(codes.slice(0, 2)).toEqual(['281', '346'])
+  expect(codes.indexOf('417')).toBeLessThan(codes.indexOf('719'))
 })
 
 test('limit caps the results; an empty or unmatched query finds nothing', () => {
@@ -157,4 +167,58 @@ test('corrected centres: Chicago codes are nearest each other, not the western s
   expect(directory.find('872')?.places).toEqual(['Chicago'])
   expect(directory.find('231')?.state).toBe('MI')
   expect(directory.suggestAlternatives('231', [], 1)[0]?.state).toBe('MI')
+})
+
+test('big cities find their own codes first, ranked by how many exchanges serve the city', () => {
+  const first = (query: string, count: number) => codesOf(directory.search(query, count))
+  expect(first('Seattle', 1)).toEqual(['206'])
+  expect(first('Houston', 4)).toEqual(['713', '281', '346', '832'])
+  expect(first('Denver', 2)).toEqual(['303', '720'])
+  expect(first('Austin', 2)).toEqual(['512', '737'])
+  expect(first('Dallas', 3)).toEqual(['214', '972', '469'])
+  expect(first('Miami', 2)).toEqual(['305', '786'])
+  expect(first('San Diego', 2)).toEqual(['619', '858'])
+  expect(first('Detroit', 1)).toEqual(['313'])
+  expect(first('Nashville', 1)).toEqual(['615'])
+  expect(first('Portland', 2)).toEqual(['503', '207'])
+  expect(first('San Jose', 2)).toEqual(['408', '669'])
+  expect(first('Orlando', 1)).toEqual(['407'])
+  expect(first('Tampa', 1)).toEqual(['813'])
+  expect(first('Chicago', 3)).toEqual(['312', '773', '872'])
+})
+
+test('a place that is not among the main three still shows, after them, so the owner sees why it matched', () => {
+  const [omaha] = directory.search('Bellevue NE', 1)
+  expect(omaha?.areaCode).toBe('402')
+  expect(omaha?.places).toEqual(['Omaha', 'Lincoln', 'Norfolk', 'Bellevue'])
+})
+
+test('a place followed by its state keeps to that state', () => {
+  expect(codesOf(directory.search('Portland, OR', 10))).toEqual(['503', '971'])
+  expect(codesOf(directory.search('portland maine', 10))).toEqual(['207'])
+  expect(codesOf(directory.search('Austin TX', 10))).toEqual(['512', '737'])
+  // A state whose name ends in another state's name is still the state.
+  expect(codesOf(directory.search('West Virginia', 10))).toEqual(['304', '681'])
+})
+
+test('"(415)", "+1 415" and "1-415" are read as the code; "+1 41" as its start', () => {
+  for (const query of ['(415)', '+1 415', '+1 (415)', '1-415', '+1415']) {
+    expect(codesOf(directory.search(query)), query).toEqual(['415'])
+  }
+  expect(codesOf(directory.search('+1 41', 50))).toEqual(codesOf(directory.search('41', 50)))
+})
+
+test('describeNotInService refuses 555 and unassigned codes and accepts codes in service', () => {
+  expect(directory.describeNotInService('415')).toBeUndefined()
+  expect(directory.describeNotInService('534')).toBeUndefined()
+  for (const code of ['555', '533', '537', '999']) {
+    expect(directory.describeNotInService(code)).toMatch(
+      new RegExp(`^No area code ${code} is in service.*Nothing was bought`),
+    )
+  }
+  // Where the sandbox answers, its magic codes are accepted; 555 is still not.
+  const sandbox = withSandboxAreaCodes(directory)
+  for (const code of ['533', '535', '536', '537']) expect(sandbox.describeNotInService(code)).toBeUndefined()
+  expect(sandbox.describeNotInService('555')).toMatch(/^No area code 555/)
+  expect(sandbox.search('Seattle', 1)).toEqual(directory.search('Seattle', 1))
 })

@@ -39,6 +39,9 @@ export async function provisionPhoneNumber(
   const { db, clock, logger } = deps
   const { organizationId, request, idempotencyKey } = input
   const name = request.name && request.name.length > 0 ? request.name : undefined
+  // Before anything else: a code with no numbers (555, an unassigned code) is refused without asking Vapi.
+  const notInService = deps.areaCodes.describeNotInService(request.areaCode)
+  if (notInService !== undefined) throw new AppError('VALIDATION_FAILED', notInService)
 
   if (idempotencyKey) {
     const claim = await claimIdempotencyKey(db, {

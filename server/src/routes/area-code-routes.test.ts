@@ -16,8 +16,17 @@ test('GET ?q= answers the matching codes', async () => {
   const response = await app.request('/api/area-codes?q=san%20fran')
   expect(response.status).toBe(200)
   const body = areaCodeSearchResultSchema.parse(await response.json())
-  expect(body.items.map((item) => item.areaCode)).toEqual(['415'])
-  expect(body.items[0]).toEqual({ areaCode: '415', state: 'CA', places: ['Novato', 'San Anselmo', 'San Francisco'] })
+  expect(body.items.map((item) => item.areaCode)[0]).toBe('415')
+  expect(body.items[0]).toEqual({ areaCode: '415', state: 'CA', places: ['San Francisco', 'San Rafael', 'Novato'] })
+})
+
+test('GET ?near= answers codes to try instead: the same state first', async () => {
+  const response = await app.request('/api/area-codes?near=415&limit=3')
+  expect(response.status).toBe(200)
+  const body = areaCodeSearchResultSchema.parse(await response.json())
+  expect(body.items).toHaveLength(3)
+  expect(body.items.map((item) => item.areaCode)).not.toContain('415')
+  expect(body.items.every((item) => item.state === 'CA')).toBe(true)
 })
 
 test('GET with limit caps the items; the default is 10', async () => {

@@ -5,7 +5,8 @@ import type { AreaCodeDirectory } from '../area-codes/area-code-directory.ts'
 
 export function areaCodeRoutes(directory: AreaCodeDirectory) {
   return new Hono().get('/', validate('query', areaCodeSearchQuerySchema), (c) => {
-    const { q, limit } = c.req.valid('query')
-    return c.json({ items: directory.search(q, limit) } satisfies AreaCodeSearchResult)
+    const { q, near, limit } = c.req.valid('query')
+    const items = near === undefined ? directory.search(q, limit) : directory.suggestAlternatives(near, [], limit)
+    return c.json({ items } satisfies AreaCodeSearchResult)
   })
 }

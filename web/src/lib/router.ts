@@ -23,6 +23,27 @@ export function usePathname(): string {
   return useSyncExternalStore(subscribe, getPathname)
 }
 
+function getSearch(): string {
+  return window.location.search
+}
+
+/** One query-string parameter of the current address; follows Back and Forward. */
+export function useSearchParam(name: string): string | null {
+  return new URLSearchParams(useSyncExternalStore(subscribe, getSearch)).get(name)
+}
+
+/** Sets (or, with null, removes) a query-string parameter as a new history entry, so Back undoes it. */
+export function setSearchParam(name: string, value: string | null): void {
+  const params = new URLSearchParams(window.location.search)
+  if (value === null) params.delete(name)
+  else params.set(name, value)
+  const search = params.toString()
+  const url = `${window.location.pathname}${search === '' ? '' : `?${search}`}`
+  if (url === `${window.location.pathname}${window.location.search}`) return
+  window.history.pushState(null, '', url)
+  for (const listener of listeners) listener()
+}
+
 export function navigate(path: RoutePath, options: { replace?: boolean } = {}): void {
   if (window.location.pathname === path) return
   if (options.replace) window.history.replaceState(null, '', path)

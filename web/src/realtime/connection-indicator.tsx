@@ -1,7 +1,8 @@
 import { useConnectionStatus, type ConnectionStatus } from './connection-status.ts'
 
 const labels: Record<ConnectionStatus, { text: string; description: string }> = {
-  live: { text: 'Live', description: 'Connected: cards update by themselves.' },
+  // Named for the connection, not a number: "Live" alone read like a number's status.
+  live: { text: 'Live updates on', description: 'Connected: cards update by themselves.' },
   connecting: { text: 'Connecting…', description: 'Connecting to dialtone for live updates.' },
   reconnecting: {
     text: 'Reconnecting…',
@@ -22,6 +23,7 @@ export function ConnectionIndicator() {
       data-state={status}
     >
       <span className="connection-dot" aria-hidden="true" />
+      <span className="visually-hidden">Connection: </span>
       <span>{label.text}</span>
       <span className="visually-hidden"> — {label.description}</span>
     </p>

@@ -1,9 +1,11 @@
-import { useId, useState, type ReactNode } from 'react'
+import { useId, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { ProvisioningStats } from '@dialtone/shared/provisioning-stats'
+import { setSearchParam, useSearchParam } from '../../lib/router.ts'
 import './admin.css'
+import { chartData, describeGrouping } from './chart-buckets.ts'
 import { FailuresChart } from './failures-chart.tsx'
 import { bucketsToCsv, downloadCsv, organizationsToCsv } from './stats-csv.ts'
-import { formatCount, formatInstant, formatPercent, formatSeconds } from './stats-format.ts'
+import { formatBucketSpan, formatCount, formatInstant, formatPercent, formatSeconds } from './stats-format.ts'
 import { StatsRangePicker } from './stats-range-picker.tsx'
 import type { StatsRangeChoice } from './stats-range-choice.ts'
 import { AreaCodeTable, BucketTable, OrganizationTable } from './stats-tables.tsx'
@@ -14,15 +16,25 @@ import { useProvisioningStatsEvents } from './use-provisioning-stats-events.ts'
 
 /** Platform admins' provisioning analytics. The app mounts it at /admin for admins only; the API answers others 403. */
 export function AdminPage() {
-  const [choice, setChoice] = useState<StatsRangeChoice>({ kind: 'preset', preset: '24h' })
-  const [organizationName, setOrganizationName] = useState<string | null>(null)
+  const [rangeChoice, setRangeChoice] = useState<StatsRangeChoice>({ kind: 'preset', preset: '24h' })
+  // The organisation lives in the address (?organization=…): the view can be shared, and Back undoes a click.
+  const organizationId = useSearchParam('organization')
+  const choice: StatsRangeChoice = organizationId === null ? rangeChoice : { ...rangeChoice, organizationId }
+  const chipRef = useRef<HTMLParagraphElement>(null)
   useProvisioningStatsEvents()
   const query = useProvisioningStats(choice)
+  const organizationName =
+    query.data?.organizations.find((organization) => organization.id === organizationId)?.name ?? null
 
   const showOrganization = (organization: { id: string; name: string } | null) => {
-    setOrganizationName(organization?.name ?? null)
-    const { organizationId: _dropped, ...rest } = choice
-    setChoice(organization ? { ...rest, organizationId: organization.id } : rest)
+    setSearchParam('organization', organization?.id ?? null)
+    if (organization) {
+      // The table is far down the page: bring the "Showing…" line into view, and keyboard focus with it.
+      window.setTimeout(() => {
+        chipRef.current?.scrollIntoView({ block: 'start' })
+        chipRef.current?.focus({ preventScroll: true })
+      }, 0)
+    }
   }
 
   return (
@@ -35,12 +47,15 @@ export function AdminPage() {
             numbers change.
           </p>
         </div>
-        <StatsRangePicker choice={choice} onChange={setChoice} />
+        <StatsRangePicker
+          choice={rangeChoice}
+          onChange={({ organizationId: _organization, ...range }) => setRangeChoice(range)}
+        />
       </div>
 
-      {choice.organizationId && (
-        <p className="filter-chip">
-          Showing <strong>{organizationName ?? choice.organizationId}</strong>
+      {organizationId !== null && (
+        <p className="filter-chip" ref={chipRef} tabIndex={-1} data-testid="organization-filter">
+          Showing <strong>{organizationName ?? organizationId}</strong> only
           <button type="button" className="button button-quiet button-small" onClick={() => showOrganization(null)}>
             Show all organisations
           </button>
@@ -90,6 +105,8 @@ function StatsView({
   // Numbers Vapi handed over already live were never "found", so they are not in these counts.
   const detectedTotal = detectedBy.webhook + detectedBy.poll + detectedBy.manual
   const rangeName = `${stats.range.from.slice(0, 16)}_${stats.range.to.slice(0, 16)}`.replaceAll(':', '')
+  const charts = useMemo(() => chartData(stats, (start) => formatBucketSpan(start, stats.range.bucket)), [stats])
+  const grouped = describeGrouping(charts.grouping)
   return (
     <div className={isStale ? 'stats stats-stale' : 'stats'} aria-busy={isUpdating}>
       <p className="muted range-caption" aria-live="polite">
@@ -142,14 +159,28 @@ function StatsView({
       ) : (
         <>
           <div className="chart-grid">
-            <ChartPanel title="Success rate and attempts" caption="Bars: attempts per bucket. Line: success rate.">
-              <SuccessRateChart stats={stats} />
+            <ChartPanel
+              title="Success rate and attempts"
+              caption={`Bars: attempts per bucket. Line: success rate.${grouped}`}
+            >
+              <SuccessRateChart data={charts} />
             </ChartPanel>
-            <ChartPanel title="Time from request to live" caption="Per bucket, over the numbers that went live.">
-              <TimeToLiveChart stats={stats} />
+            <ChartPanel
+              title="Time from request to live"
+              caption={
+                charts.grouping === 'none'
+                  ? 'Per bucket, over the numbers that went live. Where p90 and p99 are equal, the wide pale p99 line frames the p90.'
+                  : `Each ${charts.grouping}: its slowest day, over the numbers that went live.`
+              }
+            >
+              <TimeToLiveChart data={charts} />
             </ChartPanel>
-            <ChartPanel title="Failures by reason" caption="Stacked per bucket." className="chart-panel-wide">
-              <FailuresChart stats={stats} />
+            <ChartPanel
+              title="Failures by reason"
+              caption={`Stacked per bucket.${grouped}`}
+              className="chart-panel-wide"
+            >
+              <FailuresChart stats={stats} data={charts} />
             </ChartPanel>
           </div>
 

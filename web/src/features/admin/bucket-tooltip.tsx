@@ -1,19 +1,16 @@
 import type { ReactNode } from 'react'
-import { formatBucketSpan } from './stats-format.ts'
 
 /** The box shown on hover or keyboard focus over a bucket: its span in UTC, then one line per figure. */
 export function BucketTooltip({
-  start,
-  bucket,
+  heading,
   lines,
 }: {
-  start: string
-  bucket: 'hour' | 'day'
+  heading: string
   lines: { label: string; value: ReactNode; colour?: string }[]
 }) {
   return (
     <div className="chart-tooltip">
-      <p className="chart-tooltip-heading">{formatBucketSpan(start, bucket)}</p>
+      <p className="chart-tooltip-heading">{heading}</p>
       <dl>
         {lines.map((line) => (
           <div key={line.label} className="chart-tooltip-line">

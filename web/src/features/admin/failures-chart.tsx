@@ -1,19 +1,13 @@
 import type { ProvisioningStats } from '@dialtone/shared/provisioning-stats'
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { BucketTooltip, legendText } from './bucket-tooltip.tsx'
-import {
-  colourOfFailureReason,
-  describeFailureReason,
-  formatBucketTick,
-  formatCount,
-  orderFailureReasons,
-} from './stats-format.ts'
+import type { ChartData } from './chart-buckets.ts'
+import { colourOfFailureReason, describeFailureReason, formatCount, orderFailureReasons } from './stats-format.ts'
 
 /** Failures per bucket, stacked by reason; the legend and tooltip name every reason in words. */
-export function FailuresChart({ stats }: { stats: ProvisioningStats }) {
-  const bucket = stats.range.bucket
+export function FailuresChart({ stats, data }: { stats: ProvisioningStats; data: ChartData }) {
   const reasons = orderFailureReasons(Object.keys(stats.totals.failuresByReason))
-  const rows = stats.buckets.map((row) => ({
+  const rows = data.rows.map((row) => ({
     start: row.start,
     ...Object.fromEntries(reasons.map((reason) => [reason, row.failuresByReason[reason] ?? 0])),
   }))
@@ -21,22 +15,16 @@ export function FailuresChart({ stats }: { stats: ProvisioningStats }) {
     <ResponsiveContainer width="100%" height={260}>
       <BarChart data={rows} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
         <CartesianGrid stroke="#e4e7ec" vertical={false} />
-        <XAxis
-          dataKey="start"
-          tickFormatter={(start: string) => formatBucketTick(start, bucket)}
-          minTickGap={16}
-          fontSize={12}
-        />
+        <XAxis dataKey="start" ticks={data.ticks} interval={0} tickFormatter={data.formatTick} fontSize={12} />
         <YAxis allowDecimals={false} fontSize={12} width={48} />
         <Tooltip
           content={({ active, label }) => {
-            const row = active ? stats.buckets.find((candidate) => candidate.start === label) : undefined
+            const row = active ? data.rows.find((candidate) => candidate.start === label) : undefined
             if (!row) return null
             const present = orderFailureReasons(Object.keys(row.failuresByReason))
             return (
               <BucketTooltip
-                start={row.start}
-                bucket={bucket}
+                heading={data.formatSpan(row.start)}
                 lines={
                   present.length === 0
                     ? [{ label: 'Failures', value: '0' }]

@@ -11,8 +11,11 @@ function toCsvCell(value: Cell): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
+/** A byte-order mark first: without it Excel reads UTF-8 as the local code page and garbles "Café Zoë". */
+const utf8ByteOrderMark = '\uFEFF'
+
 function toCsv(rows: readonly (readonly Cell[])[]): string {
-  return rows.map((row) => row.map(toCsvCell).join(',')).join('\r\n') + '\r\n'
+  return utf8ByteOrderMark + rows.map((row) => row.map(toCsvCell).join(',')).join('\r\n') + '\r\n'
 }
 
 function reasonsIn(rows: readonly { failuresByReason: Record<string, number> }[]): string[] {
@@ -57,6 +60,7 @@ export function organizationsToCsv(stats: ProvisioningStats): string {
       'organization_name',
       'attempts',
       'succeeded',
+      'live_now',
       'failed',
       'success_rate',
       ...reasons.map((reason) => `failed_${reason}`),
@@ -66,6 +70,7 @@ export function organizationsToCsv(stats: ProvisioningStats): string {
       organization.name,
       organization.attempts,
       organization.succeeded,
+      organization.liveNow,
       organization.failed,
       organization.successRate,
       ...reasons.map((reason) => organization.failuresByReason[reason] ?? 0),

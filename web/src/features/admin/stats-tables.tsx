@@ -61,7 +61,10 @@ export function OrganizationTable({
               Attempts
             </th>
             <th scope="col" className="numeric">
-              Live
+              Went live
+            </th>
+            <th scope="col" className="numeric">
+              Live now
             </th>
             <th scope="col" className="numeric">
               Failed
@@ -83,8 +86,11 @@ export function OrganizationTable({
               <td className="numeric" data-label="Attempts">
                 {formatCount(organization.attempts)}
               </td>
-              <td className="numeric" data-label="Live">
+              <td className="numeric" data-label="Went live">
                 {formatCount(organization.succeeded)}
+              </td>
+              <td className="numeric" data-label="Live now">
+                {formatCount(organization.liveNow)}
               </td>
               <td className="numeric" data-label="Failed">
                 {formatCount(organization.failed)}
@@ -100,7 +106,31 @@ export function OrganizationTable({
         </tbody>
       </table>
       {shown.toggle}
+      <ColumnDefinitions
+        testId="organization-columns"
+        definitions={[
+          ['Attempts', 'requests for a number in this range that reached Vapi or were refused by it.'],
+          ['Went live', 'those attempts whose number went live, even if it was released since.'],
+          ['Live now', 'the organisation’s numbers live at this moment, whenever they were bought.'],
+          ['Failed', 'attempts refused by Vapi or that ended failed, for any reason (listed on the right).'],
+          ['Success rate', 'went live ÷ (went live + failed); attempts still pending are left out.'],
+        ]}
+      />
     </div>
+  )
+}
+
+/** What each column counts, in words on the page: a tooltip would never reach touch or keyboard users. */
+function ColumnDefinitions({ testId, definitions }: { testId: string; definitions: [string, string][] }) {
+  return (
+    <dl className="column-definitions" data-testid={testId}>
+      {definitions.map(([term, meaning]) => (
+        <div key={term}>
+          <dt>{term}</dt>
+          <dd>{meaning}</dd>
+        </div>
+      ))}
+    </dl>
   )
 }
 
@@ -117,10 +147,10 @@ export function AreaCodeTable({ stats }: { stats: ProvisioningStats }) {
               Requested
             </th>
             <th scope="col" className="numeric">
-              Unavailable
+              None left
             </th>
             <th scope="col" className="numeric">
-              Available
+              Share none left
             </th>
           </tr>
         </thead>
@@ -131,13 +161,24 @@ export function AreaCodeTable({ stats }: { stats: ProvisioningStats }) {
               <td className="numeric">{formatCount(areaCode.requested)}</td>
               <td className="numeric">{formatCount(areaCode.unavailable)}</td>
               <td className="numeric">
-                {formatPercent(areaCode.requested === 0 ? null : 1 - areaCode.unavailable / areaCode.requested)}
+                {formatPercent(areaCode.requested === 0 ? null : areaCode.unavailable / areaCode.requested)}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
       {shown.toggle}
+      <ColumnDefinitions
+        testId="area-code-columns"
+        definitions={[
+          ['Requested', 'attempts for the code in this range, whatever became of them.'],
+          ['None left', 'attempts Vapi refused because it had no numbers left in the code.'],
+          [
+            'Share none left',
+            'none left ÷ requested. Other failures (blocked, not assigned in time…) are not in it: see Failures by reason.',
+          ],
+        ]}
+      />
     </div>
   )
 }

@@ -126,7 +126,8 @@ export function AreaCodeCombobox({
               onMouseMove={() => setActiveIndex(index)}
             >
               <span className="combobox-code">{item.areaCode}</span>
-              <span className="combobox-places">{formatPlaces(item)}</span>
+              {/* Every place the server sent: its main three, and the one that matched when it is not among them. */}
+              <span className="combobox-places">{formatPlaces(item, item.places.length)}</span>
             </li>
           ))}
       </ul>

@@ -20,3 +20,16 @@ export function useAreaCodeSearch(query: string) {
     placeholderData: keepPreviousData,
   })
 }
+
+/** Codes to try instead of one that failed: the same state first, then the nearest (GET /api/area-codes?near=). */
+export function useNearbyAreaCodes(areaCode: string, isEnabled: boolean) {
+  return useQuery({
+    queryKey: areaCodeQueryKeys.near(areaCode),
+    queryFn: ({ signal }) => {
+      const params = new URLSearchParams({ near: areaCode, limit: '4' })
+      return requestJson(`/api/area-codes?${params.toString()}`, areaCodeSearchResultSchema, { signal })
+    },
+    enabled: isEnabled,
+    staleTime: Infinity,
+  })
+}

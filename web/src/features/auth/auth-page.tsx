@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { Link } from '../../lib/link.tsx'
 import { navigate, routes } from '../../lib/router.ts'
-import { signIn, signUp } from './auth-api.ts'
+import { isPlatformAdmin, signIn, signUp, type Session } from './auth-api.ts'
 import { authQueryKeys } from './auth-query-keys.ts'
 import { describeAuthError } from './describe-auth-error.ts'
 
@@ -27,7 +27,9 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
       // Whoever was cached before (another account in this tab) must not leak into the new session.
       queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== authQueryKeys.all[0] })
       await queryClient.invalidateQueries({ queryKey: authQueryKeys.session() })
-      navigate(routes.home, { replace: true })
+      // An admin's own organisation rarely buys numbers: the analytics are where an admin works.
+      const user = queryClient.getQueryData<Session>(authQueryKeys.session())?.user
+      navigate(user && isPlatformAdmin(user) ? routes.admin : routes.home, { replace: true })
     },
   })
 

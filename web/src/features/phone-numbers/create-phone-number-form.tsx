@@ -1,23 +1,50 @@
 import { useId, useState, type FormEvent } from 'react'
-import { areaCodeSchema, phoneNumberNameSchema } from '@dialtone/shared/phone-number'
-import { areaCodeUnavailableDetailsSchema, type SuggestedAreaCode } from '@dialtone/shared/area-codes'
+import { areaCodeSchema, phoneNumberNameSchema, type PhoneNumber } from '@dialtone/shared/phone-number'
+import {
+  areaCodeUnavailableDetailsSchema,
+  normalizeAreaCodeInput,
+  type SuggestedAreaCode,
+} from '@dialtone/shared/area-codes'
 import { isApiError } from '../../lib/api-error.ts'
+import { useDebouncedValue } from '../../lib/use-debounced-value.ts'
 import { AreaCodeCombobox, formatPlaces } from '../area-codes/area-code-combobox.tsx'
+import { useAreaCodeSearch } from '../area-codes/use-area-code-search.ts'
 import { describeCreateError } from './describe-create-error.ts'
 import { formatTypicalWait } from './format-duration.ts'
+import { formatPhoneNumber } from './format-phone-number.ts'
 import { useCreatePhoneNumber } from './phone-number-mutations.ts'
-import { useProvisioningTiming } from './use-phone-numbers.ts'
+import { usePhoneNumbers, useProvisioningTiming } from './use-phone-numbers.ts'
 
 function firstProblem(result: { success: boolean; error?: { issues: { message: string }[] } }): string | null {
   if (result.success) return null
   return result.error?.issues[0]?.message ?? 'This value is not valid.'
 }
 
-function validateAreaCode(value: string): string | null {
+/** A city or state typed to search the suggestions, not a code written some way ("(415)", "+1 415"). */
+function isPlaceSearch(value: string): boolean {
+  return /[a-z]/i.test(normalizeAreaCodeInput(value))
+}
+
+function validateAreaCode(value: string, matchCount: number | undefined): string | null {
   if (value.trim() === '') return 'Enter an area code.'
-  // A city or state typed to search the suggestions is not an error yet, just unfinished.
-  if (/[^\d\s]/.test(value)) return 'Pick one of the suggested area codes, or type its three digits.'
+  // A search is not an error yet, just unfinished; the words depend on whether it found anything.
+  if (isPlaceSearch(value)) {
+    return matchCount === 0
+      ? `No area code matches “${value.trim()}”. Try a city, a state, or three digits.`
+      : 'Pick one of the suggested area codes, or type its three digits.'
+  }
   return firstProblem(areaCodeSchema.safeParse(value))
+}
+
+/** The line under the form about the last request: it follows that number's card, and goes once it settles badly. */
+function describeRequested(phoneNumber: PhoneNumber | undefined, areaCode: string): string {
+  if (phoneNumber === undefined || phoneNumber.status === 'pending') {
+    return `Asked Vapi for a ${areaCode} number. Its card is below and turns live by itself.`
+  }
+  if (phoneNumber.status === 'active' && phoneNumber.number !== null) {
+    return `Your ${areaCode} number is live: ${formatPhoneNumber(phoneNumber.number)}.`
+  }
+  return ''
 }
 
 export function CreatePhoneNumberForm() {
@@ -25,13 +52,26 @@ export function CreatePhoneNumberForm() {
   const [areaCode, setAreaCode] = useState('')
   const [name, setName] = useState('')
   const [isAreaCodeTouched, setIsAreaCodeTouched] = useState(false)
-  const [confirmation, setConfirmation] = useState('')
+  const [requested, setRequested] = useState<{ id: string; areaCode: string } | null>(null)
   // Kept apart from the mutation's own error so the suggestions stay on screen while one of them is requested.
   const [shownError, setShownError] = useState<unknown>(null)
   const creation = useCreatePhoneNumber()
   const timing = useProvisioningTiming()
+  const { phoneNumbers } = usePhoneNumbers()
+  // The same query the combobox makes (one request, shared cache), to know whether a search found anything.
+  const debouncedAreaCode = useDebouncedValue(areaCode, 120)
+  const placeSearch = useAreaCodeSearch(isPlaceSearch(debouncedAreaCode) ? debouncedAreaCode : '')
+  const matchCount =
+    placeSearch.isFetching || debouncedAreaCode !== areaCode ? undefined : placeSearch.data?.items.length
+  const confirmation =
+    requested === null
+      ? ''
+      : describeRequested(
+          phoneNumbers.find((phoneNumber) => phoneNumber.id === requested.id),
+          requested.areaCode,
+        )
 
-  const areaCodeProblem = validateAreaCode(areaCode)
+  const areaCodeProblem = validateAreaCode(areaCode, matchCount)
   const nameProblem = firstProblem(phoneNumberNameSchema.safeParse(name))
   const isAreaCodeErrorShown =
     areaCodeProblem !== null && areaCode.trim() !== '' && (isAreaCodeTouched || areaCode.trim().length >= 3)
@@ -39,7 +79,7 @@ export function CreatePhoneNumberForm() {
 
   function request(code: string) {
     const trimmedName = name.trim()
-    setConfirmation('')
+    setRequested(null)
     creation.mutate(trimmedName === '' ? { areaCode: code } : { areaCode: code, name: trimmedName }, {
       onError: (error) => setShownError(error),
       onSuccess: (phoneNumber) => {
@@ -47,7 +87,7 @@ export function CreatePhoneNumberForm() {
         setAreaCode('')
         setName('')
         setIsAreaCodeTouched(false)
-        setConfirmation(`Asked Vapi for a ${phoneNumber.areaCode} number. Its card is below and turns live by itself.`)
+        setRequested({ id: phoneNumber.id, areaCode: phoneNumber.areaCode })
       },
     })
   }
@@ -56,7 +96,7 @@ export function CreatePhoneNumberForm() {
     event.preventDefault()
     setIsAreaCodeTouched(true)
     if (!canSubmit) return
-    request(areaCode.trim())
+    request(normalizeAreaCodeInput(areaCode))
   }
 
   function handleSuggestion(suggestion: SuggestedAreaCode) {
@@ -69,7 +109,7 @@ export function CreatePhoneNumberForm() {
   const typicalSeconds = timing.data?.typicalSecondsToLive ?? null
 
   return (
-    <section className="panel create-panel" aria-labelledby={`${ids}-title`}>
+    <section className="panel create-panel" id="get-a-number" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>Get a number</h2>
       <form className="create-form" onSubmit={handleSubmit} noValidate data-testid="create-phone-number-form">
         <div className="field field-area-code">

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest'
 import type { PhoneNumber } from '@dialtone/shared/phone-number'
-import { countByStatus, filterPhoneNumbers, matchesSearch } from './filter-phone-numbers.ts'
+import { countByStatus, filterPhoneNumbers, hideSettledNumbers, matchesSearch } from './filter-phone-numbers.ts'
 
 function phoneNumber(overrides: Partial<PhoneNumber>): PhoneNumber {
   return {
@@ -43,4 +43,30 @@ test('status filter and counts agree', () => {
   expect(countByStatus(numbers)).toEqual({ all: 3, pending: 1, active: 1, failed: 1, released: 0 })
   expect(filterPhoneNumbers(numbers, 'active', '')).toEqual([frontDesk])
   expect(filterPhoneNumbers(numbers, 'all', 'front')).toEqual([frontDesk])
+})
+
+test('hideSettledNumbers hides failed and released numbers in "All", and dismissed ones one by one', () => {
+  const live = phoneNumber({ id: 'a', status: 'active' })
+  const failed = phoneNumber({ id: 'b', status: 'failed' })
+  const released = phoneNumber({ id: 'c', status: 'released' })
+  const pending = phoneNumber({ id: 'd', status: 'pending' })
+  const all = [live, failed, released, pending]
+  const none = { hideFailedAndReleased: false, dismissedIds: new Set<string>() }
+  expect(hideSettledNumbers(all, 'all', none)).toEqual({ shown: all, hidden: 0 })
+  expect(hideSettledNumbers(all, 'all', { ...none, hideFailedAndReleased: true })).toEqual({
+    shown: [live, pending],
+    hidden: 2,
+  })
+  // Dismissing only ever hides a settled card: a live number with a stale dismissal stays.
+  expect(hideSettledNumbers(all, 'all', { ...none, dismissedIds: new Set(['b', 'a']) })).toEqual({
+    shown: [live, released, pending],
+    hidden: 1,
+  })
+  // Picking "Failed" shows every failed number, dismissed or not.
+  expect(hideSettledNumbers([failed], 'failed', { hideFailedAndReleased: true, dismissedIds: new Set(['b']) })).toEqual(
+    {
+      shown: [failed],
+      hidden: 0,
+    },
+  )
 })

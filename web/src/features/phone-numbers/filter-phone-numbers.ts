@@ -32,3 +32,28 @@ export function filterPhoneNumbers(
     (phoneNumber) => (status === 'all' || phoneNumber.status === status) && matchesSearch(phoneNumber, search),
   )
 }
+
+export interface SettledHiding {
+  /** Hide every failed and released number. */
+  hideFailedAndReleased: boolean
+  /** Ids of cards the owner dismissed one by one. */
+  dismissedIds: ReadonlySet<string>
+}
+
+/**
+ * The "All" view without what the owner chose not to see; a chosen status shows all of its numbers, so nothing
+ * hidden is out of reach. `hidden` counts what was left out, for the line that says so.
+ */
+export function hideSettledNumbers(
+  phoneNumbers: readonly PhoneNumber[],
+  status: StatusFilter,
+  hiding: SettledHiding,
+): { shown: PhoneNumber[]; hidden: number } {
+  if (status !== 'all') return { shown: [...phoneNumbers], hidden: 0 }
+  const shown = phoneNumbers.filter((phoneNumber) => {
+    const isSettled = phoneNumber.status === 'failed' || phoneNumber.status === 'released'
+    if (!isSettled) return true
+    return !hiding.hideFailedAndReleased && !hiding.dismissedIds.has(phoneNumber.id)
+  })
+  return { shown, hidden: phoneNumbers.length - shown.length }
+}

@@ -3,6 +3,8 @@ import { toast } from 'sonner'
 import type { PhoneNumber, PhoneNumberStatus } from '@dialtone/shared/phone-number'
 import { copyText } from '../../lib/copy-text.ts'
 import { useNow } from '../../lib/use-now.ts'
+import { formatPlaces } from '../area-codes/area-code-combobox.tsx'
+import { useNearbyAreaCodes } from '../area-codes/use-area-code-search.ts'
 import { describeCreateError, describeFailureReason } from './describe-create-error.ts'
 import { formatElapsed, formatTypicalWait } from './format-duration.ts'
 import { formatPhoneNumber, formatPlaceholderNumber } from './format-phone-number.ts'
@@ -28,14 +30,24 @@ function formatMoment(iso: string | null): string {
 interface PhoneNumberCardProps {
   phoneNumber: PhoneNumber
   typicalSecondsToLive: number | null
+  /** How long dialtone waits for Vapi before giving a number up; null until the server said. */
+  deadlineSeconds: number | null
   onRelease: (phoneNumber: PhoneNumber) => void
+  /** Hides a failed or released card (remembered in this browser). */
+  onDismiss: (phoneNumber: PhoneNumber) => void
 }
 
 /**
- * One number. Every state fills the same fixed box (status line, number line, two detail lines, actions), so
- * a card turning live changes words, not the layout around it.
+ * One number. Every state fills the same rows (status line, number line, details, actions), so a card turning
+ * live changes words, not the layout around it; a long name or failure reason wraps and is shown whole.
  */
-export function PhoneNumberCard({ phoneNumber, typicalSecondsToLive, onRelease }: PhoneNumberCardProps) {
+export function PhoneNumberCard({
+  phoneNumber,
+  typicalSecondsToLive,
+  deadlineSeconds,
+  onRelease,
+  onDismiss,
+}: PhoneNumberCardProps) {
   const ids = useId()
   const { status } = phoneNumber
   const displayName = phoneNumber.name ?? `${phoneNumber.areaCode} number`
@@ -50,6 +62,8 @@ export function PhoneNumberCard({ phoneNumber, typicalSecondsToLive, onRelease }
       data-testid="phone-number-card"
       data-status={status}
       data-phone-number-id={phoneNumber.id}
+      // Focus lands here after the number is released from its dialog, so the keyboard keeps its place.
+      tabIndex={-1}
     >
       <header className="card-header">
         <span id={`${ids}-status`} className={`status status-${status}`} data-testid="phone-number-status">
@@ -60,7 +74,7 @@ export function PhoneNumberCard({ phoneNumber, typicalSecondsToLive, onRelease }
           )}
           {statusLabels[status]}
         </span>
-        <h3 id={`${ids}-name`} className="card-name" title={displayName}>
+        <h3 id={`${ids}-name`} className="card-name">
           {displayName}
         </h3>
       </header>
@@ -77,19 +91,35 @@ export function PhoneNumberCard({ phoneNumber, typicalSecondsToLive, onRelease }
         </span>
         {status === 'active' && phoneNumber.number !== null && <CopyButton number={phoneNumber.number} />}
       </div>
-      <CardDetails phoneNumber={phoneNumber} typicalSecondsToLive={typicalSecondsToLive} />
-      <CardActions phoneNumber={phoneNumber} displayName={displayName} onRelease={onRelease} />
+      <CardDetails
+        phoneNumber={phoneNumber}
+        typicalSecondsToLive={typicalSecondsToLive}
+        deadlineSeconds={deadlineSeconds}
+      />
+      <CardActions phoneNumber={phoneNumber} displayName={displayName} onRelease={onRelease} onDismiss={onDismiss} />
     </article>
   )
 }
 
-function CardDetails({ phoneNumber, typicalSecondsToLive }: Omit<PhoneNumberCardProps, 'onRelease'>) {
+/** The warning shows once this share of the wait is left, and never later than the last minute. */
+const deadlineWarningShare = 0.2
+
+function CardDetails({
+  phoneNumber,
+  typicalSecondsToLive,
+  deadlineSeconds,
+}: Pick<PhoneNumberCardProps, 'phoneNumber' | 'typicalSecondsToLive' | 'deadlineSeconds'>) {
   const isPending = phoneNumber.status === 'pending'
   const now = useNow(1_000, isPending)
   switch (phoneNumber.status) {
     case 'pending': {
       const elapsedSeconds = (now - Date.parse(phoneNumber.createdAt)) / 1000
       const isSlow = typicalSecondsToLive !== null && elapsedSeconds > Math.max(60, typicalSecondsToLive * 3)
+      const secondsLeft = deadlineSeconds === null ? null : deadlineSeconds - elapsedSeconds
+      const isNearDeadline =
+        deadlineSeconds !== null &&
+        secondsLeft !== null &&
+        secondsLeft <= Math.max(60, deadlineSeconds * deadlineWarningShare)
       return (
         <div className="card-details">
           <p>
@@ -102,6 +132,19 @@ function CardDetails({ phoneNumber, typicalSecondsToLive }: Omit<PhoneNumberCard
                 ? `Usually live in ${formatTypicalWait(typicalSecondsToLive)}.`
                 : 'Vapi is assigning a number.'}
           </p>
+          {secondsLeft !== null && (
+            <p
+              className={isNearDeadline ? 'card-warning' : 'muted'}
+              data-testid="time-left"
+              role={isNearDeadline ? 'status' : undefined}
+            >
+              {secondsLeft <= 0
+                ? 'Out of time: dialtone is giving this number up. Nothing is charged for it.'
+                : isNearDeadline
+                  ? `dialtone gives up in ${formatElapsed(secondsLeft)} unless Vapi assigns it. Nothing is charged for a number given up.`
+                  : `dialtone gives up in ${formatElapsed(secondsLeft)}.`}
+            </p>
+          )}
         </div>
       )
     }
@@ -115,7 +158,7 @@ function CardDetails({ phoneNumber, typicalSecondsToLive }: Omit<PhoneNumberCard
     case 'failed':
       return (
         <div className="card-details">
-          <p className="card-reason" title={describeFailureReason(phoneNumber.failureReason)}>
+          <p className="card-reason" data-testid="failure-reason">
             {describeFailureReason(phoneNumber.failureReason)}
           </p>
         </div>
@@ -134,13 +177,16 @@ function CardActions({
   phoneNumber,
   displayName,
   onRelease,
+  onDismiss,
 }: {
   phoneNumber: PhoneNumber
   displayName: string
   onRelease: (phoneNumber: PhoneNumber) => void
+  onDismiss: (phoneNumber: PhoneNumber) => void
 }) {
   const refresh = useRefreshPhoneNumber()
   const retry = useCreatePhoneNumber()
+  const [isChoosingCode, setIsChoosingCode] = useState(false)
 
   function checkNow() {
     refresh.mutate(phoneNumber.id, {
@@ -155,19 +201,30 @@ function CardActions({
     })
   }
 
-  function tryAgain() {
-    const request = phoneNumber.name
-      ? { areaCode: phoneNumber.areaCode, name: phoneNumber.name }
-      : { areaCode: phoneNumber.areaCode }
+  /** A new request in `areaCode` with the same name; once it is made, the new card replaces this failed one. */
+  function tryIn(areaCode: string) {
+    const request = phoneNumber.name ? { areaCode, name: phoneNumber.name } : { areaCode }
     retry.mutate(request, {
+      onSuccess: () => onDismiss(phoneNumber),
       onError: (error) => {
         const explanation = describeCreateError(error)
-        toast.error(`Could not get a ${phoneNumber.areaCode} number`, {
+        toast.error(`Could not get a ${areaCode} number`, {
           description: `${explanation.message} ${explanation.nextStep}`,
         })
       },
     })
   }
+
+  const dismissButton = (
+    <button
+      type="button"
+      className="button button-quiet button-small"
+      onClick={() => onDismiss(phoneNumber)}
+      aria-label={`Dismiss ${displayName}`}
+    >
+      Dismiss
+    </button>
+  )
 
   const releaseButton = (
     <button
@@ -199,19 +256,93 @@ function CardActions({
       )}
       {phoneNumber.status === 'active' && releaseButton}
       {phoneNumber.status === 'failed' && (
-        <button
-          type="button"
-          className="button button-small"
-          onClick={tryAgain}
-          disabled={retry.isPending}
-          aria-label={`Try again: get another ${phoneNumber.areaCode} number`}
-        >
-          {retry.isPending && <span className="spinner" aria-hidden="true" />}
-          {retry.isPending ? 'Trying…' : 'Try again'}
-        </button>
+        <>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => setIsChoosingCode((isOpen) => !isOpen)}
+            aria-expanded={isChoosingCode}
+            disabled={retry.isPending}
+          >
+            Try another area code
+          </button>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => tryIn(phoneNumber.areaCode)}
+            disabled={retry.isPending}
+            aria-label={`Try again: get another ${phoneNumber.areaCode} number`}
+          >
+            {retry.isPending && retry.variables?.areaCode === phoneNumber.areaCode && (
+              <span className="spinner" aria-hidden="true" />
+            )}
+            Try {phoneNumber.areaCode} again
+          </button>
+          {dismissButton}
+          {isChoosingCode && (
+            <OtherAreaCodes
+              areaCode={phoneNumber.areaCode}
+              pendingAreaCode={retry.isPending ? (retry.variables?.areaCode ?? null) : null}
+              onPick={tryIn}
+            />
+          )}
+        </>
       )}
+      {phoneNumber.status === 'released' && dismissButton}
     </div>
   )
+}
+
+/** The codes to try instead of a failed one, and a way to search for any other in the form above. */
+function OtherAreaCodes({
+  areaCode,
+  pendingAreaCode,
+  onPick,
+}: {
+  areaCode: string
+  pendingAreaCode: string | null
+  onPick: (areaCode: string) => void
+}) {
+  const nearby = useNearbyAreaCodes(areaCode, true)
+  const items = nearby.data?.items ?? []
+  return (
+    <div className="card-other-codes" data-testid="other-area-codes">
+      {nearby.isPending ? (
+        <p className="muted">Finding codes near {areaCode}…</p>
+      ) : items.length > 0 ? (
+        <ul className="suggestions" aria-label={`Area codes to try instead of ${areaCode}`}>
+          {items.map((item) => (
+            <li key={item.areaCode}>
+              <button
+                type="button"
+                className="button suggestion"
+                disabled={pendingAreaCode !== null}
+                onClick={() => onPick(item.areaCode)}
+                data-testid="other-area-code"
+                data-area-code={item.areaCode}
+              >
+                {pendingAreaCode === item.areaCode && <span className="spinner" aria-hidden="true" />}
+                <span>
+                  Try {item.areaCode} — {formatPlaces(item, 2)}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">dialtone knows no codes near {areaCode}.</p>
+      )}
+      <button type="button" className="button button-quiet button-small" onClick={focusAreaCodeField}>
+        Search for a code by city or state
+      </button>
+    </div>
+  )
+}
+
+function focusAreaCodeField() {
+  const field = document.querySelector<HTMLInputElement>('input[name="areaCode"]')
+  field?.scrollIntoView({ block: 'center' })
+  field?.focus()
 }
 
 function CopyButton({ number }: { number: string }) {

@@ -1,7 +1,9 @@
-import { useId, useMemo, useState } from 'react'
+import { useCallback, useId, useMemo, useRef, useState } from 'react'
 import type { PhoneNumber } from '@dialtone/shared/phone-number'
+import { useServerInfo } from '../server-info/use-server-info.ts'
 import { describeCreateError } from './describe-create-error.ts'
-import { countByStatus, filterPhoneNumbers, type StatusFilter } from './filter-phone-numbers.ts'
+import { countByStatus, filterPhoneNumbers, hideSettledNumbers, type StatusFilter } from './filter-phone-numbers.ts'
+import { isBoolean, isStringList, storageKeys, useStoredState } from './number-view-preferences.ts'
 import { PhoneNumberCard } from './phone-number-card.tsx'
 import { useRefreshAllPending } from './phone-number-mutations.ts'
 import { ReleaseDialog } from './release-dialog.tsx'
@@ -20,36 +22,79 @@ function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`
 }
 
+const isStatusFilter = (value: unknown): value is StatusFilter => filters.some((filter) => filter.value === value)
+/** Enough for years of dismissals; the oldest are forgotten first. */
+const maxRememberedDismissals = 500
+
 export function PhoneNumberList() {
   const ids = useId()
   const list = usePhoneNumbers()
   const timing = useProvisioningTiming()
   const refreshAll = useRefreshAllPending()
-  const [statusFilter, setStatusFilter] = useState<StatusFilter>('all')
+  const serverInfo = useServerInfo()
+  const [statusFilter, setStatusFilter] = useStoredState<StatusFilter>(storageKeys.statusFilter, 'all', isStatusFilter)
+  const [hideFailedAndReleased, setHideFailedAndReleased] = useStoredState(storageKeys.hideFinished, false, isBoolean)
+  const [dismissedIds, setDismissedIds] = useStoredState<string[]>(storageKeys.dismissed, [], isStringList)
   const [search, setSearch] = useState('')
   const [numberToRelease, setNumberToRelease] = useState<PhoneNumber | null>(null)
-  const [refreshSummary, setRefreshSummary] = useState('')
+  // A summary is true only while the pending count it reported holds; after that it goes away.
+  const [refreshSummary, setRefreshSummary] = useState<{ text: string; pendingAfter: number | null } | null>(null)
+  const headingRef = useRef<HTMLHeadingElement>(null)
 
   const { phoneNumbers } = list
   useStatusTransitionNotices(phoneNumbers, list.isSuccess)
   const counts = useMemo(() => countByStatus(phoneNumbers), [phoneNumbers])
-  const shown = useMemo(
-    () => filterPhoneNumbers(phoneNumbers, statusFilter, search),
-    [phoneNumbers, statusFilter, search],
+  const { shown, hidden } = useMemo(
+    () =>
+      hideSettledNumbers(filterPhoneNumbers(phoneNumbers, statusFilter, search), statusFilter, {
+        hideFailedAndReleased,
+        dismissedIds: new Set(dismissedIds),
+      }),
+    [phoneNumbers, statusFilter, search, hideFailedAndReleased, dismissedIds],
   )
   const typicalSecondsToLive = timing.data?.typicalSecondsToLive ?? null
+  const deadlineSeconds = serverInfo.data?.provisioningDeadlineSeconds ?? null
+  const shownSummary =
+    refreshSummary !== null && (refreshSummary.pendingAfter === null || refreshSummary.pendingAfter === counts.pending)
+      ? refreshSummary.text
+      : ''
+
+  const dismiss = useCallback(
+    (phoneNumber: PhoneNumber) =>
+      setDismissedIds(
+        [...dismissedIds.filter((id) => id !== phoneNumber.id), phoneNumber.id].slice(-maxRememberedDismissals),
+      ),
+    [dismissedIds, setDismissedIds],
+  )
+
+  function showHidden() {
+    setHideFailedAndReleased(false)
+    setDismissedIds([])
+  }
+
+  /** After a release the Release button is gone: focus goes to the card, or to the list when the card is hidden. */
+  function focusAfterRelease(released: PhoneNumber) {
+    // After React has drawn the released card and the dialog has handed focus back.
+    window.setTimeout(() => {
+      const card = document.querySelector<HTMLElement>(`[data-phone-number-id="${released.id}"]`)
+      ;(card ?? headingRef.current)?.focus()
+    }, 0)
+  }
 
   function checkAllPending() {
-    setRefreshSummary('')
+    setRefreshSummary(null)
     refreshAll.mutate(undefined, {
       onSuccess: (result) => {
         const parts = [`${result.activated} went live`, `${result.stillPending} still provisioning`]
         if (result.failed > 0) parts.push(`${result.failed} failed`)
-        setRefreshSummary(`Checked ${plural(result.checked, 'number', 'numbers')}: ${parts.join(', ')}.`)
+        setRefreshSummary({
+          text: `Checked ${plural(result.checked, 'number', 'numbers')}: ${parts.join(', ')}.`,
+          pendingAfter: result.stillPending,
+        })
       },
       onError: (error) => {
         const explanation = describeCreateError(error)
-        setRefreshSummary(`${explanation.message} ${explanation.nextStep}`)
+        setRefreshSummary({ text: `${explanation.message} ${explanation.nextStep}`, pendingAfter: null })
       },
     })
   }
@@ -57,7 +102,12 @@ export function PhoneNumberList() {
   return (
     <section className="panel numbers-panel" aria-labelledby={`${ids}-title`}>
       <div className="numbers-heading">
-        <h2 id={`${ids}-title`}>Your numbers</h2>
+        <h2 id={`${ids}-title`} ref={headingRef} tabIndex={-1}>
+          Your numbers
+        </h2>
+        <a className="button button-small jump-to-form" href="#get-a-number">
+          Get another number
+        </a>
         <button
           type="button"
           className="button"
@@ -72,7 +122,7 @@ export function PhoneNumberList() {
         </button>
       </div>
       <p className="refresh-summary" role="status" aria-live="polite">
-        {refreshSummary}
+        {shownSummary}
       </p>
 
       <div className="numbers-toolbar">
@@ -101,7 +151,23 @@ export function PhoneNumberList() {
             onChange={(event) => setSearch(event.target.value)}
           />
         </div>
+        <label className="hide-settled">
+          <input
+            type="checkbox"
+            checked={hideFailedAndReleased}
+            onChange={(event) => setHideFailedAndReleased(event.target.checked)}
+          />
+          Hide failed and released
+        </label>
       </div>
+      {hidden > 0 && (
+        <p className="hidden-summary" data-testid="hidden-summary">
+          {plural(hidden, 'failed or released number is', 'failed or released numbers are')} hidden.{' '}
+          <button type="button" className="link-button" onClick={showHidden}>
+            Show them
+          </button>
+        </p>
+      )}
 
       {list.isPending ? (
         <p className="list-message" role="status">
@@ -117,12 +183,20 @@ export function PhoneNumberList() {
       ) : phoneNumbers.length === 0 ? (
         <div className="empty-state" data-testid="empty-state">
           <p className="empty-title">No numbers yet</p>
+          <p>
+            A number is the phone line your Vapi voice agent answers: people call it, and the assistant connected to it
+            in Vapi picks up.
+          </p>
           <p className="muted">
-            Pick an area code above. Its card appears here at once and turns live by itself: no need to reload.
+            Pick an area code above (type a city or state to find one). Its card appears here at once and turns live by
+            itself, usually within minutes: no need to reload. Once live, copy the number and give it out; calls reach
+            your agent from then on. Release it here when you no longer need it.
           </p>
         </div>
       ) : shown.length === 0 ? (
-        <p className="list-message">No numbers match. Clear the search or pick another status.</p>
+        <p className="list-message">
+          {hidden > 0 ? 'Every number here is hidden.' : 'No numbers match. Clear the search or pick another status.'}
+        </p>
       ) : (
         <ul className="card-grid" aria-label="Phone numbers">
           {shown.map((phoneNumber) => (
@@ -130,7 +204,9 @@ export function PhoneNumberList() {
               <PhoneNumberCard
                 phoneNumber={phoneNumber}
                 typicalSecondsToLive={typicalSecondsToLive}
+                deadlineSeconds={deadlineSeconds}
                 onRelease={setNumberToRelease}
+                onDismiss={dismiss}
               />
             </li>
           ))}
@@ -151,7 +227,11 @@ export function PhoneNumberList() {
         </div>
       )}
 
-      <ReleaseDialog phoneNumber={numberToRelease} onClose={() => setNumberToRelease(null)} />
+      <ReleaseDialog
+        phoneNumber={numberToRelease}
+        onClose={() => setNumberToRelease(null)}
+        onReleased={focusAfterRelease}
+      />
     </section>
   )
 }

@@ -7,9 +7,19 @@ import { useReleasePhoneNumber } from './phone-number-mutations.ts'
 
 /**
  * Asks before releasing, in a native modal <dialog>: the browser traps focus, Escape cancels, and focus goes
- * back to the Release button that opened it.
+ * back to the Release button that opened it. After a release that button is gone, so `onReleased` says where
+ * focus goes instead.
  */
-export function ReleaseDialog({ phoneNumber, onClose }: { phoneNumber: PhoneNumber | null; onClose: () => void }) {
+export function ReleaseDialog({
+  phoneNumber,
+  onClose,
+  onReleased,
+}: {
+  phoneNumber: PhoneNumber | null
+  onClose: () => void
+  /** Told after a release succeeded and the dialog closed; where focus goes next is the caller's call. */
+  onReleased: (phoneNumber: PhoneNumber) => void
+}) {
   const dialogRef = useRef<HTMLDialogElement>(null)
   const ids = useId()
   const release = useReleasePhoneNumber()
@@ -39,6 +49,7 @@ export function ReleaseDialog({ phoneNumber, onClose }: { phoneNumber: PhoneNumb
       onSuccess: () => {
         toast.success(`Released ${phoneNumber.name ?? shownNumber}`)
         onClose()
+        onReleased(phoneNumber)
       },
     })
   }

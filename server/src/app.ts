@@ -3,15 +3,16 @@ import path from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { ErrorCode } from '@dialtone/shared/errors'
 import type { ServerInfo } from '@dialtone/shared/server-info'
-import { getConnInfo } from '@hono/node-server/conninfo'
-import { Hono, type Context } from 'hono'
+import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
+import { accountAdminRoutes } from './admin/account-admin-routes.ts'
 import { adminRoutes } from './admin/admin-routes.ts'
 import type { AreaCodeDirectory } from './area-codes/area-code-directory.ts'
 import { areaCodeRoutes } from './area-codes/area-code-routes.ts'
-import { clientIpHeader, type Auth } from './auth/create-auth.ts'
+import { authRoutes } from './auth/auth-routes.ts'
+import type { Auth } from './auth/create-auth.ts'
 import { requirePlatformAdmin, requireViewer, type ViewerVariables } from './auth/viewer.ts'
 import { AppError } from './lib/app-error.ts'
 import { isDatabaseUnavailable } from './lib/is-database-unavailable.ts'
@@ -19,7 +20,9 @@ import type { Logger } from './lib/logger.ts'
 import { requireSameOrigin } from './lib/same-origin.ts'
 import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
 import { healthRoutes } from './routes/health.ts'
+import { organizationRoutes } from './routes/organization-routes.ts'
 import { phoneNumberRoutes } from './routes/phone-number-routes.ts'
+import { noSocketRevocation, type SocketRevocation } from './realtime/socket-server.ts'
 import {
   defaultCreateRateLimit,
   limitPhoneNumberCreates,
@@ -45,6 +48,8 @@ export interface AppDeps {
   extraRoutes?: (app: Hono) => void
   /** Creates per organisation and window; defaultCreateRateLimit unless a test needs more. */
   createRateLimit?: CreateRateLimit
+  /** Ends the sockets of users whose rights changed (ban, admin, organisation); none without a realtime server. */
+  sockets?: SocketRevocation
 }
 
 /** Every JSON body the API takes is a few hundred bytes; anything near this is not a real request. */
@@ -73,17 +78,9 @@ function isDataException(error: unknown): boolean {
   )
 }
 
-function remoteAddressOf(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address
-  } catch {
-    // app.request() in tests has no socket behind it.
-    return undefined
-  }
-}
-
 export function createApp(deps: AppDeps) {
   const { provisioning, auth, logger } = deps
+  const sockets = deps.sockets ?? noSocketRevocation
   const db = provisioning.db
   const app = new Hono()
 
@@ -126,13 +123,7 @@ export function createApp(deps: AppDeps) {
 
   // Better Auth's own origin check lets a cross-site sign-out through; ours runs first on every auth mutation.
   app.use('/api/auth/*', requireSameOrigin(deps.trustedOrigins))
-  app.on(['GET', 'POST'], '/api/auth/*', (c) => {
-    const headers = new Headers(c.req.raw.headers)
-    headers.delete(clientIpHeader)
-    const address = remoteAddressOf(c)
-    if (address) headers.set(clientIpHeader, address)
-    return auth.handler(new Request(c.req.raw, { headers }))
-  })
+  app.route('/api/auth', authRoutes({ auth }))
 
   const api = new Hono<{ Variables: ViewerVariables }>()
   api.use(requireSameOrigin(deps.trustedOrigins))
@@ -151,9 +142,11 @@ export function createApp(deps: AppDeps) {
       ...(deps.onPhoneNumberCreated ? { onCreated: deps.onPhoneNumberCreated } : {}),
     }),
   )
+  api.route('/organization', organizationRoutes({ db, sockets }))
   const admin = new Hono<{ Variables: ViewerVariables }>()
   admin.use(requirePlatformAdmin())
   admin.route('/', adminRoutes({ db, clock: provisioning.clock }))
+  admin.route('/', accountAdminRoutes({ db, sockets }))
   api.route('/admin', admin)
   app.route('/api', api)
 

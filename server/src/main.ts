@@ -21,7 +21,7 @@ import {
 import { createMetrics } from './metrics/metrics.ts'
 import { createSocketAdapter } from './realtime/socket-adapter.ts'
 import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
-import { createRealtimeServer } from './realtime/socket-server.ts'
+import { createRealtimeServer, noSocketRevocation, type SocketRevocation } from './realtime/socket-server.ts'
 import { createVapiClient } from './vapi/vapi-client.ts'
 import { startVapiSandbox } from './vapi-sandbox/start-vapi-sandbox.ts'
 
@@ -92,12 +92,15 @@ async function main() {
     ...new Set([publicUrl, `http://localhost:${port}`, `http://127.0.0.1:${port}`, 'http://localhost:5173']),
   ]
 
+  // Auth comes first (the sockets authenticate through it); the sockets it ends are known once they exist.
+  let sockets: SocketRevocation = noSocketRevocation
   const auth = createAuth({
     db: database.db,
     secret: config.authSecret,
     baseUrl: publicUrl,
     trustedOrigins,
     isRateLimitEnabled: env.NODE_ENV !== 'test',
+    onSessionEnded: (session) => sockets.sessionEnded(session.id),
   })
   const adapter = await createSocketAdapter({ redisUrl: env.REDIS_URL, pool: database.pool, logger })
   const realtime = createRealtimeServer({
@@ -107,6 +110,7 @@ async function main() {
     logger: logger.child({ component: 'realtime' }),
     ...(adapter ? { adapter: adapter.adapter } : {}),
   })
+  sockets = realtime.revocation
   const metrics = createMetrics()
   const countSockets = () => metrics.socketsConnected.set(realtime.io.of('/').sockets.size)
   realtime.io.on('connection', (socket) => {
@@ -148,6 +152,7 @@ async function main() {
     },
     onWebhookDelivery: metrics.recordWebhook,
     extraRoutes: (root) => root.route('/', metrics.routes()),
+    sockets,
   })
   // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.
   const shouldCreateDemo = config.isSandbox && config.isEmbeddedDatabase && env.DEMO_ACCOUNTS

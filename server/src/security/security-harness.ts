@@ -12,7 +12,7 @@ import type { DatabaseKind } from '../db/create-database.ts'
 import { systemClock } from '../lib/clock.ts'
 import { createLogger } from '../lib/logger.ts'
 import type { ProvisioningDeps } from '../provisioning/provisioning-deps.ts'
-import { createRealtimeServer } from '../realtime/socket-server.ts'
+import { createRealtimeServer, noSocketRevocation, type SocketRevocation } from '../realtime/socket-server.ts'
 import { createTestDatabase } from '../test-support/test-databases.ts'
 import { createVapiClient } from '../vapi/vapi-client.ts'
 import { startVapiSandbox } from '../vapi-sandbox/start-vapi-sandbox.ts'
@@ -71,12 +71,14 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
   const baseUrl = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`
   const trustedOrigins = [baseUrl]
 
+  let revocation: SocketRevocation = noSocketRevocation
   const auth = createAuth({
     db: database.db,
     secret: harnessSecrets.authSecret,
     baseUrl,
     trustedOrigins,
     isRateLimitEnabled: options.isAuthRateLimitEnabled ?? false,
+    onSessionEnded: (session) => revocation.sessionEnded(session.id),
   })
   const realtime = createRealtimeServer({
     httpServer,
@@ -84,6 +86,7 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     db: database.db,
     logger: logger.child({ component: 'realtime' }),
   })
+  revocation = realtime.revocation
   const provisioning: ProvisioningDeps = {
     db: database.db,
     vapi,
@@ -104,6 +107,7 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     webhook: { authMode: 'hmac', secret: harnessSecrets.webhookSecret },
     webDistDir: null,
     ...(options.createRateLimit ? { createRateLimit: options.createRateLimit } : {}),
+    sockets: realtime.revocation,
   })
   handle = getRequestListener(app.fetch)
 
@@ -161,6 +165,7 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
 
   return {
     baseUrl,
+    auth,
     db: database.db,
     sandbox,
     provisioning,

@@ -1,5 +1,3 @@
-import { createMiddleware } from 'hono/factory'
-import { AppError } from '../lib/app-error.ts'
 import type { Auth } from './create-auth.ts'
 import { findFirstOrganizationIdOfUser, isMemberOf } from './organization-repository.ts'
 import type { Kysely } from 'kysely'
@@ -13,8 +11,6 @@ export interface Viewer {
   organizationId: string
   isPlatformAdmin: boolean
 }
-
-export type ViewerVariables = { viewer: Viewer }
 
 /** A viewer with the session they hold: a socket keeps these to end itself with the session. */
 export interface ViewerSession {
@@ -38,7 +34,7 @@ export async function resolveViewerSession(
     ...(options.refresh === false ? { query: { disableRefresh: true } } : {}),
   })
   if (!session) return null
-  // A ban ends every session at once (user-admin-routes.ts); this also covers a session created in between.
+  // A ban ends every session at once (account-admin-repository.ts); this also covers a session created in between.
   if (session.user.banned === true) return null
   const active = session.session.activeOrganizationId
   const organizationId =
@@ -61,20 +57,4 @@ export async function resolveViewerSession(
 
 export async function resolveViewer(auth: Auth, db: Kysely<Database>, headers: Headers): Promise<Viewer | null> {
   return (await resolveViewerSession(auth, db, headers))?.viewer ?? null
-}
-
-export function requireViewer(auth: Auth, db: Kysely<Database>) {
-  return createMiddleware<{ Variables: ViewerVariables }>(async (c, next) => {
-    const viewer = await resolveViewer(auth, db, c.req.raw.headers)
-    if (!viewer) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.')
-    c.set('viewer', viewer)
-    await next()
-  })
-}
-
-export function requirePlatformAdmin() {
-  return createMiddleware<{ Variables: ViewerVariables }>(async (c, next) => {
-    if (!c.get('viewer').isPlatformAdmin) throw new AppError('FORBIDDEN', 'Only platform admins can see this.')
-    await next()
-  })
 }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import type { Kysely } from 'kysely'
 import { deleteOrganization } from '../auth/organization-repository.ts'
-import type { ViewerVariables } from '../auth/viewer.ts'
+import type { ViewerVariables } from '../http/require-viewer.ts'
 import type { Database } from '../db/schema.ts'
 import { AppError } from '../lib/app-error.ts'
 import type { SocketRevocation } from '../realtime/socket-server.ts'

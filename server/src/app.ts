@@ -12,10 +12,13 @@ import { serveWebApp } from './http/static-files.ts'
 import { AppError } from './lib/app-error.ts'
 import type { Logger } from './lib/logger.ts'
 import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
+import { noSocketRevocation, type SocketRevocation } from './realtime/socket-server.ts'
+import { accountAdminRoutes } from './routes/account-admin-routes.ts'
 import { adminRoutes } from './routes/admin-routes.ts'
 import { areaCodeRoutes } from './routes/area-code-routes.ts'
 import { healthRoutes } from './routes/health-routes.ts'
 import { metricsRoutes } from './routes/metrics-routes.ts'
+import { organizationRoutes } from './routes/organization-routes.ts'
 import { phoneNumberRoutes } from './routes/phone-number-routes.ts'
 import { serverInfoRoutes } from './routes/server-info-routes.ts'
 import { webhookRoutes } from './routes/webhook-routes.ts'
@@ -43,6 +46,8 @@ export interface AppDeps {
   metricsRegistry?: Registry
   /** Creates per organisation and window; defaultCreateRateLimit unless a test needs more. */
   createRateLimit?: CreateRateLimit
+  /** Ends the sockets of users whose rights changed (ban, admin, organisation); none without a realtime server. */
+  sockets?: SocketRevocation
 }
 
 /** Every JSON body the API takes is a few hundred bytes; anything near this is not a real request. */
@@ -51,6 +56,7 @@ export const maxApiBodyBytes = 64 * 1024
 /** Assembles the HTTP app from the routes in routes/ and the middleware in http/; it holds no handler itself. */
 export function createApp(deps: AppDeps) {
   const { provisioning, auth } = deps
+  const sockets = deps.sockets ?? noSocketRevocation
   const db = provisioning.db
   const app = new Hono()
 
@@ -95,9 +101,11 @@ export function createApp(deps: AppDeps) {
       ...(deps.onPhoneNumberCreated ? { onCreated: deps.onPhoneNumberCreated } : {}),
     }),
   )
+  api.route('/organization', organizationRoutes({ db, sockets }))
   const admin = new Hono<{ Variables: ViewerVariables }>()
   admin.use(requirePlatformAdmin())
   admin.route('/', adminRoutes({ db, clock: provisioning.clock }))
+  admin.route('/', accountAdminRoutes({ db, sockets }))
   api.route('/admin', admin)
   app.route('/api', api)
 

@@ -22,7 +22,7 @@ import {
 } from './provisioning/provisioning-worker.ts'
 import type { PhoneNumberPublisher } from './realtime/publisher.ts'
 import { createSocketAdapter } from './realtime/socket-adapter.ts'
-import { createRealtimeServer } from './realtime/socket-server.ts'
+import { createRealtimeServer, noSocketRevocation, type SocketRevocation } from './realtime/socket-server.ts'
 import type { CreateRateLimit } from './security/limit-phone-number-creates.ts'
 import { createVapiClient } from './vapi/vapi-client.ts'
 import { startVapiSandbox } from './vapi-sandbox/start-vapi-sandbox.ts'
@@ -128,12 +128,15 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
   const url = `http://${listeningHost}:${port}`
   const urls = options.urls ? options.urls({ port, url }) : defaultUrls(config, port)
 
+  // Auth comes first (sockets authenticate through it); the sockets a session's end ends are known just below.
+  let revocation: SocketRevocation = noSocketRevocation
   const auth = createAuth({
     db: database.db,
     secret: config.authSecret,
     baseUrl: urls.publicUrl,
     trustedOrigins: urls.trustedOrigins,
     isRateLimitEnabled: options.isAuthRateLimitEnabled ?? env.NODE_ENV !== 'test',
+    onSessionEnded: (session) => revocation.sessionEnded(session.id),
   })
   const adapter =
     (options.clusterAdapter ?? true)
@@ -146,6 +149,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     logger: logger.child({ component: 'realtime' }),
     ...(adapter ? { adapter: adapter.adapter } : {}),
   })
+  revocation = realtime.revocation
   const metrics = createMetrics()
   const countSockets = () => metrics.socketsConnected.set(realtime.io.of('/').sockets.size)
   realtime.io.on('connection', (socket) => {
@@ -189,6 +193,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     onWebhookDelivery: metrics.recordWebhook,
     metricsRegistry: metrics.registry,
     ...(options.createRateLimit ? { createRateLimit: options.createRateLimit } : {}),
+    sockets: realtime.revocation,
   })
   // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.
   const createsDemoAccounts = config.isSandbox && config.isEmbeddedDatabase && env.DEMO_ACCOUNTS

@@ -443,7 +443,7 @@ describe.each(testDatabaseKinds)('provisioning statistics on %s', (kind) => {
     return stats.buckets[1]
   }
 
-  test('a number going live, a late Vapi answer and a deleted organisation all show on the next request', async () => {
+  test('a number going live, a late Vapi answer and a deleted organisation (history kept) all show on the next request', async () => {
     const [pendingAttemptId, inFlightAttemptId] = await insertHistory(database.db, [
       {
         organizationId: echo.id,
@@ -495,10 +495,18 @@ describe.each(testDatabaseKinds)('provisioning statistics on %s', (kind) => {
       failuresByReason: { area_code_unavailable: 1 },
     })
 
-    await database.db.deleteFrom('organization').where('id', '=', foxtrot.id).execute()
-    expect(await secondOfMarch()).toMatchObject({ attempts: 1, succeeded: 1, failed: 0, failuresByReason: {} })
+    // An organisation with history cannot be removed (0005: its attempts restrict it); deleting one marks it, and
+    // its attempts stay in the statistics.
+    await expect(database.db.deleteFrom('organization').where('id', '=', foxtrot.id).execute()).rejects.toThrow()
+    await database.db.updateTable('organization').set({ deletedAt: now }).where('id', '=', foxtrot.id).execute()
+    expect(await secondOfMarch()).toMatchObject({
+      attempts: 2,
+      succeeded: 1,
+      failed: 1,
+      failuresByReason: { area_code_unavailable: 1 },
+    })
     const stats = await getProvisioningStats(database.db, range, now)
-    expect(stats.organizations.map((organization) => organization.id)).toEqual([echo.id])
+    expect(stats.organizations.map((organization) => organization.id).sort()).toEqual([echo.id, foxtrot.id].sort())
   })
 
   test('the rollups hold exactly what the attempts say after any sequence of refreshes', async () => {

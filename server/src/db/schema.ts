@@ -37,6 +37,8 @@ export interface OrganizationTable {
   logo: string | null
   metadata: string | null
   createdAt: Timestamp
+  /** Set when its owner deleted it (0005): the row stays for the statistics history. */
+  deletedAt: NullableTimestamp
 }
 
 export interface MemberTable {
@@ -128,6 +130,21 @@ export interface VapiOrphanTable {
   deleted_at: NullableTimestamp
 }
 
+export type AccountAuditAction =
+  'ban-user' | 'unban-user' | 'grant-platform-admin' | 'revoke-platform-admin' | 'delete-organization'
+
+export interface AccountAuditEventTable {
+  id: Generated<string>
+  at: Timestamp
+  actor_user_id: string | null
+  actor_email: string | null
+  action: AccountAuditAction
+  target_user_id: string | null
+  target_email: string | null
+  target_organization_id: string | null
+  details: ColumnType<Record<string, unknown>, string | undefined, string>
+}
+
 export interface Database {
   user: UserTable
   session: SessionTable
@@ -139,4 +156,5 @@ export interface Database {
   webhook_delivery: WebhookDeliveryTable
   idempotency_key: IdempotencyKeyTable
   vapi_orphan: VapiOrphanTable
+  account_audit_event: AccountAuditEventTable
 }

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
-import { clientIpHeader, type Auth } from '../auth/create-auth.ts'
+import { authBasePath, clientIpHeader, type Auth } from '../auth/create-auth.ts'
+import { isOfferedAuthRoute } from '../auth/offered-auth-routes.ts'
+import { AppError } from '../lib/app-error.ts'
 
 function remoteAddressOf(c: Context): string | undefined {
   try {
@@ -11,16 +14,94 @@ function remoteAddressOf(c: Context): string | undefined {
   }
 }
 
+function parseJsonObject(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null
+  } catch {
+    return null
+  }
+}
+
+/** The same answer with its JSON body changed (Set-Cookie and the other headers kept). */
+async function rewriteJson(response: Response, change: (body: Record<string, unknown>) => void): Promise<Response> {
+  if (!response.ok || !(response.headers.get('content-type') ?? '').includes('application/json')) return response
+  const body = parseJsonObject(await response.text())
+  const headers = new Headers(response.headers)
+  headers.delete('content-length')
+  if (body) change(body)
+  return new Response(JSON.stringify(body), { status: response.status, headers })
+}
+
+/** The cookie carries the session; a token in a JSON body is one script-readable copy too many. */
+function dropTokens(body: Record<string, unknown>): void {
+  delete body.token
+  const session = body.session
+  if (typeof session === 'object' && session !== null) delete (session as Record<string, unknown>).token
+}
+
+const takenEmailCodes = new Set(['USER_ALREADY_EXISTS', 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL'])
+
 /**
- * Hands /api/auth/* to Better Auth. The client address it rate-limits by is the socket's, set here: a header of
- * that name sent by the client is dropped, so nobody picks their own address.
+ * What a sign-up with a taken email answers: the status and body of a successful sign-up (a user as the library
+ * shapes it, with a fresh id), but no session. So the answer does not tell who has an account here.
+ */
+function takenEmailAnswer(request: Record<string, unknown>): Record<string, unknown> {
+  const now = new Date().toISOString()
+  return {
+    user: {
+      name: typeof request.name === 'string' ? request.name.trim() : '',
+      email: typeof request.email === 'string' ? request.email.toLowerCase() : '',
+      emailVerified: false,
+      image: null,
+      createdAt: now,
+      updatedAt: now,
+      role: 'user',
+      banned: false,
+      banReason: null,
+      banExpires: null,
+      id: randomUUID(),
+    },
+  }
+}
+
+/**
+ * Hands the routes of /api/auth/* that dialtone offers (auth/offered-auth-routes.ts) to Better Auth and answers 404
+ * to the rest. The client address it rate-limits by is the socket's, set here: a header of that name sent by the
+ * client is dropped, so nobody picks their own address. On the way it drops session tokens from JSON, answers a
+ * sign-up with a taken email like a successful one, and ends the other sessions on a password change unless the
+ * request asks to keep them.
  */
 export function authProxy(auth: Auth) {
-  return (c: Context) => {
+  return async (c: Context) => {
+    const path = c.req.path.slice(authBasePath.length)
+    if (!isOfferedAuthRoute(c.req.method, path)) throw new AppError('NOT_FOUND', 'No such API endpoint.')
+
     const headers = new Headers(c.req.raw.headers)
     headers.delete(clientIpHeader)
     const address = remoteAddressOf(c)
     if (address) headers.set(clientIpHeader, address)
-    return auth.handler(new Request(c.req.raw, { headers }))
+    headers.delete('content-length')
+
+    let bodyText = c.req.method === 'POST' ? await c.req.text() : null
+    const body = bodyText === null ? null : parseJsonObject(bodyText)
+    if (path === '/change-password' && body && body.revokeOtherSessions === undefined) {
+      bodyText = JSON.stringify({ ...body, revokeOtherSessions: true })
+    }
+    const response = await auth.handler(
+      new Request(c.req.url, { method: c.req.method, headers, ...(bodyText === null ? {} : { body: bodyText }) }),
+    )
+
+    if (path === '/sign-up/email' && response.status === 422 && body) {
+      const refusal = parseJsonObject(await response.clone().text())
+      if (typeof refusal?.code === 'string' && takenEmailCodes.has(refusal.code)) {
+        // A new account costs a password hash; a taken email costs the same, so timing tells little either.
+        if (typeof body.password === 'string') await (await auth.$context).password.hash(body.password)
+        return c.json(takenEmailAnswer(body), 200)
+      }
+    }
+    return rewriteJson(response, dropTokens)
   }
 }

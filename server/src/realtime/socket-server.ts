@@ -7,15 +7,13 @@ import type {
 import type { Kysely } from 'kysely'
 import { Server, type ServerOptions } from 'socket.io'
 import type { Auth } from '../auth/create-auth.ts'
-import { resolveViewer, type Viewer } from '../auth/viewer.ts'
+import { resolveViewerSession, type ViewerSession } from '../auth/viewer.ts'
 import type { Database } from '../db/schema.ts'
 import type { Logger } from '../lib/logger.ts'
 import { createCoalescedEmitter } from './coalesced-emitter.ts'
 import type { PhoneNumberPublisher } from './publisher.ts'
 
-interface SocketData {
-  viewer: Viewer
-}
+type SocketData = ViewerSession
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
 
@@ -29,6 +27,40 @@ export const adminRoom = 'admins'
  */
 export const adminEventIntervalMs = 1_000
 export const organizationRoom = (organizationId: string) => `org:${organizationId}`
+/** Every socket of one user, and of one session: how sockets are found on every process to end them. */
+export const userRoom = (userId: string) => `user:${userId}`
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`
+
+/**
+ * Ends sockets whose right to listen ended, on every process (the adapter carries the request): a session that
+ * was signed out or revoked, and every socket of a user who was banned, promoted or demoted, or removed from an
+ * organisation. A disconnected browser connects again if it is still signed in, and then gets the rooms its
+ * session gives it now.
+ */
+export interface SocketRevocation {
+  sessionEnded(sessionId: string): void
+  userChanged(userId: string): void
+}
+
+/** For apps and tests without a realtime server. */
+export const noSocketRevocation: SocketRevocation = { sessionEnded: () => {}, userChanged: () => {} }
+
+/** setTimeout's longest delay (about 24.8 days); a later expiry is looked at again then. */
+const maxTimerMs = 2 ** 31 - 1
+/** A session is looked at just after it expires, so the check sees it expired. */
+const expiryMarginMs = 50
+/** When the database cannot answer the check, it is tried again this much later. */
+const sessionCheckRetryMs = 5_000
+
+function roomsOf(data: SocketData): string[] {
+  const rooms = [
+    userRoom(data.viewer.userId),
+    sessionRoom(data.sessionId),
+    organizationRoom(data.viewer.organizationId),
+  ]
+  if (data.viewer.isPlatformAdmin) rooms.push(adminRoom)
+  return rooms
+}
 
 function headersOf(request: { headers: Record<string, string | string[] | undefined> }): Headers {
   const headers = new Headers()
@@ -50,21 +82,26 @@ export function createRealtimeServer(input: {
   db: Kysely<Database>
   logger: Logger
   adapter?: ServerOptions['adapter']
-}): { io: RealtimeServer; publisher: PhoneNumberPublisher } {
+}): { io: RealtimeServer; publisher: PhoneNumberPublisher; revocation: SocketRevocation } {
   const options: Partial<ServerOptions> = {
     path: '/socket.io',
     serveClient: false,
-    // A browser that was briefly away gets the events it missed replayed; otherwise it refetches.
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: true },
+    // A browser that was briefly away gets the events it missed replayed; otherwise it refetches. The session is
+    // checked again on the way back (the middleware runs): a revoked cookie does not recover anything.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
     ...(input.adapter ? { adapter: input.adapter } : {}),
   }
   const io: RealtimeServer = input.httpServer ? new Server(input.httpServer, options) : new Server(options)
 
+  // A socket's checks read the session without extending it: only the browser's own requests keep it alive.
+  const resolve = (socket: { request: { headers: Record<string, string | string[] | undefined> } }) =>
+    resolveViewerSession(input.auth, input.db, headersOf(socket.request), { refresh: false })
+
   io.use((socket, next) => {
-    resolveViewer(input.auth, input.db, headersOf(socket.request))
-      .then((viewer) => {
-        if (!viewer) return next(new Error('unauthorized'))
-        socket.data.viewer = viewer
+    resolve(socket)
+      .then((found) => {
+        if (!found) return next(new Error('unauthorized'))
+        socket.data = found
         next()
       })
       .catch((error: unknown) => {
@@ -74,10 +111,40 @@ export function createRealtimeServer(input: {
   })
 
   io.on('connection', (socket) => {
-    const { viewer } = socket.data
-    void socket.join(organizationRoom(viewer.organizationId))
-    if (viewer.isPlatformAdmin) void socket.join(adminRoom)
+    // A recovered connection comes back with the rooms it had; it gets the ones its session gives it now.
+    const rooms = roomsOf(socket.data)
+    for (const room of socket.rooms) if (room !== socket.id && !rooms.includes(room)) void socket.leave(room)
+    void socket.join(rooms)
+
+    // The session's end ends the socket, even when nobody signs out: at its expiry the session is looked at again
+    // (a session that was extended meanwhile gets a new timer).
+    let expiryTimer: NodeJS.Timeout | undefined
+    const watchExpiry = (retryMs?: number) => {
+      const untilExpiry = Math.max(0, socket.data.expiresAt.getTime() - Date.now()) + expiryMarginMs
+      const delay = Math.min(maxTimerMs, retryMs ?? untilExpiry)
+      expiryTimer = setTimeout(() => {
+        resolve(socket)
+          .then((found) => {
+            if (!socket.connected) return
+            if (!found || found.sessionId !== socket.data.sessionId) return void socket.disconnect(true)
+            socket.data = found
+            watchExpiry()
+          })
+          .catch((error: unknown) => {
+            input.logger.warn({ err: error }, 'socket session check failed')
+            watchExpiry(sessionCheckRetryMs)
+          })
+      }, delay)
+      expiryTimer.unref()
+    }
+    watchExpiry()
+    socket.on('disconnect', () => clearTimeout(expiryTimer))
   })
+
+  const revocation: SocketRevocation = {
+    sessionEnded: (sessionId) => io.in(sessionRoom(sessionId)).disconnectSockets(true),
+    userChanged: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
+  }
 
   const tellAdmins = createCoalescedEmitter<ProvisioningStatsChange>(adminEventIntervalMs, (change) =>
     io.to(adminRoom).emit('provisioning-stats:changed', change),
@@ -94,5 +161,5 @@ export function createRealtimeServer(input: {
       })
     },
   }
-  return { io, publisher }
+  return { io, publisher, revocation }
 }

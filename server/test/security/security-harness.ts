@@ -106,6 +106,7 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
 
   return {
     baseUrl,
+    auth: server.auth,
     db: database.db,
     sandbox,
     provisioning,

@@ -26,17 +26,26 @@ export function useSocketConnection(userId: string | null): void {
       retryTimer = setTimeout(() => socket.connect(), refusedHandshakeRetryMs)
     }
 
+    // The server ends a socket whose rights changed (signed out elsewhere, banned, made or unmade an admin, moved
+    // to another organisation). Socket.IO does not reconnect by itself then: the session is checked again and,
+    // while it still exists, the socket connects again with the rooms the session gives it now.
+    function handleDisconnect(reason: string) {
+      if (reason === 'io server disconnect') handleConnectError()
+    }
+
     function handleOnline() {
       // Back online: do not wait for the reconnection back-off.
       if (!socket.connected) socket.connect()
     }
 
     socket.on('connect_error', handleConnectError)
+    socket.on('disconnect', handleDisconnect)
     window.addEventListener('online', handleOnline)
     socket.connect()
     return () => {
       clearTimeout(retryTimer)
       socket.off('connect_error', handleConnectError)
+      socket.off('disconnect', handleDisconnect)
       window.removeEventListener('online', handleOnline)
       socket.disconnect()
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ApiError } from '../../lib/api-error.ts'
 import { requestJson } from '../../lib/request-json.ts'
 
 const sessionUserSchema = z.object({
@@ -20,8 +21,20 @@ export function fetchSession(): Promise<Session> {
   return requestJson('/api/auth/get-session', sessionSchema)
 }
 
-export function signUp(input: { name: string; email: string; password: string }) {
-  return requestJson('/api/auth/sign-up/email', signedInSchema, { method: 'POST', body: input })
+/**
+ * The server answers a sign-up with a taken email exactly like a new account (so its answer does not tell who has
+ * an account here), but opens no session. Only then is there no session after a successful answer.
+ */
+export async function signUp(input: { name: string; email: string; password: string }) {
+  const signedUp = await requestJson('/api/auth/sign-up/email', signedInSchema, { method: 'POST', body: input })
+  if ((await fetchSession()) === null) {
+    throw new ApiError({
+      status: 200,
+      code: 'SIGN_UP_WITHOUT_SESSION',
+      message: 'An account with this email may already exist.',
+    })
+  }
+  return signedUp
 }
 
 export function signIn(input: { email: string; password: string }) {

@@ -10,7 +10,13 @@ export function describeAuthError(error: unknown, action: 'sign-in' | 'sign-up')
       return 'That email and password do not match an account. Check them, or create an account.'
     case 'USER_ALREADY_EXISTS':
     case 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL':
-      return 'An account with this email already exists. Sign in instead, or use another email.'
+    case 'SIGN_UP_WITHOUT_SESSION':
+      return 'An account with this email may already exist. Sign in instead, or use another email.'
+    case 'INVALID_NAME':
+    case 'DEMO_ADMIN_LOOPBACK_ONLY':
+      return error.message
+    case 'BANNED_USER':
+      return 'This account has been suspended. Contact the platform’s admins.'
     case 'PASSWORD_TOO_SHORT':
       return 'The password is too short: use at least 8 characters.'
     case 'PASSWORD_TOO_LONG':

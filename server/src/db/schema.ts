@@ -97,6 +97,15 @@ export interface ProvisioningAttemptTable {
   responded_at: NullableTimestamp
   duration_ms: number | null
   reconciled_at: NullableTimestamp
+  /** Who asked for the purchase (null for attempts made before it was recorded). */
+  requested_by_user_id: string | null
+}
+
+export interface RateLimitCounterTable {
+  key: string
+  window_started_at: Timestamp
+  window_ms: number
+  count: number
 }
 
 export interface WebhookDeliveryTable {
@@ -139,4 +148,5 @@ export interface Database {
   webhook_delivery: WebhookDeliveryTable
   idempotency_key: IdempotencyKeyTable
   vapi_orphan: VapiOrphanTable
+  rate_limit_counter: RateLimitCounterTable
 }

@@ -98,12 +98,15 @@ async function purchaseAndStore(
 
   let bought: VapiPhoneNumber
   try {
-    bought = await vapi.createPhoneNumber({
-      numberDesiredAreaCode: request.areaCode,
-      ...(request.name ? { name: request.name } : {}),
-      ...(request.assistantId ? { assistantId: request.assistantId } : {}),
-      server: { url: webhookUrlForAttempt(deps.webhookUrl, attempt.id) },
-    })
+    bought = await vapi.createPhoneNumber(
+      {
+        numberDesiredAreaCode: request.areaCode,
+        ...(request.name ? { name: request.name } : {}),
+        ...(request.assistantId ? { assistantId: request.assistantId } : {}),
+        server: { url: webhookUrlForAttempt(deps.webhookUrl, attempt.id) },
+      },
+      { organizationId },
+    )
   } catch (error) {
     const failure = describeCreateFailure(error, request.areaCode, deps.areaCodes)
     const respondedAt = clock.now()
@@ -181,7 +184,12 @@ async function purchaseAndStore(
       { err: storageError, vapiPhoneNumberId: bought.id },
       'storing a bought number failed; rolling back at Vapi',
     )
-    await rollBackPurchase(deps, { vapiPhoneNumberId: bought.id, attemptId: attempt.id, cause: storageError })
+    await rollBackPurchase(deps, {
+      organizationId,
+      vapiPhoneNumberId: bought.id,
+      attemptId: attempt.id,
+      cause: storageError,
+    })
     if (isDatabaseUnavailable(storageError)) {
       throw new AppError(
         'DATABASE_UNAVAILABLE',
@@ -199,11 +207,15 @@ async function purchaseAndStore(
 
 async function rollBackPurchase(
   deps: ProvisioningDeps,
-  input: { vapiPhoneNumberId: string; attemptId: string; cause: unknown },
+  input: { organizationId: string; vapiPhoneNumberId: string; attemptId: string; cause: unknown },
 ): Promise<void> {
   const { db, vapi, logger, clock } = deps
   try {
-    await vapi.deletePhoneNumber(input.vapiPhoneNumberId)
+    // Part of the purchase a person is waiting on.
+    await vapi.deletePhoneNumber(input.vapiPhoneNumberId, {
+      organizationId: input.organizationId,
+      priority: 'purchase',
+    })
   } catch (deleteError) {
     logger.error(
       { err: deleteError, vapiPhoneNumberId: input.vapiPhoneNumberId },

@@ -21,10 +21,12 @@ import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
 import { healthRoutes } from './routes/health.ts'
 import { phoneNumberRoutes } from './routes/phone-number-routes.ts'
 import {
-  defaultCreateRateLimit,
+  defaultCreateRateLimits,
   limitPhoneNumberCreates,
-  type CreateRateLimit,
+  type CreateRateLimits,
 } from './security/limit-phone-number-creates.ts'
+import { checkAllRateLimit, limitRequests } from './security/rate-limit-middleware.ts'
+import { createPostgresRateLimitStore, type RateLimitStore } from './security/rate-limit-store.ts'
 import { webhookRoutes } from './webhooks/webhook-routes.ts'
 import type { WebhookAuthMode } from './webhooks/verify-vapi-webhook.ts'
 
@@ -43,8 +45,10 @@ export interface AppDeps {
   onWebhookDelivery?: (outcome: string, durationMs: number) => void
   /** Extra routes mounted before the SPA fallback (e.g. /metrics). */
   extraRoutes?: (app: Hono) => void
-  /** Creates per organisation and window; defaultCreateRateLimit unless a test needs more. */
-  createRateLimit?: CreateRateLimit
+  /** Creates per organisation, user and platform; defaultCreateRateLimits unless a test needs more. */
+  createRateLimits?: CreateRateLimits
+  /** Where request limits are counted; the app's Postgres unless REDIS_URL chose Redis. */
+  rateLimitStore?: RateLimitStore
 }
 
 /** Every JSON body the API takes is a few hundred bytes; anything near this is not a real request. */
@@ -86,6 +90,7 @@ export function createApp(deps: AppDeps) {
   const { provisioning, auth, logger } = deps
   const db = provisioning.db
   const app = new Hono()
+  const limits = { store: deps.rateLimitStore ?? createPostgresRateLimitStore(db), clock: provisioning.clock }
 
   app.use(
     secureHeaders({
@@ -141,7 +146,17 @@ export function createApp(deps: AppDeps) {
   api.route('/area-codes', areaCodeRoutes(deps.areaCodes))
   api.post(
     '/phone-numbers',
-    limitPhoneNumberCreates({ db, clock: provisioning.clock, limit: deps.createRateLimit ?? defaultCreateRateLimit }),
+    limitPhoneNumberCreates({ db, clock: provisioning.clock, limits: deps.createRateLimits ?? defaultCreateRateLimits }),
+  )
+  api.post(
+    '/phone-numbers/refresh',
+    limitRequests<{ Variables: ViewerVariables }>(
+      limits,
+      checkAllRateLimit,
+      (c) => c.get('viewer').organizationId,
+      ({ count, windowSeconds, retryAfterSeconds }) =>
+        `Your organisation checked all pending numbers ${count} times in ${windowSeconds} seconds, the most allowed. dialtone keeps checking on its own; try again in ${retryAfterSeconds} s.`,
+    ),
   )
   api.route(
     '/phone-numbers',

@@ -3,6 +3,11 @@ import { betterAuth } from 'better-auth'
 import { admin, organization } from 'better-auth/plugins'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
+import {
+  assertMayCreateOrganization,
+  defaultOrganizationCreateLimits,
+  type OrganizationCreateLimits,
+} from './limit-organization-creates.ts'
 import { createOrganizationForOwner, findFirstOrganizationIdOfUser } from './organization-repository.ts'
 
 /** The header app.ts fills with the connecting client's address before Better Auth sees the request. */
@@ -15,6 +20,8 @@ export interface AuthOptions {
   trustedOrigins: string[]
   /** Better Auth's per-IP limits on sign-in and sign-up; on by default, off only where a test signs up hundreds. */
   isRateLimitEnabled: boolean
+  /** How many organisations a user may own and create; defaultOrganizationCreateLimits unless a test says. */
+  organizationCreateLimits?: OrganizationCreateLimits
 }
 
 export function createAuth(options: AuthOptions) {
@@ -44,7 +51,22 @@ export function createAuth(options: AuthOptions) {
       database: { generateId: () => randomUUID() },
       defaultCookieAttributes: { sameSite: 'lax', httpOnly: true },
     },
-    plugins: [organization({ allowUserToCreateOrganization: true }), admin()],
+    plugins: [
+      organization({
+        allowUserToCreateOrganization: true,
+        organizationHooks: {
+          beforeCreateOrganization: async ({ user }) => {
+            // A new organisation must not be a way around the limits that hold per organisation.
+            await assertMayCreateOrganization(db, {
+              userId: user.id,
+              now: new Date(),
+              limits: options.organizationCreateLimits ?? defaultOrganizationCreateLimits,
+            })
+          },
+        },
+      }),
+      admin(),
+    ],
     databaseHooks: {
       user: {
         create: {

@@ -33,7 +33,13 @@ export function webhookUrlForAttempt(webhookUrl: string, attemptId: string): str
  */
 export async function provisionPhoneNumber(
   deps: ProvisioningDeps & { areaCodes: AreaCodeDirectory },
-  input: { organizationId: string; request: CreatePhoneNumberRequest; idempotencyKey?: string },
+  input: {
+    organizationId: string
+    request: CreatePhoneNumberRequest
+    idempotencyKey?: string
+    /** Who asked, so purchases are limited per person across their organisations. */
+    requestedByUserId?: string
+  },
 ): Promise<ProvisionResult> {
   const { db, clock, logger } = deps
   const { organizationId, request, idempotencyKey } = input
@@ -61,7 +67,12 @@ export async function provisionPhoneNumber(
   }
 
   try {
-    return await purchaseAndStore(deps, { organizationId, request: { ...request, name }, idempotencyKey })
+    return await purchaseAndStore(deps, {
+      organizationId,
+      request: { ...request, name },
+      idempotencyKey,
+      requestedByUserId: input.requestedByUserId ?? null,
+    })
   } catch (error) {
     if (idempotencyKey) {
       await releaseIdempotencyKey(db, { organizationId, key: idempotencyKey }).catch((releaseError: unknown) =>
@@ -78,7 +89,12 @@ function toReplayedPhoneNumber(body: unknown): PhoneNumber {
 
 async function purchaseAndStore(
   deps: ProvisioningDeps & { areaCodes: AreaCodeDirectory },
-  input: { organizationId: string; request: CreatePhoneNumberRequest; idempotencyKey: string | undefined },
+  input: {
+    organizationId: string
+    request: CreatePhoneNumberRequest
+    idempotencyKey: string | undefined
+    requestedByUserId: string | null
+  },
 ): Promise<ProvisionResult> {
   const { db, vapi, clock, logger } = deps
   const { organizationId, request } = input
@@ -89,6 +105,7 @@ async function purchaseAndStore(
     .insertInto('provisioning_attempt')
     .values({
       organization_id: organizationId,
+      requested_by_user_id: input.requestedByUserId,
       area_code: request.areaCode,
       outcome: 'in_flight',
       requested_at: requestedAt,

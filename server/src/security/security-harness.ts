@@ -17,7 +17,7 @@ import { createTestDatabase } from '../test-support/test-databases.ts'
 import { createVapiClient } from '../vapi/vapi-client.ts'
 import { startVapiSandbox } from '../vapi-sandbox/start-vapi-sandbox.ts'
 import { signVapiWebhook } from '../webhooks/verify-vapi-webhook.ts'
-import type { CreateRateLimit } from './limit-phone-number-creates.ts'
+import type { CreateRateLimits } from './limit-phone-number-creates.ts'
 
 export const harnessSecrets = {
   authSecret: 'harness-auth-secret-7f3a9c1e5b2d4f6a8c0e2b4d6f8a1c3e',
@@ -29,11 +29,20 @@ export const harnessSecrets = {
 export interface SecurityHarnessOptions {
   /** Better Auth's sign-in and sign-up limits, as in production (main.ts turns them off only for NODE_ENV=test). */
   isAuthRateLimitEnabled?: boolean
-  createRateLimit?: CreateRateLimit
+  createRateLimits?: CreateRateLimits
   /** Where the server's logs go, and at which level; silent by default. */
   log?: { level: string; destination: pino.DestinationStream }
   sandboxDelayMs?: { min: number; max: number }
+  /** The Vapi account's rate, as VAPI_MAX_RPS sets it in production (5); unbounded (1 000) by default. */
+  vapiMaxRequestsPerSecond?: number
 }
+
+/** The same `max` a minute for every scope: for suites that buy more than a person would. */
+export const roomyCreateRateLimits = (max: number): CreateRateLimits => ({
+  perOrganization: { max, windowMs: 60_000 },
+  perUser: { max, windowMs: 60_000 },
+  perPlatform: { max, windowMs: 60_000 },
+})
 
 export type HarnessSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
@@ -58,7 +67,7 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     baseUrl: sandbox.url,
     apiKey: harnessSecrets.vapiApiKey,
     timeoutMs: 5_000,
-    maxRequestsPerSecond: 1_000,
+    maxRequestsPerSecond: options.vapiMaxRequestsPerSecond ?? 1_000,
     retryBaseDelayMs: 10,
     logger: logger.child({ component: 'vapi' }),
   })
@@ -103,7 +112,7 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     trustedOrigins,
     webhook: { authMode: 'hmac', secret: harnessSecrets.webhookSecret },
     webDistDir: null,
-    ...(options.createRateLimit ? { createRateLimit: options.createRateLimit } : {}),
+    ...(options.createRateLimits ? { createRateLimits: options.createRateLimits } : {}),
   })
   handle = getRequestListener(app.fetch)
 
@@ -138,6 +147,26 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     return { cookie, setCookie, email, organizationId: member.organizationId }
   }
 
+  /** Creates another organisation owned by the signed-in user and makes it their active one. */
+  const createOrganization = async (cookie: string, name: string) => {
+    const created = await request('/api/auth/organization/create', {
+      method: 'POST',
+      cookie,
+      json: { name, slug: `${name.toLowerCase().replace(/\W/g, '-')}-${randomUUID()}` },
+    })
+    const body: unknown = await created.json()
+    if (created.status !== 200) return { status: created.status, retryAfter: created.headers.get('retry-after'), body }
+    const organizationId = (body as { id: string }).id
+    const activated = await request('/api/auth/organization/set-active', {
+      method: 'POST',
+      cookie,
+      json: { organizationId },
+    })
+    await activated.arrayBuffer()
+    if (activated.status !== 200) throw new Error(`set-active failed: ${activated.status}`)
+    return { status: created.status, retryAfter: null, body, organizationId }
+  }
+
   const sockets: HarnessSocket[] = []
   /** Resolves with a connected socket, or rejects with the server's refusal. */
   const connect = (cookie: string | null) =>
@@ -166,6 +195,7 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     provisioning,
     request,
     signUp,
+    createOrganization,
     connect,
     signedHeaders,
     close: async () => {

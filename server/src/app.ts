@@ -146,7 +146,11 @@ export function createApp(deps: AppDeps) {
   api.route('/area-codes', areaCodeRoutes(deps.areaCodes))
   api.post(
     '/phone-numbers',
-    limitPhoneNumberCreates({ db, clock: provisioning.clock, limits: deps.createRateLimits ?? defaultCreateRateLimits }),
+    limitPhoneNumberCreates({
+      db,
+      clock: provisioning.clock,
+      limits: deps.createRateLimits ?? defaultCreateRateLimits,
+    }),
   )
   api.post(
     '/phone-numbers/refresh',

@@ -1,3 +1,4 @@
+import { deleteExpiredRateLimitCounters } from '../security/rate-limit-store.ts'
 import { deleteOldWebhookDeliveries } from '../webhooks/webhook-delivery-retention.ts'
 import { deleteExpiredIdempotencyKeys } from './idempotency-repository.ts'
 import { defaultPollRoundOptions, nextDueAt, pollDueNumbers, type PollRoundOptions } from './poll-pending-numbers.ts'
@@ -73,6 +74,7 @@ export function startProvisioningWorker(
           await retryVapiOrphans(deps)
           await deleteExpiredIdempotencyKeys(deps.db, deps.clock.now())
           await deleteOldWebhookDeliveries(deps.db, deps.clock.now())
+          await deleteExpiredRateLimitCounters(deps.db, deps.clock.now())
         }
         if (sleepMs > 0) {
           const due = await nextDueAt(deps)

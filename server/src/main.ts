@@ -11,6 +11,7 @@ import { resolveConfig } from './config.ts'
 import { createDatabase } from './db/create-database.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { EnvError, readProcessEnv, type Env } from './env.ts'
+import { allowedOriginsFrom } from './lib/allowed-origins.ts'
 import { systemClock } from './lib/clock.ts'
 import { createLogger } from './lib/logger.ts'
 import {
@@ -88,9 +89,13 @@ async function main() {
   if (runsWeb) await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.HOST, resolve))
   const port = runsWeb ? (httpServer.address() as AddressInfo).port : env.PORT
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '')
-  const trustedOrigins = [
-    ...new Set([publicUrl, `http://localhost:${port}`, `http://127.0.0.1:${port}`, 'http://localhost:5173']),
-  ]
+  const trustedOrigins = allowedOriginsFrom({
+    publicUrl,
+    isPublicUrlConfigured: env.PUBLIC_URL !== undefined,
+    allowedHosts: env.ALLOWED_HOSTS,
+    port,
+    isDevelopment: env.NODE_ENV === 'development',
+  })
 
   const auth = createAuth({
     db: database.db,
@@ -105,6 +110,7 @@ async function main() {
     auth,
     db: database.db,
     logger: logger.child({ component: 'realtime' }),
+    allowedOrigins: trustedOrigins,
     ...(adapter ? { adapter: adapter.adapter } : {}),
   })
   const metrics = createMetrics()
@@ -147,7 +153,7 @@ async function main() {
       worker?.wake()
     },
     onWebhookDelivery: metrics.recordWebhook,
-    extraRoutes: (root) => root.route('/', metrics.routes()),
+    extraRoutes: (root) => root.route('/', metrics.routes(env.METRICS_TOKEN)),
   })
   // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.
   const shouldCreateDemo = config.isSandbox && config.isEmbeddedDatabase && env.DEMO_ACCOUNTS

@@ -9,6 +9,7 @@ import { Server, type ServerOptions } from 'socket.io'
 import type { Auth } from '../auth/create-auth.ts'
 import { resolveViewer, type Viewer } from '../auth/viewer.ts'
 import type { Database } from '../db/schema.ts'
+import { isAllowedOrigin } from '../lib/allowed-origins.ts'
 import type { Logger } from '../lib/logger.ts'
 import { createCoalescedEmitter } from './coalesced-emitter.ts'
 import type { PhoneNumberPublisher } from './publisher.ts'
@@ -50,6 +51,8 @@ export function createRealtimeServer(input: {
   db: Kysely<Database>
   logger: Logger
   adapter?: ServerOptions['adapter']
+  /** Browsers from other origins are refused at the handshake, before the cookie is looked at. */
+  allowedOrigins: readonly string[]
 }): { io: RealtimeServer; publisher: PhoneNumberPublisher } {
   const options: Partial<ServerOptions> = {
     path: '/socket.io',
@@ -57,6 +60,8 @@ export function createRealtimeServer(input: {
     // A browser that was briefly away gets the events it missed replayed; otherwise it refetches.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: true },
     ...(input.adapter ? { adapter: input.adapter } : {}),
+    // A page on another site may open a WebSocket here with the visitor's cookie (cross-site WebSocket hijacking).
+    allowRequest: (request, callback) => callback(null, isAllowedOrigin(input.allowedOrigins, request.headers.origin)),
   }
   const io: RealtimeServer = input.httpServer ? new Server(input.httpServer, options) : new Server(options)
 

@@ -92,6 +92,7 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     auth,
     db: database.db,
     logger: logger.child({ component: 'realtime' }),
+    allowedOrigins: trustedOrigins,
   })
   const provisioning: ProvisioningDeps = {
     db: database.db,

@@ -10,7 +10,7 @@ import {
 } from './limit-organization-creates.ts'
 import { createOrganizationForOwner, findFirstOrganizationIdOfUser } from './organization-repository.ts'
 
-/** The header app.ts fills with the connecting client's address before Better Auth sees the request. */
+/** The header http/auth-proxy.ts fills with the client's address before Better Auth sees the request. */
 export const clientIpHeader = 'x-dialtone-client-ip'
 
 export interface AuthOptions {
@@ -18,8 +18,6 @@ export interface AuthOptions {
   secret: string
   baseUrl: string
   trustedOrigins: string[]
-  /** Better Auth's per-IP limits on sign-in and sign-up; on by default, off only where a test signs up hundreds. */
-  isRateLimitEnabled: boolean
   /** How many organisations a user may own and create; defaultOrganizationCreateLimits unless a test says. */
   organizationCreateLimits?: OrganizationCreateLimits
 }
@@ -35,18 +33,13 @@ export function createAuth(options: AuthOptions) {
     trustedOrigins: options.trustedOrigins,
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
-    rateLimit: {
-      enabled: options.isRateLimitEnabled,
-      window: 60,
-      max: 300,
-      customRules: {
-        '/sign-in/email': { window: 60, max: 10 },
-        '/sign-up/email': { window: 60, max: 10 },
-      },
-    },
+    // dialtone counts these itself, in the store every process shares and per account as well as per address
+    // (security/limit-auth-requests.ts); the library's limiter counts per process and per address only.
+    rateLimit: { enabled: false },
     advanced: {
       cookiePrefix: 'dialtone',
-      // Set by app.ts from the TCP peer (any client value is replaced), so sign-in limits are per client.
+      // Set by http/auth-proxy.ts from the client address the trusted-proxy setting decides (a client's own value
+      // is replaced): what sessions record.
       ipAddress: { ipAddressHeaders: [clientIpHeader] },
       database: { generateId: () => randomUUID() },
       defaultCookieAttributes: { sameSite: 'lax', httpOnly: true },

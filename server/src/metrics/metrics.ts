@@ -1,5 +1,3 @@
-import { timingSafeEqual } from 'node:crypto'
-import { Hono } from 'hono'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { PhoneNumberPublisher } from '../realtime/publisher.ts'
 
@@ -65,27 +63,7 @@ export function createMetrics() {
         inner.phoneNumberUpdated(organizationId, phoneNumber)
       },
     }),
-    /**
-     * Platform-wide counts are not public: /metrics is off (404) without a token, and with one answers only
-     * `Authorization: Bearer <token>` (401 otherwise).
-     */
-    routes: (token: string | undefined) =>
-      new Hono().get('/metrics', async (c) => {
-        if (token === undefined) return c.json({ error: { code: 'NOT_FOUND', message: 'Not found.' } }, 404)
-        if (!isBearer(c.req.header('authorization'), token)) {
-          c.header('WWW-Authenticate', 'Bearer')
-          return c.json({ error: { code: 'UNAUTHENTICATED', message: 'A metrics token is required.' } }, 401)
-        }
-        c.header('Content-Type', registry.contentType)
-        return c.body(await registry.metrics())
-      }),
   }
 }
 
 export type Metrics = ReturnType<typeof createMetrics>
-
-function isBearer(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '')
-  const expected = Buffer.from(token)
-  return given.length === expected.length && timingSafeEqual(given, expected)
-}

@@ -5,7 +5,7 @@ import type { VapiCallPriority } from '../vapi/vapi-rate-limiter.ts'
 import { applyStatusSignal } from './apply-status-signal.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 import { deadlineExceededSignal, deletedAtVapiSignal, signalFromVapi, type StatusSignal } from './status-machine.ts'
-import type { Transition } from './transition-phone-number.ts'
+import type { Transition } from './phone-number-transition-repository.ts'
 
 export interface CheckResult {
   signal: StatusSignal

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { testRedisUrl } from '../cluster/test-env.ts'
 import { createDatabase } from '../db/create-database.ts'
-import { createScratchPostgres, createTestDatabase } from '../test-support/test-databases.ts'
-import { testDatabaseUrl } from '../test-support/test-env.ts'
+import { createScratchPostgres, createTestDatabase } from '../../test/support/test-databases.ts'
+import { testDatabaseUrl, testRedisUrl } from '../../test/support/test-env.ts'
 import {
   consumeRateLimit,
   createPostgresRateLimitStore,

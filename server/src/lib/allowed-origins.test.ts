@@ -1,13 +1,13 @@
 import { expect, test } from 'vitest'
 import { allowedOriginsFrom, isAllowedOrigin } from './allowed-origins.ts'
 
-test('production trusts PUBLIC_URL and ALLOWED_HOSTS only: not localhost:5173, not loopback', () => {
+test('with PUBLIC_URL set, only it and ALLOWED_HOSTS: not localhost:5173, not loopback, whatever NODE_ENV says', () => {
   const origins = allowedOriginsFrom({
     publicUrl: 'https://dialtone.example.com/',
     isPublicUrlConfigured: true,
     allowedHosts: 'old.example.com, http://intranet:8080',
     port: 3000,
-    isDevelopment: false,
+    isDevelopment: true,
   })
   expect(origins).toEqual(['https://dialtone.example.com', 'https://old.example.com', 'http://intranet:8080'])
   expect(isAllowedOrigin(origins, 'http://localhost:5173')).toBe(false)

@@ -107,8 +107,10 @@ describe(`HTTP lows on ${kind}`, () => {
     const unsigned = await rawExchange(harness.baseUrl, head(''), { waitMs: 8_000 })
     expect(unsigned.answer).toMatch(/^HTTP\/1.1 401/)
     expect(unsigned.ms).toBeLessThan(3_000)
-    const signed = harness.signedHeaders('{}')
-    const signedHead = head(`x-timestamp: ${signed['x-timestamp']}\r\nx-signature: ${signed['x-signature']}\r\n`)
+    const signed = new Headers(harness.signedHeaders('{}'))
+    const signedHead = head(
+      `x-timestamp: ${signed.get('x-timestamp')}\r\nx-signature: ${signed.get('x-signature')}\r\n`,
+    )
     const slow = await rawExchange(harness.baseUrl, signedHead, { waitMs: 20_000 })
     expect(slow.answer).toMatch(/^HTTP\/1.1 400/)
     expect(slow.ms).toBeLessThan(15_000)

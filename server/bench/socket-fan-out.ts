@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { signedAssignmentWebhook } from '../test/support/cluster-client.ts'
-import type { ServerProcess } from '../test/support/server-process.ts'
+import { fetchMetrics, type ServerProcess } from '../test/support/server-process.ts'
 import { insertPendingNumbers, type ScratchDatabase } from './bench-database.ts'
 import { createKeepAliveSender } from './http-load.ts'
 import { round, sleep } from './latency-stats.ts'
@@ -36,7 +36,7 @@ export async function residentMb(pid: number): Promise<number> {
 const toMb = (bytes: number | null) => (bytes === null ? null : round(bytes / 2 ** 20, 1))
 
 async function serverMetric(server: ServerProcess, name: string): Promise<number | null> {
-  const text = await (await fetch(`${server.url}/metrics`)).text()
+  const text = await (await fetchMetrics(server.url)).text()
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `))
   return line === undefined ? null : Number(line.split(' ').at(-1))
 }

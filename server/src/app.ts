@@ -23,10 +23,15 @@ import { phoneNumberRoutes } from './routes/phone-number-routes.ts'
 import { serverInfoRoutes } from './routes/server-info-routes.ts'
 import { webhookRoutes } from './routes/webhook-routes.ts'
 import {
-  defaultCreateRateLimit,
+  defaultCreateRateLimits,
   limitPhoneNumberCreates,
-  type CreateRateLimit,
+  type CreateRateLimits,
 } from './security/limit-phone-number-creates.ts'
+import { clientAddressReader, httpsReader } from './http/client-address-reader.ts'
+import { noProxyTrust, type ProxyTrust } from './security/client-address.ts'
+import { limitAuthRequests, type AuthRateLimits } from './security/limit-auth-requests.ts'
+import { checkAllRateLimit, limitRequests } from './security/rate-limit-middleware.ts'
+import { createPostgresRateLimitStore, type RateLimitStore } from './security/rate-limit-store.ts'
 import type { WebhookAuthMode } from './vapi/verify-vapi-webhook.ts'
 
 export interface AppDeps {
@@ -44,10 +49,20 @@ export interface AppDeps {
   onWebhookDelivery?: (outcome: string, durationMs: number) => void
   /** This process's Prometheus registry, served at /metrics; none serves no /metrics. */
   metricsRegistry?: Registry
-  /** Creates per organisation and window; defaultCreateRateLimit unless a test needs more. */
-  createRateLimit?: CreateRateLimit
   /** Ends the sockets of users whose rights changed (ban, admin, organisation); none without a realtime server. */
   sockets?: SocketRevocation
+  /** Bearer token /metrics asks for; unset, /metrics answers 404. */
+  metricsToken?: string
+  /** Creates per organisation, user and platform; defaultCreateRateLimits unless a test needs more. */
+  createRateLimits?: CreateRateLimits
+  /** Where request limits are counted; the app's Postgres unless REDIS_URL chose Redis. */
+  rateLimitStore?: RateLimitStore
+  /** Sign-in, sign-up and other account-library limits; null turns them off (NODE_ENV=test). */
+  authRateLimits: AuthRateLimits | null
+  /** Which proxies may name the client (TRUSTED_PROXY_HOPS / TRUSTED_PROXIES); none by default. */
+  proxyTrust?: ProxyTrust
+  /** PUBLIC_URL: https there (or from a trusted proxy) turns HSTS on. */
+  publicUrl: string
 }
 
 /** Every JSON body the API takes is a few hundred bytes; anything near this is not a real request. */
@@ -59,8 +74,11 @@ export function createApp(deps: AppDeps) {
   const sockets = deps.sockets ?? noSocketRevocation
   const db = provisioning.db
   const app = new Hono()
+  const limits = { store: deps.rateLimitStore ?? createPostgresRateLimitStore(db), clock: provisioning.clock }
+  const proxyTrust = deps.proxyTrust ?? noProxyTrust
+  const clientAddressOf = clientAddressReader(proxyTrust)
 
-  app.use(securityHeaders())
+  app.use(securityHeaders({ allowedOrigins: deps.trustedOrigins, isHttps: httpsReader(proxyTrust, deps.publicUrl) }))
   app.route('/', healthRoutes(db))
   app.route(
     '/webhooks',
@@ -75,7 +93,10 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', limitBodySize(maxApiBodyBytes, 'Request bodies are limited to 64 KiB.'))
   // Better Auth's own origin check lets a cross-site sign-out through; ours runs first on every auth mutation.
   app.use('/api/auth/*', requireSameOrigin(deps.trustedOrigins))
-  app.on(['GET', 'POST'], '/api/auth/*', authProxy(auth))
+  if (deps.authRateLimits) {
+    app.use('/api/auth/*', limitAuthRequests({ ...limits, limits: deps.authRateLimits, clientAddressOf }))
+  }
+  app.on(['GET', 'POST'], '/api/auth/*', authProxy(auth, clientAddressOf))
 
   const api = new Hono<{ Variables: ViewerVariables }>()
   api.use(requireSameOrigin(deps.trustedOrigins))
@@ -91,7 +112,21 @@ export function createApp(deps: AppDeps) {
   api.route('/area-codes', areaCodeRoutes(deps.areaCodes))
   api.post(
     '/phone-numbers',
-    limitPhoneNumberCreates({ db, clock: provisioning.clock, limit: deps.createRateLimit ?? defaultCreateRateLimit }),
+    limitPhoneNumberCreates({
+      db,
+      clock: provisioning.clock,
+      limits: deps.createRateLimits ?? defaultCreateRateLimits,
+    }),
+  )
+  api.post(
+    '/phone-numbers/refresh',
+    limitRequests<{ Variables: ViewerVariables }>(
+      limits,
+      checkAllRateLimit,
+      (c) => c.get('viewer').organizationId,
+      ({ count, windowSeconds, retryAfterSeconds }) =>
+        `Your organisation checked all pending numbers ${count} times in ${windowSeconds} seconds, the most allowed. dialtone keeps checking on its own; try again in ${retryAfterSeconds} s.`,
+    ),
   )
   api.route(
     '/phone-numbers',
@@ -109,7 +144,7 @@ export function createApp(deps: AppDeps) {
   api.route('/admin', admin)
   app.route('/api', api)
 
-  if (deps.metricsRegistry) app.route('/', metricsRoutes(deps.metricsRegistry))
+  if (deps.metricsRegistry) app.route('/', metricsRoutes(deps.metricsRegistry, deps.metricsToken))
 
   app.all('/api/*', () => {
     throw new AppError('NOT_FOUND', 'No such API endpoint.')

@@ -23,7 +23,12 @@ import {
 import type { PhoneNumberPublisher } from './realtime/publisher.ts'
 import { createSocketAdapter } from './realtime/socket-adapter.ts'
 import { createRealtimeServer, noSocketRevocation, type SocketRevocation } from './realtime/socket-server.ts'
-import type { CreateRateLimit } from './security/limit-phone-number-creates.ts'
+import { allowedOriginsFrom } from './lib/allowed-origins.ts'
+import { proxyTrustFrom } from './security/client-address.ts'
+import { defaultAuthRateLimits } from './security/limit-auth-requests.ts'
+import type { CreateRateLimits } from './security/limit-phone-number-creates.ts'
+import { connectRedisRateLimitStore, createPostgresRateLimitStore } from './security/rate-limit-store.ts'
+import { createVapiRateLimiter } from './vapi/vapi-rate-limiter.ts'
 import { createVapiClient } from './vapi/vapi-client.ts'
 import { startVapiSandbox } from './vapi-sandbox/start-vapi-sandbox.ts'
 
@@ -38,12 +43,16 @@ export interface ServerUrls {
   webhookUrl: string
 }
 
-/** main.ts's rule: PUBLIC_URL, or http://localhost:<port>; the Vite dev server is trusted as well. */
+/** main.ts's rule: PUBLIC_URL, or http://localhost:<port>; trusted origins from it and ALLOWED_HOSTS. */
 function defaultUrls(config: Config, port: number): ServerUrls {
   const publicUrl = (config.env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '')
-  const trustedOrigins = [
-    ...new Set([publicUrl, `http://localhost:${port}`, `http://127.0.0.1:${port}`, 'http://localhost:5173']),
-  ]
+  const trustedOrigins = allowedOriginsFrom({
+    publicUrl,
+    isPublicUrlConfigured: config.env.PUBLIC_URL !== undefined,
+    allowedHosts: config.env.ALLOWED_HOSTS,
+    port,
+    isDevelopment: config.env.NODE_ENV === 'development',
+  })
   return { publicUrl, trustedOrigins, webhookUrl: `${publicUrl}/webhooks/vapi` }
 }
 
@@ -60,8 +69,9 @@ export interface ComposeOptions {
   /** Share Socket.IO rooms across processes (Redis or Postgres); on by default, as in production. */
   clusterAdapter?: boolean
   urls?: (listening: { port: number; url: string }) => ServerUrls
+  /** dialtone's sign-in, sign-up and account limits; on unless NODE_ENV=test, as in production. */
   isAuthRateLimitEnabled?: boolean
-  createRateLimit?: CreateRateLimit
+  createRateLimits?: CreateRateLimits
   vapiRetryBaseDelayMs?: number
   webDistDir?: string | null
   version?: string
@@ -106,11 +116,13 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
         })
       : null
   const vapiBaseUrl = sandbox?.url ?? config.vapiBaseUrl ?? ''
+  // One limiter for every Vapi client of this process: each Vapi account key gets VAPI_MAX_RPS, shared fairly.
+  const vapiLimiter = createVapiRateLimiter({ ratePerSecond: env.VAPI_MAX_RPS })
   const vapi = createVapiClient({
     baseUrl: vapiBaseUrl,
     apiKey: config.vapiApiKey,
     timeoutMs: env.VAPI_TIMEOUT_MS,
-    maxRequestsPerSecond: env.VAPI_MAX_RPS,
+    limiter: vapiLimiter,
     ...(options.vapiRetryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.vapiRetryBaseDelayMs }),
     logger: logger.child({ component: 'vapi' }),
   })
@@ -135,9 +147,14 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     secret: config.authSecret,
     baseUrl: urls.publicUrl,
     trustedOrigins: urls.trustedOrigins,
-    isRateLimitEnabled: options.isAuthRateLimitEnabled ?? env.NODE_ENV !== 'test',
     onSessionEnded: (session) => revocation.sessionEnded(session.id),
   })
+  // Counted where every process sees the same count: Redis when configured, else the shared Postgres.
+  const rateLimitStore = env.REDIS_URL
+    ? await connectRedisRateLimitStore(env.REDIS_URL, {
+        onError: (error) => logger.warn({ err: error }, 'redis rate-limit store error'),
+      })
+    : createPostgresRateLimitStore(database.db)
   const adapter =
     (options.clusterAdapter ?? true)
       ? await createSocketAdapter({ redisUrl: env.REDIS_URL, pool: database.pool, logger })
@@ -147,6 +164,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     auth,
     db: database.db,
     logger: logger.child({ component: 'realtime' }),
+    allowedOrigins: urls.trustedOrigins,
     ...(adapter ? { adapter: adapter.adapter } : {}),
   })
   revocation = realtime.revocation
@@ -192,8 +210,17 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     },
     onWebhookDelivery: metrics.recordWebhook,
     metricsRegistry: metrics.registry,
-    ...(options.createRateLimit ? { createRateLimit: options.createRateLimit } : {}),
     sockets: realtime.revocation,
+    ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
+    rateLimitStore,
+    authRateLimits: (options.isAuthRateLimitEnabled ?? env.NODE_ENV !== 'test') ? defaultAuthRateLimits : null,
+    proxyTrust: proxyTrustFrom({
+      hops: env.TRUSTED_PROXY_HOPS,
+      proxies: env.TRUSTED_PROXIES,
+      header: env.CLIENT_ADDRESS_HEADER,
+    }),
+    publicUrl: urls.publicUrl,
+    ...(options.createRateLimits ? { createRateLimits: options.createRateLimits } : {}),
   })
   // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.
   const createsDemoAccounts = config.isSandbox && config.isEmbeddedDatabase && env.DEMO_ACCOUNTS
@@ -214,6 +241,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
       await worker?.stop()
       await realtime.io.close()
       await adapter?.close()
+      await rateLimitStore.close()
       await closed.catch(() => {})
       await sandbox?.close()
       await database.close()
@@ -235,6 +263,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     db: database.db,
     sandbox,
     vapi,
+    vapiLimiter,
     auth,
     app,
     areaCodes,

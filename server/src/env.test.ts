@@ -73,3 +73,17 @@ test('a bad environment stops the start with a readable message and exit code 1'
   expect(result.stderr).toContain('VAPI_WEBHOOK_AUTH: expected hmac, secret or bearer')
   expect(result.stderr).not.toMatch(/at .*\.ts:\d+/)
 })
+
+test('a trusted proxy is described by hops or by addresses, not both, and bad addresses are named', () => {
+  expect(parseEnv({})).toMatchObject({ TRUSTED_PROXY_HOPS: 0, CLIENT_ADDRESS_HEADER: 'x-forwarded-for' })
+  expect(parseEnv({ TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8', CLIENT_ADDRESS_HEADER: 'forwarded' })).toMatchObject({
+    TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8',
+    CLIENT_ADDRESS_HEADER: 'forwarded',
+  })
+  expect(() => parseEnv({ TRUSTED_PROXIES: '10.0.0.0/8, lb.internal' })).toThrow(
+    /TRUSTED_PROXIES: "lb.internal" is not/,
+  )
+  expect(() => parseEnv({ TRUSTED_PROXIES: '10.0.0.0/8', TRUSTED_PROXY_HOPS: '1' })).toThrow(/not both/)
+  expect(() => parseEnv({ CLIENT_ADDRESS_HEADER: 'x-real-ip' })).toThrow(/x-forwarded-for or forwarded/)
+  expect(() => parseEnv({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: expected at least 16/)
+})

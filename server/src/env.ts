@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { forwardedHeaders, parseTrustedProxies } from './security/client-address.ts'
 
 // The only file that reads process.env. Everything else receives a parsed, typed Env.
 
@@ -62,6 +63,24 @@ export const envSchema = z
     REDIS_URL: optionalString.pipe(z.url({ error: 'expected a redis:// URL' }).optional()),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DEMO_ACCOUNTS: booleanish.default(true),
+    /** How many proxies (load balancer, CDN) stand in front of dialtone and append to the forwarded header. */
+    TRUSTED_PROXY_HOPS: z.coerce
+      .number({ error: 'expected 0 or a positive whole number' })
+      .int('expected 0 or a positive whole number')
+      .min(0, 'expected 0 or a positive whole number')
+      .default(0),
+    /** Or the proxies' addresses: a comma-separated list of addresses and CIDR ranges. */
+    TRUSTED_PROXIES: optionalString,
+    /** Which header those proxies write the client's address into. */
+    CLIENT_ADDRESS_HEADER: z
+      .enum(forwardedHeaders, { error: 'expected x-forwarded-for or forwarded' })
+      .default('x-forwarded-for'),
+    /** Host names (besides PUBLIC_URL's) browsers reach dialtone by, comma-separated; e.g. an old domain. */
+    ALLOWED_HOSTS: optionalString,
+    /** Bearer token /metrics asks for; /metrics answers 404 while it is unset. */
+    METRICS_TOKEN: optionalString.pipe(
+      z.string().min(16, 'expected at least 16 characters (try: openssl rand -hex 32)').optional(),
+    ),
   })
   .superRefine((env, context) => {
     if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {
@@ -85,6 +104,24 @@ export const envSchema = z
         path: ['VAPI_WEBHOOK_SECRET'],
         message: 'required with VAPI_API_KEY: the shared secret Vapi uses to sign webhooks',
       })
+    }
+    if (env.TRUSTED_PROXIES) {
+      try {
+        parseTrustedProxies(env.TRUSTED_PROXIES)
+      } catch (error) {
+        context.addIssue({
+          code: 'custom',
+          path: ['TRUSTED_PROXIES'],
+          message: error instanceof Error ? error.message : String(error),
+        })
+      }
+      if (env.TRUSTED_PROXY_HOPS > 0) {
+        context.addIssue({
+          code: 'custom',
+          path: ['TRUSTED_PROXY_HOPS'],
+          message: 'set either TRUSTED_PROXY_HOPS or TRUSTED_PROXIES, not both',
+        })
+      }
     }
     if (env.DATABASE_URL && !env.AUTH_SECRET) {
       context.addIssue({

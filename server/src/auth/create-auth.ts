@@ -6,9 +6,14 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { isDemoAdminSignInFromAfar } from './demo-admin-guard.ts'
 import { describeNameProblem } from './name-rules.ts'
+import {
+  assertMayCreateOrganization,
+  defaultOrganizationCreateLimits,
+  type OrganizationCreateLimits,
+} from './limit-organization-creates.ts'
 import { createOrganizationForOwner, findFirstOrganizationIdOfUser } from './organization-repository.ts'
 
-/** The header app.ts fills with the connecting client's address before Better Auth sees the request. */
+/** The header http/auth-proxy.ts fills with the client's address before Better Auth sees the request. */
 export const clientIpHeader = 'x-dialtone-client-ip'
 
 /** Where Better Auth's routes are mounted. */
@@ -19,13 +24,13 @@ export interface AuthOptions {
   secret: string
   baseUrl: string
   trustedOrigins: string[]
-  /** Better Auth's per-IP limits on sign-in and sign-up; on by default, off only where a test signs up hundreds. */
-  isRateLimitEnabled: boolean
   /**
    * Called after every session Better Auth deletes (sign-out, a password change ending the other sessions, an
    * expired session noticed): the realtime server disconnects that session's sockets on every process.
    */
   onSessionEnded?: (session: { id: string; userId: string }) => void
+  /** How many organisations a user may own and create; defaultOrganizationCreateLimits unless a test says. */
+  organizationCreateLimits?: OrganizationCreateLimits
 }
 
 function refuseBadName(name: unknown): void {
@@ -44,25 +49,36 @@ export function createAuth(options: AuthOptions) {
     trustedOrigins: options.trustedOrigins,
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
-    rateLimit: {
-      enabled: options.isRateLimitEnabled,
-      window: 60,
-      max: 300,
-      customRules: {
-        '/sign-in/email': { window: 60, max: 10 },
-        '/sign-up/email': { window: 60, max: 10 },
-      },
-    },
+    // dialtone counts these itself, in the store every process shares and per account as well as per address
+    // (security/limit-auth-requests.ts); the library's limiter counts per process and per address only.
+    rateLimit: { enabled: false },
     advanced: {
       cookiePrefix: 'dialtone',
-      // Set by app.ts from the TCP peer (any client value is replaced), so sign-in limits are per client.
+      // Set by http/auth-proxy.ts from the client address the trusted-proxy setting decides (a client's own value
+      // is replaced): what sessions record.
       ipAddress: { ipAddressHeaders: [clientIpHeader] },
       database: { generateId: () => randomUUID() },
       defaultCookieAttributes: { sameSite: 'lax', httpOnly: true },
     },
     // The plugins give the tables and the session's organisation and role; their HTTP routes are refused
     // (offered-auth-routes.ts): dialtone's own routes create, delete and administer.
-    plugins: [organization({ allowUserToCreateOrganization: false }), admin()],
+    plugins: [
+      organization({
+        allowUserToCreateOrganization: false,
+        organizationHooks: {
+          // Refused over HTTP today; should creation be offered again, a new organisation still must not be a way
+          // around the limits that hold per organisation.
+          beforeCreateOrganization: async ({ user }) => {
+            await assertMayCreateOrganization(db, {
+              userId: user.id,
+              now: new Date(),
+              limits: options.organizationCreateLimits ?? defaultOrganizationCreateLimits,
+            })
+          },
+        },
+      }),
+      admin(),
+    ],
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== '/sign-in/email') return

@@ -159,3 +159,15 @@ export async function deleteOrganization(
     }
   })
 }
+
+/** When the user became owner of each organisation they own, newest first (a handful: owning is limited). */
+export async function listOwnershipDatesOfUser(db: Kysely<Database>, userId: string): Promise<Date[]> {
+  const rows = await db
+    .selectFrom('member')
+    .select('createdAt')
+    .where('userId', '=', userId)
+    .where('role', '=', 'owner')
+    .orderBy('createdAt', 'desc')
+    .execute()
+  return rows.map((row) => new Date(row.createdAt))
+}

@@ -99,6 +99,15 @@ export interface ProvisioningAttemptTable {
   responded_at: NullableTimestamp
   duration_ms: number | null
   reconciled_at: NullableTimestamp
+  /** Who asked for the purchase (null for attempts made before it was recorded). */
+  requested_by_user_id: string | null
+}
+
+export interface RateLimitCounterTable {
+  key: string
+  window_started_at: Timestamp
+  window_ms: number
+  count: number
 }
 
 export interface WebhookDeliveryTable {
@@ -157,4 +166,5 @@ export interface Database {
   idempotency_key: IdempotencyKeyTable
   vapi_orphan: VapiOrphanTable
   account_audit_event: AccountAuditEventTable
+  rate_limit_counter: RateLimitCounterTable
 }

@@ -1,18 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
 import { authBasePath, clientIpHeader, type Auth } from '../auth/create-auth.ts'
 import { isOfferedAuthRoute } from '../auth/offered-auth-routes.ts'
 import { AppError } from '../lib/app-error.ts'
-
-function remoteAddressOf(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address
-  } catch {
-    // app.request() in tests has no socket behind it.
-    return undefined
-  }
-}
 
 function parseJsonObject(text: string): Record<string, unknown> | null {
   try {
@@ -69,19 +59,19 @@ function takenEmailAnswer(request: Record<string, unknown>): Record<string, unkn
 
 /**
  * Hands the routes of /api/auth/* that dialtone offers (auth/offered-auth-routes.ts) to Better Auth and answers 404
- * to the rest. The client address it rate-limits by is the socket's, set here: a header of that name sent by the
+ * to the rest. The client address it records is the one the trusted-proxy setting decides, set here: a header of that name sent by the
  * client is dropped, so nobody picks their own address. On the way it drops session tokens from JSON, answers a
  * sign-up with a taken email like a successful one, and ends the other sessions on a password change unless the
  * request asks to keep them.
  */
-export function authProxy(auth: Auth) {
+export function authProxy(auth: Auth, clientAddressOf: (c: Context) => string | undefined) {
   return async (c: Context) => {
     const path = c.req.path.slice(authBasePath.length)
     if (!isOfferedAuthRoute(c.req.method, path)) throw new AppError('NOT_FOUND', 'No such API endpoint.')
 
     const headers = new Headers(c.req.raw.headers)
     headers.delete(clientIpHeader)
-    const address = remoteAddressOf(c)
+    const address = clientAddressOf(c)
     if (address) headers.set(clientIpHeader, address)
     headers.delete('content-length')
 

@@ -2,6 +2,7 @@ import type { ErrorCode } from '@dialtone/shared/errors'
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { AppError } from '../lib/app-error.ts'
+import { isClientGone } from '../lib/is-client-gone.ts'
 import { isDatabaseUnavailable } from '../lib/is-database-unavailable.ts'
 import type { Logger } from '../lib/logger.ts'
 
@@ -45,6 +46,12 @@ function toAppError(error: unknown, c: Context, logger: Logger): AppError {
     // through something it should not have. Still the request's fault, so 400; logged so it gets fixed.
     logger.warn({ err: error, path: c.req.path }, 'request value refused by the database')
     return new AppError('VALIDATION_FAILED', 'A value in this request is out of range or malformed.')
+  }
+  if (isClientGone(error, c.req.raw)) {
+    // The client hung up mid-body (ECONNRESET, like a dropped database connection): nobody hears the answer,
+    // and it is neither dialtone's fault nor the database's.
+    logger.info({ path: c.req.path }, 'client went away before its request arrived')
+    return new AppError('VALIDATION_FAILED', 'The request did not arrive whole.')
   }
   if (isDatabaseUnavailable(error)) {
     logger.error({ err: error, path: c.req.path }, 'database unavailable')

@@ -1,6 +1,7 @@
 import type { SignalSource } from '@dialtone/shared/phone-number'
 import type { PhoneNumberRow } from '../db/schema.ts'
 import { VapiNotFoundError } from '../vapi/vapi-errors.ts'
+import type { VapiCallPriority } from '../vapi/vapi-rate-limiter.ts'
 import { applyStatusSignal } from './apply-status-signal.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 import { deadlineExceededSignal, deletedAtVapiSignal, signalFromVapi, type StatusSignal } from './status-machine.ts'
@@ -18,12 +19,15 @@ export interface CheckResult {
  */
 export async function checkPhoneNumberAtVapi(
   deps: ProvisioningDeps,
-  row: Pick<PhoneNumberRow, 'id' | 'vapi_phone_number_id' | 'created_at'>,
+  row: Pick<PhoneNumberRow, 'id' | 'organization_id' | 'vapi_phone_number_id' | 'created_at'>,
   source: SignalSource,
+  /** A person waiting on one card is 'interactive'; the poller and bulk checks wait behind them. */
+  priority: VapiCallPriority = 'background',
 ): Promise<CheckResult> {
   let signal: StatusSignal
   try {
-    signal = signalFromVapi(await deps.vapi.getPhoneNumber(row.vapi_phone_number_id))
+    const call = { organizationId: row.organization_id, priority }
+    signal = signalFromVapi(await deps.vapi.getPhoneNumber(row.vapi_phone_number_id, call))
   } catch (error) {
     if (!(error instanceof VapiNotFoundError)) throw error
     signal = deletedAtVapiSignal

@@ -49,6 +49,16 @@ export function encodeCursor(row: Pick<PhoneNumberRow, 'created_at' | 'id'>): st
   return Buffer.from(JSON.stringify({ createdAt: row.created_at.toISOString(), id: row.id })).toString('base64url')
 }
 
+/**
+ * Only the form encodeCursor writes. Date.parse takes "0" or "May 5" too, which Postgres then refuses mid-query
+ * (a data exception logged as a warning with a stack); such a cursor is the client's mistake, answered 400.
+ */
+function isCanonicalTimestamp(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(text)) return false
+  const parsed = new Date(text)
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString() === text
+}
+
 export function decodeCursor(cursor: string): Cursor | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
@@ -59,7 +69,7 @@ export function decodeCursor(cursor: string): Cursor | null {
       'id' in value &&
       typeof value.createdAt === 'string' &&
       typeof value.id === 'string' &&
-      !Number.isNaN(Date.parse(value.createdAt)) &&
+      isCanonicalTimestamp(value.createdAt) &&
       isUuid(value.id)
     ) {
       return { createdAt: value.createdAt, id: value.id }

@@ -48,6 +48,7 @@ export function claimDueNumbersQuery(db: Kysely<Database>, now: Date, options: C
     .where('phone_number.status', '=', 'pending')
     .returning([
       'phone_number.id',
+      'phone_number.organization_id',
       'phone_number.vapi_phone_number_id',
       'phone_number.created_at',
       'phone_number.check_count',

@@ -34,7 +34,13 @@ export function webhookUrlForAttempt(webhookUrl: string, attemptId: string): str
  */
 export async function provisionPhoneNumber(
   deps: ProvisioningDeps & { areaCodes: AreaCodeDirectory },
-  input: { organizationId: string; request: CreatePhoneNumberRequest; idempotencyKey?: string },
+  input: {
+    organizationId: string
+    request: CreatePhoneNumberRequest
+    idempotencyKey?: string
+    /** Who asked, so purchases are limited per person across their organisations. */
+    requestedByUserId?: string
+  },
 ): Promise<ProvisionResult> {
   const { db, clock, logger } = deps
   const { organizationId, request, idempotencyKey } = input
@@ -65,7 +71,12 @@ export async function provisionPhoneNumber(
   }
 
   try {
-    return await purchaseAndStore(deps, { organizationId, request: { ...request, name }, idempotencyKey })
+    return await purchaseAndStore(deps, {
+      organizationId,
+      request: { ...request, name },
+      idempotencyKey,
+      requestedByUserId: input.requestedByUserId ?? null,
+    })
   } catch (error) {
     if (idempotencyKey) {
       await releaseIdempotencyKey(db, { organizationId, key: idempotencyKey }).catch((releaseError: unknown) =>
@@ -82,23 +93,36 @@ function toReplayedPhoneNumber(body: unknown): PhoneNumber {
 
 async function purchaseAndStore(
   deps: ProvisioningDeps & { areaCodes: AreaCodeDirectory },
-  input: { organizationId: string; request: CreatePhoneNumberRequest; idempotencyKey: string | undefined },
+  input: {
+    organizationId: string
+    request: CreatePhoneNumberRequest
+    idempotencyKey: string | undefined
+    requestedByUserId: string | null
+  },
 ): Promise<ProvisionResult> {
   const { db, vapi, clock, logger } = deps
   const { organizationId, request } = input
   const requestedAt = clock.now()
 
   // Written before Vapi is called: if the process dies mid-purchase, this row is how the purchase is found again.
-  const attempt = await startAttempt(db, { organizationId, areaCode: request.areaCode, requestedAt })
+  const attempt = await startAttempt(db, {
+    organizationId,
+    requestedByUserId: input.requestedByUserId,
+    areaCode: request.areaCode,
+    requestedAt,
+  })
 
   let bought: VapiPhoneNumber
   try {
-    bought = await vapi.createPhoneNumber({
-      numberDesiredAreaCode: request.areaCode,
-      ...(request.name ? { name: request.name } : {}),
-      ...(request.assistantId ? { assistantId: request.assistantId } : {}),
-      server: { url: webhookUrlForAttempt(deps.webhookUrl, attempt.id) },
-    })
+    bought = await vapi.createPhoneNumber(
+      {
+        numberDesiredAreaCode: request.areaCode,
+        ...(request.name ? { name: request.name } : {}),
+        ...(request.assistantId ? { assistantId: request.assistantId } : {}),
+        server: { url: webhookUrlForAttempt(deps.webhookUrl, attempt.id) },
+      },
+      { organizationId },
+    )
   } catch (error) {
     const failure = describeCreateFailure(error, request.areaCode, deps.areaCodes)
     const respondedAt = clock.now()
@@ -164,7 +188,12 @@ async function purchaseAndStore(
       { err: storageError, vapiPhoneNumberId: bought.id },
       'storing a bought number failed; rolling back at Vapi',
     )
-    await rollBackPurchase(deps, { vapiPhoneNumberId: bought.id, attemptId: attempt.id, cause: storageError })
+    await rollBackPurchase(deps, {
+      organizationId,
+      vapiPhoneNumberId: bought.id,
+      attemptId: attempt.id,
+      cause: storageError,
+    })
     if (isDatabaseUnavailable(storageError)) {
       throw new AppError(
         'DATABASE_UNAVAILABLE',
@@ -182,11 +211,15 @@ async function purchaseAndStore(
 
 async function rollBackPurchase(
   deps: ProvisioningDeps,
-  input: { vapiPhoneNumberId: string; attemptId: string; cause: unknown },
+  input: { organizationId: string; vapiPhoneNumberId: string; attemptId: string; cause: unknown },
 ): Promise<void> {
   const { db, vapi, logger, clock } = deps
   try {
-    await vapi.deletePhoneNumber(input.vapiPhoneNumberId)
+    // Part of the purchase a person is waiting on.
+    await vapi.deletePhoneNumber(input.vapiPhoneNumberId, {
+      organizationId: input.organizationId,
+      priority: 'purchase',
+    })
   } catch (deleteError) {
     logger.error(
       { err: deleteError, vapiPhoneNumberId: input.vapiPhoneNumberId },

@@ -9,12 +9,13 @@ import type { Executor } from './phone-number-transition-repository.ts'
 
 export async function startAttempt(
   executor: Executor,
-  input: { organizationId: string; areaCode: string; requestedAt: Date },
+  input: { organizationId: string; requestedByUserId: string | null; areaCode: string; requestedAt: Date },
 ): Promise<{ id: string }> {
   return executor
     .insertInto('provisioning_attempt')
     .values({
       organization_id: input.organizationId,
+      requested_by_user_id: input.requestedByUserId,
       area_code: input.areaCode,
       outcome: 'in_flight',
       requested_at: input.requestedAt,

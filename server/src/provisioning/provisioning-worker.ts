@@ -1,3 +1,4 @@
+import { deleteExpiredRateLimitCounters } from '../security/rate-limit-store.ts'
 import { deleteOldWebhookDeliveries } from './webhook-delivery-repository.ts'
 import { deleteExpiredIdempotencyKeys } from './idempotency-repository.ts'
 import { nextDueAt } from './poll-claim-repository.ts'
@@ -74,6 +75,7 @@ export function startProvisioningWorker(
           await retryVapiOrphans(deps)
           await deleteExpiredIdempotencyKeys(deps.db, deps.clock.now())
           await deleteOldWebhookDeliveries(deps.db, deps.clock.now())
+          await deleteExpiredRateLimitCounters(deps.db, deps.clock.now())
         }
         if (sleepMs > 0) {
           const due = await nextDueAt(deps.db)

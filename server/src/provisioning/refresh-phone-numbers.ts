@@ -34,7 +34,7 @@ export async function refreshPhoneNumber(
   if (!row) throw new AppError('NOT_FOUND', 'No such phone number.')
   if (row.status !== 'pending') return toPhoneNumber(row)
   try {
-    const { transition } = await checkPhoneNumberAtVapi(deps, row, 'manual')
+    const { transition } = await checkPhoneNumberAtVapi(deps, row, 'manual', 'interactive')
     if (transition) return toPhoneNumber(transition.row)
   } catch (error) {
     vapiTroubleToAppError(error)

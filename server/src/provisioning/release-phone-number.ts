@@ -15,7 +15,7 @@ export async function releasePhoneNumber(
   if (!row) throw new AppError('NOT_FOUND', 'No such phone number.')
   if (row.status === 'released') return toPhoneNumber(row)
   try {
-    await deps.vapi.deletePhoneNumber(row.vapi_phone_number_id)
+    await deps.vapi.deletePhoneNumber(row.vapi_phone_number_id, { organizationId: row.organization_id })
   } catch (error) {
     if (error instanceof VapiUnauthorizedError) {
       throw new AppError('VAPI_UNAUTHORIZED', 'Vapi refused dialtone’s API key, so the number was not released.')

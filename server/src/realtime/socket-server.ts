@@ -9,6 +9,7 @@ import { Server, type ServerOptions } from 'socket.io'
 import type { Auth } from '../auth/create-auth.ts'
 import { resolveViewerSession, type ViewerSession } from '../auth/viewer.ts'
 import type { Database } from '../db/schema.ts'
+import { isAllowedOrigin } from '../lib/allowed-origins.ts'
 import type { Logger } from '../lib/logger.ts'
 import { createCoalescedEmitter } from './coalesced-emitter.ts'
 import type { PhoneNumberPublisher } from './publisher.ts'
@@ -82,6 +83,8 @@ export function createRealtimeServer(input: {
   db: Kysely<Database>
   logger: Logger
   adapter?: ServerOptions['adapter']
+  /** Browsers from other origins are refused at the handshake, before the cookie is looked at. */
+  allowedOrigins: readonly string[]
 }): { io: RealtimeServer; publisher: PhoneNumberPublisher; revocation: SocketRevocation } {
   const options: Partial<ServerOptions> = {
     path: '/socket.io',
@@ -90,6 +93,8 @@ export function createRealtimeServer(input: {
     // checked again on the way back (the middleware runs): a revoked cookie does not recover anything.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
     ...(input.adapter ? { adapter: input.adapter } : {}),
+    // A page on another site may open a WebSocket here with the visitor's cookie (cross-site WebSocket hijacking).
+    allowRequest: (request, callback) => callback(null, isAllowedOrigin(input.allowedOrigins, request.headers.origin)),
   }
   const io: RealtimeServer = input.httpServer ? new Server(input.httpServer, options) : new Server(options)
 

@@ -54,6 +54,7 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
         { ...provisioning, areaCodes: deps.areaCodes },
         {
           organizationId: c.get('viewer').organizationId,
+          requestedByUserId: c.get('viewer').userId,
           request: c.req.valid('json'),
           ...(idempotencyKey ? { idempotencyKey } : {}),
         },

@@ -1,18 +1,23 @@
 import { Hono } from 'hono'
 import { limitBodySize } from '../http/body-limit.ts'
 import { AppError } from '../lib/app-error.ts'
+import { readBodyWithin } from '../lib/read-body-within.ts'
 import type { ProvisioningDeps } from '../provisioning/provisioning-deps.ts'
 import { ingestVapiWebhook } from '../provisioning/ingest-vapi-webhook.ts'
 import { MalformedWebhookError } from '../vapi/vapi-webhook-envelope.ts'
-import { verifyVapiWebhook, type WebhookAuthMode } from '../vapi/verify-vapi-webhook.ts'
+import { verifyVapiWebhook, verifyVapiWebhookHeaders, type WebhookAuthMode } from '../vapi/verify-vapi-webhook.ts'
 
 export const maxWebhookBodyBytes = 256 * 1024
+/** Vapi sends a few KiB at once; a sender still trickling bytes after this is not Vapi. */
+export const webhookBodyTimeoutMs = 10_000
 
 export interface WebhookRouteDeps {
   provisioning: ProvisioningDeps
   authMode: WebhookAuthMode
   secret: string
   onDelivery?: (outcome: string, durationMs: number) => void
+  /** How long the body may take to arrive; webhookBodyTimeoutMs unless a test needs it shorter. */
+  bodyTimeoutMs?: number
 }
 
 export function webhookRoutes(deps: WebhookRouteDeps) {
@@ -21,7 +26,24 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
     limitBodySize(maxWebhookBodyBytes, 'Webhook bodies are limited to 256 KiB.'),
     async (c) => {
       const startedAt = performance.now()
-      const rawBody = new Uint8Array(await c.req.arrayBuffer())
+      const refuse = (reason: string) => {
+        deps.onDelivery?.('unauthorized', performance.now() - startedAt)
+        // The body was not read: the connection is not reused for another request behind its unread bytes.
+        c.header('Connection', 'close')
+        return new AppError('UNAUTHENTICATED', `Webhook refused: ${reason}.`)
+      }
+      const early = verifyVapiWebhookHeaders({
+        mode: deps.authMode,
+        secret: deps.secret,
+        headers: c.req.raw.headers,
+        now: deps.provisioning.clock.now(),
+      })
+      if (!early.isValid) throw refuse(early.reason)
+      const rawBody = await readBodyWithin(() => c.req.arrayBuffer(), deps.bodyTimeoutMs ?? webhookBodyTimeoutMs)
+      if (rawBody === null) {
+        c.header('Connection', 'close')
+        throw new AppError('VALIDATION_FAILED', 'The webhook body did not arrive in time.')
+      }
       const verdict = verifyVapiWebhook({
         mode: deps.authMode,
         secret: deps.secret,
@@ -29,10 +51,7 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
         rawBody,
         now: deps.provisioning.clock.now(),
       })
-      if (!verdict.isValid) {
-        deps.onDelivery?.('unauthorized', performance.now() - startedAt)
-        throw new AppError('UNAUTHENTICATED', `Webhook refused: ${verdict.reason}.`)
-      }
+      if (!verdict.isValid) throw refuse(verdict.reason)
       try {
         const result = await ingestVapiWebhook(deps.provisioning, {
           rawBody,

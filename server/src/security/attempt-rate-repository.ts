@@ -1,21 +1,26 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 
+/** Whose purchases are counted: one organisation's, one person's in every organisation, or everyone's. */
+export type AttemptScope = { organizationId: string } | { userId: string } | { platform: true }
+
 /**
- * How many create attempts an organisation made since a moment, and when the oldest of them was made.
+ * How many create attempts a scope made since a moment, and when the oldest of them was made.
  * Attempts are written before Vapi is called, by whichever process served the request, so this count is shared
  * by every web process without a store of its own.
  */
 export async function countAttemptsSince(
   db: Kysely<Database>,
-  input: { organizationId: string; since: Date },
+  input: { scope: AttemptScope; since: Date },
 ): Promise<{ count: number; oldest: Date | null }> {
-  const row = await db
+  const { scope } = input
+  let query = db
     .selectFrom('provisioning_attempt')
     .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('requested_at').as('oldest')])
-    .where('organization_id', '=', input.organizationId)
     .where('requested_at', '>', input.since)
-    .executeTakeFirst()
+  if ('organizationId' in scope) query = query.where('organization_id', '=', scope.organizationId)
+  if ('userId' in scope) query = query.where('requested_by_user_id', '=', scope.userId)
+  const row = await query.executeTakeFirst()
   const oldest = row?.oldest
   return { count: Number(row?.count ?? 0), oldest: oldest ? new Date(oldest) : null }
 }

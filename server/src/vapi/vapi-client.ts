@@ -1,7 +1,12 @@
 import type { z } from 'zod'
 import type { Logger } from '../lib/logger.ts'
 import { parseRetryAfter } from './retry-after.ts'
-import { createTokenBucket } from './token-bucket.ts'
+import {
+  createVapiRateLimiter,
+  type VapiCallPriority,
+  type VapiCallTicket,
+  type VapiRateLimiter,
+} from './vapi-rate-limiter.ts'
 import {
   isAreaCodeUnavailableMessage,
   VapiAreaCodeUnavailableError,
@@ -45,20 +50,29 @@ export interface ListVapiPhoneNumbersQuery {
   createdAtGt?: string
 }
 
+/**
+ * Whose call this is and how urgent, for the rate limiter's fair shares. Each method has a default priority:
+ * purchase for creates, interactive for updates and deletes, background for reads.
+ */
+export interface VapiCallContext {
+  organizationId?: string | null
+  priority?: VapiCallPriority
+}
+
 export interface VapiClient {
   /** Buys a number. Never retried: a create whose answer was lost may still have bought one. */
-  createPhoneNumber(input: CreateVapiPhoneNumberInput): Promise<VapiPhoneNumber>
+  createPhoneNumber(input: CreateVapiPhoneNumberInput, call?: VapiCallContext): Promise<VapiPhoneNumber>
   /** Retried with backoff when Vapi is unavailable or rate limiting. */
-  getPhoneNumber(id: string): Promise<VapiPhoneNumber>
+  getPhoneNumber(id: string, call?: VapiCallContext): Promise<VapiPhoneNumber>
   /** Retried like getPhoneNumber. */
-  listPhoneNumbers(query?: ListVapiPhoneNumbersQuery): Promise<VapiPhoneNumber[]>
+  listPhoneNumbers(query?: ListVapiPhoneNumbersQuery, call?: VapiCallContext): Promise<VapiPhoneNumber[]>
   /** Not retried. */
-  updatePhoneNumber(id: string, patch: UpdateVapiPhoneNumberInput): Promise<VapiPhoneNumber>
+  updatePhoneNumber(id: string, patch: UpdateVapiPhoneNumberInput, call?: VapiCallContext): Promise<VapiPhoneNumber>
   /**
    * Releases a number; answers the deleted record. Retried like getPhoneNumber, so a VapiNotFoundError after a
    * lost answer can mean the first attempt already deleted it.
    */
-  deletePhoneNumber(id: string): Promise<VapiPhoneNumber>
+  deletePhoneNumber(id: string, call?: VapiCallContext): Promise<VapiPhoneNumber>
 }
 
 export interface VapiClientOptions {
@@ -72,8 +86,12 @@ export interface VapiClientOptions {
   retryBaseDelayMs?: number
   /** No single wait is longer; a Retry-After beyond it is handed to the caller instead of waited for. Default 5 000. */
   maxRetryDelayMs?: number
-  /** Shared by every call of this client. Default 5. */
+  /** The rate of this client's own limiter when none is given. Default 5. */
   maxRequestsPerSecond?: number
+  /** Shared by the clients of every Vapi account, so each account's rate and pauses are kept in one place. */
+  limiter?: VapiRateLimiter
+  /** Which Vapi account this client's key belongs to, for the limiter. Default 'default'. */
+  accountKey?: string
   fetch?: typeof fetch
   logger?: Logger
   /** For the jitter; Math.random by default. */
@@ -93,13 +111,14 @@ export function createVapiClient(options: VapiClientOptions): VapiClient {
   const fetchImplementation = options.fetch ?? fetch
   const random = options.random ?? Math.random
   const logger = options.logger?.child({ component: 'vapi-client' })
-  const bucket = createTokenBucket({ ratePerSecond: options.maxRequestsPerSecond ?? 5 })
+  const limiter = options.limiter ?? createVapiRateLimiter({ ratePerSecond: options.maxRequestsPerSecond ?? 5 })
+  const accountKey = options.accountKey ?? 'default'
   // Built once and never logged.
   const authorization = `Bearer ${options.apiKey}`
 
   /** One HTTP exchange: the parsed JSON of a 2xx answer, or the VapiError that describes the failure. */
-  async function send(method: Method, path: string, body?: unknown): Promise<unknown> {
-    await bucket.take()
+  async function send(method: Method, path: string, ticket: VapiCallTicket, body?: unknown): Promise<unknown> {
+    await waitForTurn(ticket, method, path)
     const startedAt = performance.now()
     let response: Response
     let text: string
@@ -138,6 +157,9 @@ export function createVapiClient(options: VapiClientOptions): VapiClient {
       }
     }
     const failure = describeFailure(response, text)
+    if (failure instanceof VapiRateLimitedError && failure.retryAfterMs !== null) {
+      limiter.pause(accountKey, failure.retryAfterMs)
+    }
     logger?.info(
       { method, path, status: response.status, durationMs, kind: failure.kind, vapiMessage: failure.vapiMessage },
       'vapi refused',
@@ -145,13 +167,33 @@ export function createVapiClient(options: VapiClientOptions): VapiClient {
     throw failure
   }
 
+  /**
+   * The limiter's turn for this call. While Vapi's Retry-After pause is longer than a retry would wait, the call
+   * fails at once as Vapi would have answered it, instead of holding a person's request for minutes.
+   */
+  async function waitForTurn(ticket: VapiCallTicket, method: Method, path: string) {
+    const pausedForMs = limiter.pausedForMs(accountKey)
+    if (pausedForMs > maxRetryDelayMs) {
+      logger?.info({ method, path, pausedForMs }, 'vapi paused by Retry-After; not sent')
+      throw new VapiRateLimitedError({ httpStatus: 429, vapiMessage: null }, Math.ceil(pausedForMs))
+    }
+    await limiter.take(ticket)
+  }
+
+  const ticketFor = (call: VapiCallContext | undefined, defaultPriority: VapiCallPriority): VapiCallTicket => ({
+    accountKey,
+    organizationId: call?.organizationId ?? null,
+    priority: call?.priority ?? defaultPriority,
+  })
+
   async function sendAndParse<Schema extends z.ZodType>(
     schema: Schema,
     method: Method,
     path: string,
+    ticket: VapiCallTicket,
     body?: unknown,
   ): Promise<z.infer<Schema>> {
-    const json = await send(method, path, body)
+    const json = await send(method, path, ticket, body)
     const parsed = schema.safeParse(json)
     if (!parsed.success) {
       const problems = parsed.error.issues
@@ -184,7 +226,7 @@ export function createVapiClient(options: VapiClientOptions): VapiClient {
   }
 
   return {
-    async createPhoneNumber(input) {
+    async createPhoneNumber(input, call) {
       // Exactly Vapi's CreateVapiPhoneNumberDTO fields: Vapi rejects any property it does not know.
       const body = {
         provider: 'vapi',
@@ -193,34 +235,38 @@ export function createVapiClient(options: VapiClientOptions): VapiClient {
         ...(input.assistantId === undefined ? {} : { assistantId: input.assistantId }),
         ...(input.server === undefined ? {} : { server: serverBody(input.server) }),
       }
-      return sendAndParse(vapiPhoneNumberSchema, 'POST', '/phone-number', body)
+      return sendAndParse(vapiPhoneNumberSchema, 'POST', '/phone-number', ticketFor(call, 'purchase'), body)
     },
 
-    async getPhoneNumber(id) {
+    async getPhoneNumber(id, call) {
       const path = phoneNumberPath(id)
-      return withRetries('getPhoneNumber', () => sendAndParse(vapiPhoneNumberSchema, 'GET', path))
+      const ticket = ticketFor(call, 'background')
+      return withRetries('getPhoneNumber', () => sendAndParse(vapiPhoneNumberSchema, 'GET', path, ticket))
     },
 
-    async listPhoneNumbers(query = {}) {
+    async listPhoneNumbers(query = {}, call) {
       const search = new URLSearchParams()
       if (query.limit !== undefined) search.set('limit', String(query.limit))
       if (query.createdAtGt !== undefined) search.set('createdAtGt', query.createdAtGt)
       const path = search.size === 0 ? '/phone-number' : `/phone-number?${search.toString()}`
-      return withRetries('listPhoneNumbers', () => sendAndParse(vapiPhoneNumberListSchema, 'GET', path))
+      const ticket = ticketFor(call, 'background')
+      return withRetries('listPhoneNumbers', () => sendAndParse(vapiPhoneNumberListSchema, 'GET', path, ticket))
     },
 
-    async updatePhoneNumber(id, patch) {
+    async updatePhoneNumber(id, patch, call) {
       const body = {
         ...(patch.name === undefined ? {} : { name: patch.name }),
         ...(patch.assistantId === undefined ? {} : { assistantId: patch.assistantId }),
         ...(patch.server === undefined ? {} : { server: serverBody(patch.server) }),
       }
-      return sendAndParse(vapiPhoneNumberSchema, 'PATCH', phoneNumberPath(id), body)
+      const ticket = ticketFor(call, 'interactive')
+      return sendAndParse(vapiPhoneNumberSchema, 'PATCH', phoneNumberPath(id), ticket, body)
     },
 
-    async deletePhoneNumber(id) {
+    async deletePhoneNumber(id, call) {
       const path = phoneNumberPath(id)
-      return withRetries('deletePhoneNumber', () => sendAndParse(vapiPhoneNumberSchema, 'DELETE', path))
+      const ticket = ticketFor(call, 'interactive')
+      return withRetries('deletePhoneNumber', () => sendAndParse(vapiPhoneNumberSchema, 'DELETE', path, ticket))
     },
   }
 }

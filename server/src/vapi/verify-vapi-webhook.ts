@@ -35,6 +35,27 @@ export function verifyVapiWebhook(input: {
   rawBody: Uint8Array
   now: Date
 }): WebhookVerdict {
+  const early = verifyVapiWebhookHeaders(input)
+  if (!early.isValid || input.mode !== 'hmac') return early
+  const timestampHeader = input.headers.get('x-timestamp') ?? ''
+  const signature = (input.headers.get('x-signature') ?? '').replace(/^sha256=/, '').toLowerCase()
+  const expected = createHmac('sha256', input.secret).update(`${timestampHeader}.`).update(input.rawBody).digest()
+  return constantTimeEquals(Buffer.from(signature, 'hex'), expected)
+    ? { isValid: true }
+    : { isValid: false, reason: 'signature does not match' }
+}
+
+/**
+ * Everything that can be checked before the body is read: the secret or bearer token whole, and for HMAC that
+ * the timestamp and a well-formed signature are there. A sender without them is refused without waiting for
+ * (possibly slowly trickled) bytes. For hmac, { isValid: true } here only means "worth reading the body".
+ */
+export function verifyVapiWebhookHeaders(input: {
+  mode: WebhookAuthMode
+  secret: string
+  headers: Headers
+  now: Date
+}): WebhookVerdict {
   const { mode, secret, headers } = input
   if (secret.length === 0) return { isValid: false, reason: 'no webhook secret is configured' }
 
@@ -62,10 +83,7 @@ export function verifyVapiWebhook(input: {
   }
   const signature = signatureHeader.replace(/^sha256=/, '').toLowerCase()
   if (!/^[0-9a-f]{64}$/.test(signature)) return { isValid: false, reason: 'x-signature is not a hex SHA-256 HMAC' }
-  const expected = createHmac('sha256', secret).update(`${timestampHeader}.`).update(input.rawBody).digest()
-  return constantTimeEquals(Buffer.from(signature, 'hex'), expected)
-    ? { isValid: true }
-    : { isValid: false, reason: 'signature does not match' }
+  return { isValid: true }
 }
 
 /** The headers a sender (the sandbox, a relay, a test) attaches for a given mode. */

@@ -11,7 +11,7 @@ import {
   signedAssignmentWebhook,
   signUpThrough,
 } from '../support/cluster-client.ts'
-import { spawnServerProcess, type ServerProcess } from '../support/server-process.ts'
+import { fetchMetrics, spawnServerProcess, type ServerProcess } from '../support/server-process.ts'
 
 const webhookSecret = 'cluster-webhook-secret-0123456789abcdef0123456789'
 const authSecret = 'cluster-auth-secret-0123456789abcdef0123456789abcdef'
@@ -31,7 +31,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutM
 }
 
 async function metricValue(baseUrl: string, line: RegExp): Promise<number | null> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text()
+  const text = await (await fetchMetrics(baseUrl)).text()
   const match = text.split('\n').find((candidate) => line.test(candidate))
   return match === undefined ? null : Number(match.split(' ').at(-1))
 }

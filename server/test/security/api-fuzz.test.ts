@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { grantPlatformAdmin } from '../../src/auth/organization-repository.ts'
 import { testDatabaseKinds } from '../support/test-databases.ts'
 import { readErrorBody } from './security-assertions.ts'
-import { startSecurityHarness, type SecurityHarness } from './security-harness.ts'
+import { roomyCreateRateLimits, startSecurityHarness, type SecurityHarness } from './security-harness.ts'
 
 const kind = testDatabaseKinds.at(-1) ?? 'pglite'
 const numRuns = 120
@@ -97,7 +97,7 @@ describe(`API fuzzing on ${kind}`, () => {
   let adminCookie: string
 
   beforeAll(async () => {
-    harness = await startSecurityHarness(kind, { createRateLimit: { max: 10_000, windowMs: 60_000 } })
+    harness = await startSecurityHarness(kind, { createRateLimits: roomyCreateRateLimits(10_000) })
     cookie = (await harness.signUp('Fuzzer')).cookie
     const admin = await harness.signUp('Admin')
     await grantPlatformAdmin(harness.db, admin.email)

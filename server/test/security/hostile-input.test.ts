@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { maxApiBodyBytes } from '../../src/app.ts'
 import { testDatabaseKinds } from '../support/test-databases.ts'
 import { changeCounters, readErrorBody } from './security-assertions.ts'
-import { startSecurityHarness, type SecurityHarness } from './security-harness.ts'
+import { roomyCreateRateLimits, startSecurityHarness, type SecurityHarness } from './security-harness.ts'
 
 /** Strings that would change a query if anything concatenated them into SQL; each at most 40 characters. */
 const sqlLookalikes = [
@@ -23,7 +23,7 @@ describe.each(testDatabaseKinds)('hostile input on %s', (kind) => {
   let cookie: string
 
   beforeAll(async () => {
-    harness = await startSecurityHarness(kind, { createRateLimit: { max: 1_000, windowMs: 60_000 } })
+    harness = await startSecurityHarness(kind, { createRateLimits: roomyCreateRateLimits(1_000) })
     cookie = (await harness.signUp('Mallory')).cookie
   })
   afterAll(async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { testDatabaseKinds } from '../support/test-databases.ts'
 import { changeCounters, readErrorBody } from './security-assertions.ts'
-import { defaultCreateRateLimit } from '../../src/security/limit-phone-number-creates.ts'
+import { assertMayCreateOrganization } from '../../src/auth/limit-organization-creates.ts'
+import { defaultCreateRateLimits } from '../../src/security/limit-phone-number-creates.ts'
 import { harnessSecrets, startSecurityHarness, type SecurityHarness } from './security-harness.ts'
 
 const kind = testDatabaseKinds.at(-1) ?? 'pglite'
@@ -50,14 +51,14 @@ describe(`rate limits on ${kind}`, () => {
 
     // In batches, as a script would; concurrent creates could overshoot by the number in flight.
     const statuses: number[] = []
-    for (let batch = 0; batch < defaultCreateRateLimit.max / 10; batch++) {
+    for (let batch = 0; batch < defaultCreateRateLimits.perOrganization.max / 10; batch++) {
       const responses = await Promise.all(Array.from({ length: 10 }, () => create(owner.cookie)))
       for (const response of responses) {
         statuses.push(response.status)
         await response.arrayBuffer()
       }
     }
-    expect(statuses).toEqual(Array.from({ length: defaultCreateRateLimit.max }, () => 201))
+    expect(statuses).toEqual(Array.from({ length: defaultCreateRateLimits.perOrganization.max }, () => 201))
 
     const before = await changeCounters(harness.db)
     const heldBefore = ((await (await fetch(`${harness.sandbox.url}/_sandbox/phone-numbers`)).json()) as unknown[])
@@ -82,6 +83,55 @@ describe(`rate limits on ${kind}`, () => {
     await neighbour.arrayBuffer()
     console.info(
       `[security] creates: ${statuses.length} × 201 then 429 (Retry-After ${retryAfter} s); another organisation still 201`,
+    )
+  })
+
+  test('a new organisation is no way around the purchase limit: it holds per user, and creating organisations is limited', async () => {
+    const owner = await harness.signUp('Minter')
+    const create = () =>
+      harness.request('/api/phone-numbers', { method: 'POST', cookie: owner.cookie, json: { areaCode: '415' } })
+    for (let batch = 0; batch < defaultCreateRateLimits.perUser.max / 10; batch++) {
+      const responses = await Promise.all(Array.from({ length: 10 }, create))
+      expect(responses.map((response) => response.status)).toEqual(Array.from({ length: 10 }, () => 201))
+      await Promise.all(responses.map((response) => response.arrayBuffer()))
+    }
+
+    // The probe's way around it: a fresh organisation, made active, bought again (201 before).
+    const fresh = await harness.createOrganization(owner.cookie, 'Fresh start')
+    expect(fresh.status).toBe(200)
+    const before = await changeCounters(harness.db)
+    const limited = await create()
+    expect(limited.status).toBe(429)
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect(await readErrorBody(limited)).toMatchObject({
+      error: { code: 'RATE_LIMITED', details: { scope: 'perUser' } },
+    })
+    expect(await changeCounters(harness.db)).toEqual(before)
+
+    // Owner of three organisations an hour (the one made at sign-up counts; the probe made eight); then 429.
+    const statuses = [fresh.status]
+    for (let more = 0; more < 3; more++)
+      statuses.push((await harness.createOrganization(owner.cookie, `More ${more}`)).status)
+    expect(statuses).toEqual([200, 200, 429, 429])
+    const refused = await harness.createOrganization(owner.cookie, 'One too many')
+    expect(refused.status).toBe(429)
+    expect(Number(refused.retryAfter)).toBeGreaterThan(3_000)
+
+    // And a user owns at most so many at all (the organisation made at sign-up counts).
+    const userId = await harness.db
+      .selectFrom('user')
+      .select('id')
+      .where('email', '=', owner.email)
+      .executeTakeFirstOrThrow()
+    await expect(
+      assertMayCreateOrganization(harness.db, {
+        userId: userId.id,
+        now: new Date(),
+        limits: { maxOwned: 3, maxCreatedPerWindow: 100, windowMs: 60_000 },
+      }),
+    ).rejects.toMatchObject({ statusCode: 403 })
+    console.info(
+      `[security] purchases per user: 30 × 201, new organisation → 429; organisation creates ${JSON.stringify(statuses)}`,
     )
   })
 })

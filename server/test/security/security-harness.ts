@@ -4,9 +4,9 @@ import type pino from 'pino'
 import { io as connectSocket, type Socket } from 'socket.io-client'
 import type { DatabaseKind } from '../../src/db/create-database.ts'
 import { createLogger } from '../../src/lib/logger.ts'
-import type { CreateRateLimit } from '../../src/security/limit-phone-number-creates.ts'
+import type { CreateRateLimits } from '../../src/security/limit-phone-number-creates.ts'
 import { signVapiWebhook } from '../../src/vapi/verify-vapi-webhook.ts'
-import { createTestDatabase } from '../support/test-databases.ts'
+import { createTestDatabase, type TestDatabase } from '../support/test-databases.ts'
 import { startTestServer } from '../support/test-server.ts'
 
 export const harnessSecrets = {
@@ -19,11 +19,24 @@ export const harnessSecrets = {
 export interface SecurityHarnessOptions {
   /** Better Auth's sign-in and sign-up limits, as in production (main.ts turns them off only for NODE_ENV=test). */
   isAuthRateLimitEnabled?: boolean
-  createRateLimit?: CreateRateLimit
+  createRateLimits?: CreateRateLimits
   /** Where the server's logs go, and at which level; silent by default. */
   log?: { level: string; destination: pino.DestinationStream }
   sandboxDelayMs?: { min: number; max: number }
+  /** The Vapi account's rate, as VAPI_MAX_RPS sets it in production (5); unbounded (1 000) by default. */
+  vapiMaxRequestsPerSecond?: number
+  /** A database of the caller's (two harnesses on one Postgres); closed with the harness. */
+  database?: TestDatabase
+  /** More environment, as a deployment would set it (TRUSTED_PROXY_HOPS, METRICS_TOKEN, ...). */
+  env?: Record<string, string>
 }
+
+/** The same `max` a minute for every scope: for suites that buy more than a person would. */
+export const roomyCreateRateLimits = (max: number): CreateRateLimits => ({
+  perOrganization: { max, windowMs: 60_000 },
+  perUser: { max, windowMs: 60_000 },
+  perPlatform: { max, windowMs: 60_000 },
+})
 
 export type HarnessSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
@@ -33,7 +46,7 @@ export type HarnessSocket = Socket<ServerToClientEvents, ClientToServerEvents>
  * socket with real headers and real body streams. No background worker: nothing changes unless a test asks.
  */
 export async function startSecurityHarness(kind: DatabaseKind, options: SecurityHarnessOptions = {}) {
-  const database = await createTestDatabase(kind)
+  const database = options.database ?? (await createTestDatabase(kind))
   const server = await startTestServer(database, {
     authSecret: harnessSecrets.authSecret,
     webhookSecret: harnessSecrets.webhookSecret,
@@ -42,10 +55,12 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
       SANDBOX_MIN_DELAY_MS: String(options.sandboxDelayMs?.min ?? 60_000),
       SANDBOX_MAX_DELAY_MS: String(options.sandboxDelayMs?.max ?? 60_000),
       VAPI_TIMEOUT_MS: '5000',
+      ...(options.vapiMaxRequestsPerSecond ? { VAPI_MAX_RPS: String(options.vapiMaxRequestsPerSecond) } : {}),
+      ...options.env,
     },
     logger: options.log ? createLogger(options.log.level, options.log.destination) : createLogger('silent'),
     isAuthRateLimitEnabled: options.isAuthRateLimitEnabled ?? false,
-    ...(options.createRateLimit ? { createRateLimit: options.createRateLimit } : {}),
+    ...(options.createRateLimits ? { createRateLimits: options.createRateLimits } : {}),
     urls: ({ url }) => ({ publicUrl: url, trustedOrigins: [url], webhookUrl: `${url}/webhooks/vapi` }),
     version: 'harness',
   })
@@ -83,15 +98,35 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     return { cookie, setCookie, email, organizationId: member.organizationId }
   }
 
+  /** Creates another organisation owned by the signed-in user and makes it their active one. */
+  const createOrganization = async (cookie: string, name: string) => {
+    const created = await request('/api/auth/organization/create', {
+      method: 'POST',
+      cookie,
+      json: { name, slug: `${name.toLowerCase().replace(/\W/g, '-')}-${randomUUID()}` },
+    })
+    const body: unknown = await created.json()
+    if (created.status !== 200) return { status: created.status, retryAfter: created.headers.get('retry-after'), body }
+    const organizationId = (body as { id: string }).id
+    const activated = await request('/api/auth/organization/set-active', {
+      method: 'POST',
+      cookie,
+      json: { organizationId },
+    })
+    await activated.arrayBuffer()
+    if (activated.status !== 200) throw new Error(`set-active failed: ${activated.status}`)
+    return { status: created.status, retryAfter: null, body, organizationId }
+  }
+
   const sockets: HarnessSocket[] = []
-  /** Resolves with a connected socket, or rejects with the server's refusal. */
-  const connect = (cookie: string | null) =>
+  /** Resolves with a connected socket, or rejects with the server's refusal; a browser sends its page's Origin. */
+  const connect = (cookie: string | null, origin?: string) =>
     new Promise<HarnessSocket>((resolve, reject) => {
       const socket: HarnessSocket = connectSocket(baseUrl, {
         path: '/socket.io',
         transports: ['websocket'],
         reconnection: false,
-        extraHeaders: cookie ? { cookie } : {},
+        extraHeaders: { ...(cookie ? { cookie } : {}), ...(origin ? { origin } : {}) },
       })
       sockets.push(socket)
       socket.once('connect', () => resolve(socket))
@@ -112,6 +147,7 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     provisioning,
     request,
     signUp,
+    createOrganization,
     connect,
     signedHeaders,
     close: async () => {

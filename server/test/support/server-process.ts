@@ -46,6 +46,13 @@ export interface ServerProcess {
  * from the caller's but PATH, so a VAPI_API_KEY in a developer's shell can never reach a test, a chaos scenario
  * or a benchmark). The one way every suite spawns a server; it runs the sources through tsx, so no build is needed.
  */
+/** The METRICS_TOKEN every spawned server gets, so suites and benchmarks can read /metrics. */
+export const testMetricsToken = 'test-metrics-token-3f9a2c7e1b5d'
+
+/** GET /metrics of a spawned server, with its token. */
+export const fetchMetrics = (baseUrl: string) =>
+  fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${testMetricsToken}` } })
+
 export function spawnServerProcess(options: ServerProcessOptions): ServerProcess {
   const url = `http://127.0.0.1:${options.port}`
   const env: Record<string, string> = {
@@ -61,6 +68,7 @@ export function spawnServerProcess(options: ServerProcessOptions): ServerProcess
     VAPI_WEBHOOK_SECRET: options.webhookSecret,
     PUBLIC_URL: options.publicUrl ?? url,
     DEMO_ACCOUNTS: 'false',
+    METRICS_TOKEN: testMetricsToken,
     ...options.extraEnv,
   }
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', 'src/main.ts'], {

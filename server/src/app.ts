@@ -20,6 +20,8 @@ import { requireSameOrigin } from './lib/same-origin.ts'
 import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
 import { healthRoutes } from './routes/health.ts'
 import { phoneNumberRoutes } from './routes/phone-number-routes.ts'
+import { webhookDeliveryRoutes, webhookEndpointRoutes } from './routes/webhook-endpoint-routes.ts'
+import type { OutboundWebhookDeps } from './outbound-webhooks/outbound-webhook-deps.ts'
 import {
   defaultCreateRateLimit,
   limitPhoneNumberCreates,
@@ -30,6 +32,9 @@ import type { WebhookAuthMode } from './webhooks/verify-vapi-webhook.ts'
 
 export interface AppDeps {
   provisioning: ProvisioningDeps
+  outboundWebhooks: OutboundWebhookDeps
+  /** Told when webhook deliveries were queued again (a worker in this process sends them at once). */
+  onWebhookDeliveriesRequeued?: () => void
   auth: Auth
   areaCodes: AreaCodeDirectory
   logger: Logger
@@ -151,6 +156,12 @@ export function createApp(deps: AppDeps) {
       ...(deps.onPhoneNumberCreated ? { onCreated: deps.onPhoneNumberCreated } : {}),
     }),
   )
+  const outboundWebhookRoutes = {
+    outboundWebhooks: deps.outboundWebhooks,
+    ...(deps.onWebhookDeliveriesRequeued ? { onRequeued: deps.onWebhookDeliveriesRequeued } : {}),
+  }
+  api.route('/webhook-endpoints', webhookEndpointRoutes(outboundWebhookRoutes))
+  api.route('/webhook-deliveries', webhookDeliveryRoutes(outboundWebhookRoutes))
   const admin = new Hono<{ Variables: ViewerVariables }>()
   admin.use(requirePlatformAdmin())
   admin.route('/', adminRoutes({ db, clock: provisioning.clock }))

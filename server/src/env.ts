@@ -62,6 +62,8 @@ export const envSchema = z
     REDIS_URL: optionalString.pipe(z.url({ error: 'expected a redis:// URL' }).optional()),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DEMO_ACCOUNTS: booleanish.default(true),
+    /** Outbound webhooks may go to private, loopback and link-local addresses (tests, the sandbox, a LAN). */
+    WEBHOOK_ALLOW_PRIVATE_URLS: booleanish.default(false),
   })
   .superRefine((env, context) => {
     if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {

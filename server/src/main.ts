@@ -23,6 +23,8 @@ import { createSocketAdapter } from './realtime/socket-adapter.ts'
 import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
 import { createRealtimeServer } from './realtime/socket-server.ts'
 import { createVapiClient } from './vapi/vapi-client.ts'
+import { createOutboundWebhookDeps } from './outbound-webhooks/outbound-webhook-deps.ts'
+import { startOutboundWebhookWorker } from './outbound-webhooks/outbound-webhook-worker.ts'
 import { startVapiSandbox } from './vapi-sandbox/start-vapi-sandbox.ts'
 
 const version = '0.1.0'
@@ -131,9 +133,13 @@ async function main() {
         onRound: metrics.recordPollRound,
       })
     : null
+  const outboundWebhooks = createOutboundWebhookDeps({ db: database.db, logger, keyMaterial: config.authSecret, env })
+  const webhookWorker = runsWorker ? startOutboundWebhookWorker(outboundWebhooks) : null
 
   const app = createApp({
     provisioning,
+    outboundWebhooks,
+    onWebhookDeliveriesRequeued: () => webhookWorker?.wake(),
     auth,
     areaCodes: loadAreaCodeDirectory(),
     logger,
@@ -181,6 +187,7 @@ async function main() {
     const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()))
     httpServer.closeIdleConnections()
     await worker?.stop()
+    await webhookWorker?.stop()
     await realtime.io.close()
     await adapter?.close()
     await closed.catch(() => {})

@@ -6,6 +6,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@dialtone/share
 import type pino from 'pino'
 import { io as connectSocket, type Socket } from 'socket.io-client'
 import { createApp } from '../app.ts'
+import { createOutboundWebhookDeps } from '../outbound-webhooks/outbound-webhook-deps.ts'
 import { loadAreaCodeDirectory } from '../area-codes/area-code-directory.ts'
 import { createAuth } from '../auth/create-auth.ts'
 import type { DatabaseKind } from '../db/create-database.ts'
@@ -95,6 +96,12 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
   }
   const app = createApp({
     provisioning,
+    outboundWebhooks: createOutboundWebhookDeps({
+      db: database.db,
+      logger,
+      keyMaterial: harnessSecrets.authSecret,
+      env: { WEBHOOK_ALLOW_PRIVATE_URLS: true },
+    }),
     auth,
     areaCodes: loadAreaCodeDirectory(),
     logger,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import type { DatabaseKind } from '../db/create-database.ts'
 import { createApp } from '../app.ts'
+import { createOutboundWebhookDeps } from '../outbound-webhooks/outbound-webhook-deps.ts'
 import { loadAreaCodeDirectory } from '../area-codes/area-code-directory.ts'
 import { createAuth } from '../auth/create-auth.ts'
 import { systemClock, type Clock } from '../lib/clock.ts'
@@ -16,6 +17,7 @@ import { createTestDatabase, type TestDatabase } from './test-databases.ts'
 
 export const testWebhookSecret = 'test-webhook-secret-0123456789abcdef0123456789'
 export const testOrigin = 'http://localhost:3999'
+const testAuthSecret = 'test-auth-secret-0123456789abcdef0123456789abcdef'
 
 export interface TestAppOptions {
   sandboxMinDelayMs?: number
@@ -25,6 +27,8 @@ export interface TestAppOptions {
   clock?: Clock
   vapiApiKey?: string
   vapiTimeoutMs?: number
+  /** WEBHOOK_ALLOW_PRIVATE_URLS; true unless a test checks the refusal (receivers listen on loopback). */
+  allowPrivateWebhookUrls?: boolean
 }
 
 /**
@@ -53,7 +57,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
   const recording = createRecordingPublisher()
   const auth = createAuth({
     db: database.db,
-    secret: 'test-auth-secret-0123456789abcdef0123456789abcdef',
+    secret: testAuthSecret,
     baseUrl: testOrigin,
     trustedOrigins: [testOrigin],
     isRateLimitEnabled: false,
@@ -68,8 +72,16 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     webhookUrl: 'http://127.0.0.1:1/webhooks/vapi',
   }
   const areaCodes = loadAreaCodeDirectory()
+  const outboundWebhooks = createOutboundWebhookDeps({
+    db: database.db,
+    logger,
+    keyMaterial: testAuthSecret,
+    env: { WEBHOOK_ALLOW_PRIVATE_URLS: options.allowPrivateWebhookUrls ?? true },
+    clock: provisioning.clock,
+  })
   const app = createApp({
     provisioning,
+    outboundWebhooks,
     auth,
     areaCodes,
     logger,
@@ -125,6 +137,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     sandbox,
     vapi,
     provisioning,
+    outboundWebhooks,
     areaCodes,
     events: recording.events,
     request,

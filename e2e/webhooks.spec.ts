@@ -32,7 +32,7 @@ test('register an endpoint, buy a number: the deliveries appear in the log, sign
   const receiver = await startReceiver()
   const dataDir = await createDataDir()
   // The receiver listens on loopback, which a deployment refuses unless it allows private addresses.
-  let app: RunningProcess | null = await startApp({
+  const app: RunningProcess = await startApp({
     port: await findFreePort(),
     dataDir,
     env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' },
@@ -89,8 +89,7 @@ test('register an endpoint, buy a number: the deliveries appear in the log, sign
     await page.screenshot({ path: path.join(artifactsDir, 'tmp', 'webhooks.png'), fullPage: true })
   } finally {
     await context.close()
-    await app?.stop()
-    app = null
+    await app.stop()
     await receiver.close()
     await rm(dataDir, { recursive: true, force: true })
   }

@@ -105,7 +105,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop trigger if exists phone_number_status_change_outbound_webhooks on phone_number_status_change`.execute(db)
+  await sql`drop trigger if exists phone_number_status_change_outbound_webhooks on phone_number_status_change`.execute(
+    db,
+  )
   await sql`drop function if exists enqueue_outbound_webhooks()`.execute(db)
   await db.schema.dropTable('outbound_webhook_attempt').ifExists().execute()
   await db.schema.dropTable('outbound_webhook_delivery').ifExists().execute()

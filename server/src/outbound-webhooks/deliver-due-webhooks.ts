@@ -11,7 +11,16 @@ const minute = 60 * second
 const hour = 60 * minute
 
 /** Svix's schedule: the delay before each attempt, the first one immediate. Eight attempts over about 28 hours. */
-export const standardRetryScheduleMs = [0, 5 * second, 5 * minute, 30 * minute, 2 * hour, 5 * hour, 10 * hour, 10 * hour]
+export const standardRetryScheduleMs = [
+  0,
+  5 * second,
+  5 * minute,
+  30 * minute,
+  2 * hour,
+  5 * hour,
+  10 * hour,
+  10 * hour,
+]
 
 export interface DeliveryRoundOptions {
   batchSize: number

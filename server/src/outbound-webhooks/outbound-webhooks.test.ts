@@ -83,6 +83,19 @@ describe.each(testDatabaseKinds)('outbound webhooks on %s', (kind) => {
     expect(transition?.row.status).toBe('active')
   }
 
+  /** A fresh endpoint for live events at the receiver, which answers `status`, and a number that just went live. */
+  const endpointWithLiveNumber = async (status: number) => {
+    receiver.received.length = 0
+    receiver.answer.status = status
+    const endpoint = await register(receiver.url, ['phone-number.live'])
+    const created = await createNumber(harness, owner.cookie, '415')
+    await goLive(created.id)
+    return { endpoint, created }
+  }
+
+  const unregister = (endpointId: string) =>
+    harness.request(`/api/webhook-endpoints/${endpointId}`, { method: 'DELETE', cookie: owner.cookie })
+
   /** Delivery rounds until `isDone`, as the worker would run them. */
   const deliverUntil = async (options: DeliveryRoundOptions, isDone: () => Promise<boolean>) => {
     for (let round = 0; round < 200 && !(await isDone()); round++) {
@@ -138,20 +151,19 @@ describe.each(testDatabaseKinds)('outbound webhooks on %s', (kind) => {
     expect(listed).not.toContain('secret"')
     const stored = await harness.db.selectFrom('webhook_endpoint').select('secret_ciphertext').execute()
     expect(JSON.stringify(stored)).not.toContain(endpoint.secret.slice(6))
-    await harness.request(`/api/webhook-endpoints/${endpoint.id}`, { method: 'DELETE', cookie: owner.cookie })
+    await unregister(endpoint.id)
   })
 
   test('a receiver answering 500 then 200 gets the event once as a success, after a retry with the same id', async () => {
-    receiver.received.length = 0
-    receiver.answer.status = 500
-    const endpoint = await register(receiver.url, ['phone-number.live'])
-    const created = await createNumber(harness, owner.cookie, '415')
-    await goLive(created.id)
+    const { endpoint } = await endpointWithLiveNumber(500)
 
     await deliverDueWebhooks(harness.outboundWebhooks, roundOptions([0, 50, 50]))
     expect(receiver.received).toHaveLength(1)
     receiver.answer.status = 200
-    await deliverUntil(roundOptions([0, 50, 50]), async () => (await deliveriesOf(endpoint.id))[0]?.status === 'succeeded')
+    await deliverUntil(
+      roundOptions([0, 50, 50]),
+      async () => (await deliveriesOf(endpoint.id))[0]?.status === 'succeeded',
+    )
 
     expect(receiver.received).toHaveLength(2)
     const [first, second] = receiver.received
@@ -163,7 +175,7 @@ describe.each(testDatabaseKinds)('outbound webhooks on %s', (kind) => {
     // Nothing more is sent once it succeeded.
     await deliverDueWebhooks(harness.outboundWebhooks, roundOptions([0, 50, 50]))
     expect(receiver.received).toHaveLength(2)
-    await harness.request(`/api/webhook-endpoints/${endpoint.id}`, { method: 'DELETE', cookie: owner.cookie })
+    await unregister(endpoint.id)
   })
 
   test('a receiver down for longer is retried on schedule, then the endpoint is disabled; recover sends again', async () => {
@@ -188,7 +200,9 @@ describe.each(testDatabaseKinds)('outbound webhooks on %s', (kind) => {
       await worker.stop()
     }
     expect(receiver.received).toHaveLength(schedule.length)
-    const gaps = receiver.received.slice(1).map((webhook, index) => webhook.receivedAt - receiver.received[index]!.receivedAt)
+    const gaps = receiver.received
+      .slice(1)
+      .map((webhook, index) => webhook.receivedAt - receiver.received[index]!.receivedAt)
     gaps.forEach((gap, index) => {
       expect(gap).toBeGreaterThanOrEqual(schedule[index + 1]! - 5)
       expect(gap).toBeLessThan(schedule[index + 1]! + 1_000)
@@ -217,15 +231,11 @@ describe.each(testDatabaseKinds)('outbound webhooks on %s', (kind) => {
     await deliverUntil(roundOptions(schedule), async () => (await deliveriesOf(endpoint.id))[0]?.status === 'succeeded')
     expect(receiver.received).toHaveLength(schedule.length + 1)
     expect(verifyWithReference(endpoint.secret, receiver.received.at(-1)!).data.id).toBe(created.id)
-    await harness.request(`/api/webhook-endpoints/${endpoint.id}`, { method: 'DELETE', cookie: owner.cookie })
+    await unregister(endpoint.id)
   })
 
   test('send again repeats one delivery with the same id; a rotated secret signs alongside the old one', async () => {
-    receiver.received.length = 0
-    receiver.answer.status = 200
-    const endpoint = await register(receiver.url, ['phone-number.live'])
-    const created = await createNumber(harness, owner.cookie, '415')
-    await goLive(created.id)
+    const { endpoint, created } = await endpointWithLiveNumber(200)
     await deliverUntil(roundOptions([0]), async () => receiver.received.length === 1)
     const [delivery] = await deliveriesOf(endpoint.id)
 
@@ -264,7 +274,7 @@ describe.each(testDatabaseKinds)('outbound webhooks on %s', (kind) => {
     expect(verifyWithReference(newSecret, last).data.id).toBe(created.id)
     expect(() => verifyWithReference(endpoint.secret, last)).toThrow()
     expect((await endpointOf(endpoint.id)).previousSecretExpiresAt).toBeNull()
-    await harness.request(`/api/webhook-endpoints/${endpoint.id}`, { method: 'DELETE', cookie: owner.cookie })
+    await unregister(endpoint.id)
   })
 
   test('another organisation sees none of it: its ids answer 404 and nothing changes', async () => {
@@ -350,7 +360,11 @@ describe.each(testDatabaseKinds)('private addresses on %s', (kind) => {
       'http://[::ffff:127.0.0.1]/hook',
       'http://0.0.0.0:3000/hook',
     ]) {
-      const response = await harness.request('/api/webhook-endpoints', { method: 'POST', cookie: owner.cookie, json: { url } })
+      const response = await harness.request('/api/webhook-endpoints', {
+        method: 'POST',
+        cookie: owner.cookie,
+        json: { url },
+      })
       expect(response.status, url).toBe(400)
       expect(await response.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } })
     }

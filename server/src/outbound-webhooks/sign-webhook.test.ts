@@ -3,7 +3,11 @@ import { expect, test } from 'vitest'
 import { generateSigningSecret, signWebhook } from './sign-webhook.ts'
 
 test('the reference verifier accepts the signature, with either secret during a rotation', () => {
-  const [oldSecret, newSecret, strangerSecret] = [generateSigningSecret(), generateSigningSecret(), generateSigningSecret()]
+  const [oldSecret, newSecret, strangerSecret] = [
+    generateSigningSecret(),
+    generateSigningSecret(),
+    generateSigningSecret(),
+  ]
   const body = JSON.stringify({ type: 'phone-number.live', timestamp: new Date().toISOString(), data: {} })
   const headers = signWebhook({ webhookId: 'msg_1', sentAt: new Date(), body, secrets: [newSecret, oldSecret] })
   expect(headers['webhook-signature'].split(' ')).toHaveLength(2)

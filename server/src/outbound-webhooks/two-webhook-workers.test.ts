@@ -57,7 +57,13 @@ postgresOnly('two webhook workers (two processes) on one Postgres database', () 
           .executeTakeFirstOrThrow()
         await trx
           .insertInto('phone_number_status_change')
-          .values({ phone_number_id: row.id, from_status: null, to_status: 'pending', source: 'create', at: new Date() })
+          .values({
+            phone_number_id: row.id,
+            from_status: null,
+            to_status: 'pending',
+            source: 'create',
+            at: new Date(),
+          })
           .execute()
       }
     })

@@ -1,8 +1,4 @@
-import {
-  webhookEventTypeSchema,
-  type WebhookDelivery,
-  type WebhookEndpoint,
-} from '@dialtone/shared/webhook-endpoints'
+import { webhookEventTypeSchema, type WebhookDelivery, type WebhookEndpoint } from '@dialtone/shared/webhook-endpoints'
 import { z } from 'zod'
 import type { WebhookEndpointRow } from '../db/schema.ts'
 import type { DeliveryWithAttempts } from './webhook-endpoint-repository.ts'

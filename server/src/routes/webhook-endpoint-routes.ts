@@ -76,7 +76,10 @@ export function webhookEndpointRoutes(deps: WebhookEndpointRouteDeps) {
     )
     .get('/:id/deliveries', validate('query', deliveriesQuerySchema), async (c) => {
       const endpoint = await findEndpoint(c.get('viewer').organizationId, c.req.param('id'))
-      const deliveries = await listDeliveriesWithAttempts(db, { endpointId: endpoint.id, limit: c.req.valid('query').limit })
+      const deliveries = await listDeliveriesWithAttempts(db, {
+        endpointId: endpoint.id,
+        limit: c.req.valid('query').limit,
+      })
       return c.json({ items: deliveries.map(toWebhookDelivery) })
     })
     .post('/:id/recover', validate('json', recoverWebhookDeliveriesRequestSchema), async (c) => {

@@ -1,5 +1,9 @@
 import { useId, useState, type FormEvent } from 'react'
-import { webhookEventTypes, type WebhookEndpointWithSecret, type WebhookEventType } from '@dialtone/shared/webhook-endpoints'
+import {
+  webhookEventTypes,
+  type WebhookEndpointWithSecret,
+  type WebhookEventType,
+} from '@dialtone/shared/webhook-endpoints'
 import { useCreateWebhookEndpoint } from './webhook-endpoint-mutations.ts'
 import { eventLabels } from './event-labels.ts'
 

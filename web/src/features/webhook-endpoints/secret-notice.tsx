@@ -8,8 +8,8 @@ export function SecretNotice({ secret, url, onDismiss }: { secret: string; url: 
     <section className="panel webhook-secret" role="status" aria-label="Signing secret">
       <h2>Signing secret for {url}</h2>
       <p>
-        Copy it now: this is the only time dialtone shows it. Your receiver verifies each request with it (any
-        Standard Webhooks library does).
+        Copy it now: this is the only time dialtone shows it. Your receiver verifies each request with it (any Standard
+        Webhooks library does).
       </p>
       <div className="webhook-secret-value">
         <code data-testid="webhook-secret">{secret}</code>

@@ -1,3 +1,4 @@
+import { startBackgroundLoop, type BackgroundLoop } from '../lib/background-loop.ts'
 import {
   defaultDeliveryRoundOptions,
   deliverDueWebhooks,
@@ -7,12 +8,7 @@ import {
 import type { OutboundWebhookDeps } from './outbound-webhook-deps.ts'
 import { deleteOldDeliveries, nextDueDeliveryAt } from './webhook-endpoint-repository.ts'
 
-export interface OutboundWebhookWorker {
-  /** Something was queued or requeued: look now rather than after the idle sleep. */
-  wake(): void
-  /** Finishes the round in progress, then stops. */
-  stop(): Promise<void>
-}
+export type OutboundWebhookWorker = BackgroundLoop
 
 export interface OutboundWebhookWorkerOptions {
   /** Longest sleep between rounds. */
@@ -39,54 +35,23 @@ export function startOutboundWebhookWorker(
   deps: OutboundWebhookDeps,
   options: OutboundWebhookWorkerOptions = defaultOutboundWebhookWorkerOptions,
 ): OutboundWebhookWorker {
-  let isStopping = false
-  let wakeSleeper: (() => void) | null = null
   let lastHousekeeping = 0
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        wakeSleeper = null
-        resolve()
-      }, ms)
-      wakeSleeper = () => {
-        clearTimeout(timer)
-        wakeSleeper = null
-        resolve()
+  return startBackgroundLoop({
+    idleMs: options.idleMs,
+    // The database being away must not end the loop; the next round tries again.
+    onError: (error) => deps.logger.warn({ err: error }, 'outbound webhook round failed'),
+    round: async () => {
+      const result = await deliverDueWebhooks(deps, options.round)
+      options.onRound?.(result)
+      const now = deps.clock.now().getTime()
+      if (now - lastHousekeeping >= housekeepingEveryMs) {
+        lastHousekeeping = now
+        await deleteOldDeliveries(deps.db, new Date(now - options.retentionMs))
       }
-    })
-
-  const loop = async () => {
-    while (!isStopping) {
-      let sleepMs = options.idleMs
-      try {
-        const result = await deliverDueWebhooks(deps, options.round)
-        options.onRound?.(result)
-        const now = deps.clock.now().getTime()
-        if (now - lastHousekeeping >= housekeepingEveryMs) {
-          lastHousekeeping = now
-          await deleteOldDeliveries(deps.db, new Date(now - options.retentionMs))
-        }
-        if (result.claimed >= options.round.batchSize) sleepMs = 0
-        else {
-          const due = await nextDueDeliveryAt(deps.db)
-          if (due) sleepMs = Math.min(options.idleMs, Math.max(10, due.getTime() - deps.clock.now().getTime()))
-        }
-      } catch (error) {
-        // The database being away must not end the loop; the next round tries again.
-        deps.logger.warn({ err: error }, 'outbound webhook round failed')
-      }
-      if (!isStopping && sleepMs > 0) await sleep(sleepMs)
-    }
-  }
-  const running = loop()
-
-  return {
-    wake: () => wakeSleeper?.(),
-    stop: async () => {
-      isStopping = true
-      wakeSleeper?.()
-      await running
+      if (result.claimed >= options.round.batchSize) return 0
+      const due = await nextDueDeliveryAt(deps.db)
+      if (!due) return options.idleMs
+      return Math.min(options.idleMs, Math.max(10, due.getTime() - deps.clock.now().getTime()))
     },
-  }
+  })
 }

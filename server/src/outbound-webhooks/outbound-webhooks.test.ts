@@ -45,8 +45,10 @@ describe.each(testDatabaseKinds)('outbound webhooks on %s', (kind) => {
   beforeAll(async () => {
     harness = await startTestApp(kind)
     owner = await harness.signUp('Hooked')
+    receiver = await startWebhookReceiver()
   })
   afterAll(async () => {
+    await receiver.close()
     await harness.close()
   })
 
@@ -105,12 +107,7 @@ describe.each(testDatabaseKinds)('outbound webhooks on %s', (kind) => {
     expect(await isDone()).toBe(true)
   }
 
-  afterAll(async () => {
-    await receiver?.close()
-  })
-
   test('a number going live reaches the endpoint signed per Standard Webhooks, with the number as the API shows it', async () => {
-    receiver = await startWebhookReceiver()
     const endpoint = await register(receiver.url)
     expect(endpoint.secret).toMatch(/^whsec_/)
     expect(endpoint.events).toEqual([

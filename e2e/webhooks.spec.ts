@@ -44,6 +44,8 @@ test('register an endpoint, buy a number: the deliveries appear in the log, sign
     await expect(endpoint.getByRole('heading', { name: receiver.url })).toBeVisible()
     await expect(endpoint).toContainText('Enabled')
     await expect(endpoint).not.toContainText('phone-number.released')
+    await mkdir(path.join(artifactsDir, 'tmp'), { recursive: true })
+    await page.screenshot({ path: path.join(artifactsDir, 'tmp', 'webhooks-secret.png') })
     await page.getByRole('button', { name: 'I have saved it' }).click()
     await expect(secret).toBeHidden()
 
@@ -75,7 +77,6 @@ test('register an endpoint, buy a number: the deliveries appear in the log, sign
     expect(receiver.received).toHaveLength(3)
 
     await page.mouse.move(0, 0)
-    await mkdir(path.join(artifactsDir, 'tmp'), { recursive: true })
     await page.screenshot({ path: path.join(artifactsDir, 'tmp', 'webhooks.png'), fullPage: true })
   } finally {
     await receiver.close()

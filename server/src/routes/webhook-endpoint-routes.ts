@@ -4,9 +4,10 @@ import {
 } from '@dialtone/shared/webhook-endpoints'
 import { Hono } from 'hono'
 import { z } from 'zod'
-import type { ViewerVariables } from '../auth/viewer.ts'
+import { isUuid } from '../lib/is-uuid.ts'
+import type { ViewerVariables } from '../http/require-viewer.ts'
 import { AppError } from '../lib/app-error.ts'
-import { validate } from '../lib/validate.ts'
+import { validate } from '../http/validate.ts'
 import type { OutboundWebhookDeps } from '../outbound-webhooks/outbound-webhook-deps.ts'
 import { registerWebhookEndpoint } from '../outbound-webhooks/register-webhook-endpoint.ts'
 import { rotateSecretOfEndpoint } from '../outbound-webhooks/rotate-webhook-endpoint-secret.ts'
@@ -26,12 +27,11 @@ export interface WebhookEndpointRouteDeps {
   onRequeued?: () => void
 }
 
-const idSchema = z.string().uuid()
 const deliveriesQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) })
 
 /** Ids that are not ours, or not ids at all, are simply not found. */
 function requireId(raw: string, what: string): string {
-  if (!idSchema.safeParse(raw).success) throw new AppError('NOT_FOUND', `No such ${what}.`)
+  if (!isUuid(raw)) throw new AppError('NOT_FOUND', `No such ${what}.`)
   return raw
 }
 

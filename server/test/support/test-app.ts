@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto'
+import type { DatabaseKind } from '../../src/db/create-database.ts'
+import type { Env } from '../../src/env.ts'
+import type { Clock } from '../../src/lib/clock.ts'
+import { createRecordingPublisher } from '../../src/realtime/publisher.ts'
+import { createTestDatabase, type TestDatabase } from './test-databases.ts'
+import { startTestServer } from './test-server.ts'
+
+export const testWebhookSecret = 'test-webhook-secret-0123456789abcdef0123456789'
+export const testOrigin = 'http://localhost:3999'
+
+export interface TestAppOptions {
+  sandboxMinDelayMs?: number
+  sandboxMaxDelayMs?: number
+  webhookAuth?: Env['VAPI_WEBHOOK_AUTH']
+  deadlineMs?: number
+  clock?: Clock
+  vapiApiKey?: string
+  vapiTimeoutMs?: number
+  /** WEBHOOK_ALLOW_PRIVATE_URLS; true unless a test checks the refusal (receivers listen on loopback). */
+  allowPrivateWebhookUrls?: boolean
+}
+
+/**
+ * The whole server as main.ts wires it, through startDialtone (real database, real Vapi sandbox on a loopback port, Better Auth,
+ * webhooks reaching the app over HTTP), minus the background worker, which tests drive round by round.
+ */
+export async function startTestApp(kind: DatabaseKind, options: TestAppOptions = {}) {
+  const database: TestDatabase = await createTestDatabase(kind)
+  const recording = createRecordingPublisher()
+  const server = await startTestServer(database, {
+    authSecret: 'test-auth-secret-0123456789abcdef0123456789abcdef',
+    webhookSecret: testWebhookSecret,
+    vapiApiKey: options.vapiApiKey ?? 'test-key',
+    env: {
+      VAPI_WEBHOOK_AUTH: options.webhookAuth ?? 'hmac',
+      SANDBOX_MIN_DELAY_MS: String(options.sandboxMinDelayMs ?? 60_000),
+      SANDBOX_MAX_DELAY_MS: String(options.sandboxMaxDelayMs ?? 60_000),
+      VAPI_TIMEOUT_MS: String(options.vapiTimeoutMs ?? 5_000),
+      PROVISIONING_DEADLINE_MS: String(options.deadlineMs ?? 900_000),
+      WEBHOOK_ALLOW_PRIVATE_URLS: String(options.allowPrivateWebhookUrls ?? true),
+    },
+    publisher: recording.publisher,
+    ...(options.clock ? { clock: options.clock } : {}),
+    isAuthRateLimitEnabled: false,
+    // Requests come from the test's origin; Vapi's webhooks reach the real port.
+    urls: ({ url }) => ({ publicUrl: testOrigin, trustedOrigins: [testOrigin], webhookUrl: `${url}/webhooks/vapi` }),
+    version: 'test',
+  })
+  const { app, sandbox, vapi, provisioning, outboundWebhooks, areaCodes } = server
+  const baseUrl = server.url
+
+  const request = async (
+    path: string,
+    init: RequestInit & { cookie?: string; json?: unknown } = {},
+  ): Promise<Response> => {
+    const headers = new Headers(init.headers)
+    headers.set('origin', testOrigin)
+    if (init.cookie) headers.set('cookie', init.cookie)
+    let body = init.body
+    if (init.json !== undefined) {
+      headers.set('content-type', 'application/json')
+      body = JSON.stringify(init.json)
+    }
+    return app.request(path, { ...init, headers, ...(body === undefined ? {} : { body }) })
+  }
+
+  const signUp = async (name = 'Owner') => {
+    const email = `${name.toLowerCase().replace(/\W/g, '')}-${randomUUID()}@example.com`
+    const response = await request('/api/auth/sign-up/email', {
+      method: 'POST',
+      json: { name, email, password: 'correct horse battery' },
+    })
+    if (response.status !== 200) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`)
+    const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+    const member = await database.db
+      .selectFrom('member')
+      .innerJoin('user', 'user.id', 'member.userId')
+      .select(['member.organizationId', 'user.id'])
+      .where('user.email', '=', email)
+      .executeTakeFirstOrThrow()
+    return { cookie, email, userId: member.id, organizationId: member.organizationId }
+  }
+
+  return {
+    app,
+    baseUrl,
+    db: database.db,
+    database,
+    sandbox,
+    vapi,
+    provisioning,
+    outboundWebhooks,
+    areaCodes,
+    events: recording.events,
+    request,
+    signUp,
+    close: () => server.stop({ dropConnections: true }),
+  }
+}
+
+export type TestApp = Awaited<ReturnType<typeof startTestApp>>

@@ -1,3 +1,4 @@
+import { startBackgroundLoop } from '../lib/background-loop.ts'
 import { deleteOldWebhookDeliveries } from './webhook-delivery-repository.ts'
 import { deleteExpiredIdempotencyKeys } from './idempotency-repository.ts'
 import { nextDueAt } from './poll-claim-repository.ts'
@@ -39,64 +40,36 @@ export function startProvisioningWorker(
   deps: ProvisioningDeps,
   options: WorkerOptions = defaultWorkerOptions,
 ): ProvisioningWorker {
-  let isStopping = false
-  let wakeSleeper: (() => void) | null = null
   let lastHousekeeping = 0
   let pausedUntil = 0
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        wakeSleeper = null
-        resolve()
-      }, ms)
-      wakeSleeper = () => {
-        clearTimeout(timer)
-        wakeSleeper = null
-        resolve()
-      }
-    })
-
-  const loop = async () => {
-    while (!isStopping) {
+  return startBackgroundLoop({
+    idleMs: options.idleMs,
+    // The database or Vapi being away must not end the loop; the next round tries again.
+    onError: (error) => deps.logger.warn({ err: error }, 'provisioning worker round failed'),
+    round: async () => {
       let sleepMs = options.idleMs
-      try {
-        const now = deps.clock.now().getTime()
-        if (now >= pausedUntil) {
-          const result = await pollDueNumbers(deps, options.pollRound)
-          options.onRound?.(result)
-          if (result.pausedUntil) pausedUntil = result.pausedUntil.getTime()
-          if (result.claimed >= options.pollRound.batchSize) sleepMs = 0
-        }
-        if (now - lastHousekeeping >= options.housekeepingMs) {
-          lastHousekeeping = now
-          await reconcileInterruptedAttempts(deps, { settleMs: options.reconcileSettleMs })
-          await retryVapiOrphans(deps)
-          await deleteExpiredIdempotencyKeys(deps.db, deps.clock.now())
-          await deleteOldWebhookDeliveries(deps.db, deps.clock.now())
-        }
-        if (sleepMs > 0) {
-          const due = await nextDueAt(deps.db)
-          const untilDue = due ? due.getTime() - deps.clock.now().getTime() : options.idleMs
-          const untilUnpaused = pausedUntil - deps.clock.now().getTime()
-          sleepMs = Math.max(untilUnpaused, Math.min(options.idleMs, Math.max(25, untilDue)))
-        }
-      } catch (error) {
-        // The database or Vapi being away must not end the loop; the next round tries again.
-        deps.logger.warn({ err: error }, 'provisioning worker round failed')
-        sleepMs = options.idleMs
+      const now = deps.clock.now().getTime()
+      if (now >= pausedUntil) {
+        const result = await pollDueNumbers(deps, options.pollRound)
+        options.onRound?.(result)
+        if (result.pausedUntil) pausedUntil = result.pausedUntil.getTime()
+        if (result.claimed >= options.pollRound.batchSize) sleepMs = 0
       }
-      if (!isStopping && sleepMs > 0) await sleep(sleepMs)
-    }
-  }
-  const running = loop()
-
-  return {
-    wake: () => wakeSleeper?.(),
-    stop: async () => {
-      isStopping = true
-      wakeSleeper?.()
-      await running
+      if (now - lastHousekeeping >= options.housekeepingMs) {
+        lastHousekeeping = now
+        await reconcileInterruptedAttempts(deps, { settleMs: options.reconcileSettleMs })
+        await retryVapiOrphans(deps)
+        await deleteExpiredIdempotencyKeys(deps.db, deps.clock.now())
+        await deleteOldWebhookDeliveries(deps.db, deps.clock.now())
+      }
+      if (sleepMs > 0) {
+        const due = await nextDueAt(deps.db)
+        const untilDue = due ? due.getTime() - deps.clock.now().getTime() : options.idleMs
+        const untilUnpaused = pausedUntil - deps.clock.now().getTime()
+        sleepMs = Math.max(untilUnpaused, Math.min(options.idleMs, Math.max(25, untilDue)))
+      }
+      return sleepMs
     },
-  }
+  })
 }

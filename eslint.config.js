@@ -22,7 +22,17 @@ const httpAndSockets = {
   message:
     'The domain never imports Hono or Socket.IO: routes (server/src/routes, server/src/http) and realtime/ call into it.',
 }
-const domainFolders = ['provisioning', 'admin', 'area-codes', 'auth', 'vapi', 'db', 'lib', 'metrics']
+const domainFolders = [
+  'provisioning',
+  'admin',
+  'area-codes',
+  'auth',
+  'vapi',
+  'db',
+  'lib',
+  'metrics',
+  'outbound-webhooks',
+]
 const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/*-test-kit.ts', '**/test-support/**', '**/test-env.ts']
 
 export default tseslint.config(

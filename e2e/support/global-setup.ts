@@ -17,7 +17,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   await mkdir(artifactsDir, { recursive: true })
   const dataDir = await createDataDir()
-  const app = await startApp({ port: await findFreePort(), dataDir })
+  // Outbound webhooks go to receivers the tests start on loopback, which a deployment refuses by default.
+  const app = await startApp({ port: await findFreePort(), dataDir, env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } })
   // Workers start after this and inherit the variable.
   process.env[baseUrlVariable] = app.url
   return async () => {

@@ -5,6 +5,7 @@ import * as socketIoAttachments from './0003-socket-io-attachments.ts'
 import * as attemptReconciliation from './0004-attempt-reconciliation.ts'
 import * as organizationDeletionAndAccountAudit from './0005-organization-deletion-and-account-audit.ts'
 import * as rateLimits from './0006-rate-limits.ts'
+import * as outboundWebhooks from './0009-outbound-webhooks.ts'
 
 /** Every migration, by name, in the order they apply. Append only: a shipped migration is never edited. */
 export const allMigrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const allMigrations: Record<string, Migration> = {
   '0004-attempt-reconciliation': attemptReconciliation,
   '0005-organization-deletion-and-account-audit': organizationDeletionAndAccountAudit,
   '0006-rate-limits': rateLimits,
+  '0009-outbound-webhooks': outboundWebhooks,
 }

@@ -19,7 +19,9 @@ import { areaCodeRoutes } from './routes/area-code-routes.ts'
 import { healthRoutes } from './routes/health-routes.ts'
 import { metricsRoutes } from './routes/metrics-routes.ts'
 import { organizationRoutes } from './routes/organization-routes.ts'
+import type { OutboundWebhookDeps } from './outbound-webhooks/outbound-webhook-deps.ts'
 import { phoneNumberRoutes } from './routes/phone-number-routes.ts'
+import { webhookDeliveryRoutes, webhookEndpointRoutes } from './routes/webhook-endpoint-routes.ts'
 import { serverInfoRoutes } from './routes/server-info-routes.ts'
 import { webhookRoutes } from './routes/webhook-routes.ts'
 import {
@@ -36,6 +38,9 @@ import type { WebhookAuthMode } from './vapi/verify-vapi-webhook.ts'
 
 export interface AppDeps {
   provisioning: ProvisioningDeps
+  outboundWebhooks: OutboundWebhookDeps
+  /** Told when webhook deliveries were queued again (a worker in this process sends them at once). */
+  onWebhookDeliveriesRequeued?: () => void
   auth: Auth
   areaCodes: AreaCodeDirectory
   logger: Logger
@@ -137,6 +142,12 @@ export function createApp(deps: AppDeps) {
     }),
   )
   api.route('/organization', organizationRoutes({ db, sockets }))
+  const outboundWebhookRoutes = {
+    outboundWebhooks: deps.outboundWebhooks,
+    ...(deps.onWebhookDeliveriesRequeued ? { onRequeued: deps.onWebhookDeliveriesRequeued } : {}),
+  }
+  api.route('/webhook-endpoints', webhookEndpointRoutes(outboundWebhookRoutes))
+  api.route('/webhook-deliveries', webhookDeliveryRoutes(outboundWebhookRoutes))
   const admin = new Hono<{ Variables: ViewerVariables }>()
   admin.use(requirePlatformAdmin())
   admin.route('/', adminRoutes({ db, clock: provisioning.clock }))

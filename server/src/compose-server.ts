@@ -29,6 +29,8 @@ import { defaultAuthRateLimits } from './security/limit-auth-requests.ts'
 import type { CreateRateLimits } from './security/limit-phone-number-creates.ts'
 import { connectRedisRateLimitStore, createPostgresRateLimitStore } from './security/rate-limit-store.ts'
 import { createVapiRateLimiter } from './vapi/vapi-rate-limiter.ts'
+import { createOutboundWebhookDeps } from './outbound-webhooks/outbound-webhook-deps.ts'
+import { startOutboundWebhookWorker } from './outbound-webhooks/outbound-webhook-worker.ts'
 import { createVapiClient } from './vapi/vapi-client.ts'
 import { startVapiSandbox } from './vapi-sandbox/start-vapi-sandbox.ts'
 
@@ -192,10 +194,20 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
         onRound: metrics.recordPollRound,
       })
     : null
+  const outboundWebhooks = createOutboundWebhookDeps({
+    db: database.db,
+    logger,
+    keyMaterial: config.authSecret,
+    env,
+    clock: provisioning.clock,
+  })
+  const webhookWorker = runsWorker ? startOutboundWebhookWorker(outboundWebhooks) : null
 
   const areaCodes = loadAreaCodeDirectory()
   const app = createApp({
     provisioning,
+    outboundWebhooks,
+    onWebhookDeliveriesRequeued: () => webhookWorker?.wake(),
     auth,
     areaCodes,
     logger,
@@ -239,6 +251,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
       if (stopOptions.dropConnections) httpServer.closeAllConnections()
       else httpServer.closeIdleConnections()
       await worker?.stop()
+      await webhookWorker?.stop()
       await realtime.io.close()
       await adapter?.close()
       await rateLimitStore.close()
@@ -268,9 +281,11 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     app,
     areaCodes,
     provisioning,
+    outboundWebhooks,
     realtime,
     metrics,
     worker,
+    webhookWorker,
     httpServer,
     stop,
   }

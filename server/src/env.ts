@@ -81,6 +81,8 @@ export const envSchema = z
     METRICS_TOKEN: optionalString.pipe(
       z.string().min(16, 'expected at least 16 characters (try: openssl rand -hex 32)').optional(),
     ),
+    /** Outbound webhooks may go to private, loopback and link-local addresses (tests, the sandbox, a LAN). */
+    WEBHOOK_ALLOW_PRIVATE_URLS: booleanish.default(false),
   })
   .superRefine((env, context) => {
     if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {

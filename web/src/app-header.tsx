@@ -20,6 +20,9 @@ export function AppHeader({ user }: { user: SessionUser }) {
           <Link to={routes.home} aria-current={pathname === routes.home ? 'page' : undefined}>
             Numbers
           </Link>
+          <Link to={routes.webhooks} aria-current={pathname === routes.webhooks ? 'page' : undefined}>
+            Webhooks
+          </Link>
           {isPlatformAdmin(user) && (
             <Link to={routes.admin} aria-current={pathname === routes.admin ? 'page' : undefined}>
               Admin

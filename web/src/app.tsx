@@ -9,6 +9,7 @@ import { useSession } from './features/auth/use-session.ts'
 import { DashboardPage } from './features/phone-numbers/dashboard-page.tsx'
 import { usePhoneNumberEvents } from './features/phone-numbers/use-phone-number-events.ts'
 import { SandboxBanner } from './features/server-info/sandbox-banner.tsx'
+import { WebhookEndpointsPage } from './features/webhook-endpoints/webhook-endpoints-page.tsx'
 import { isApiError } from './lib/api-error.ts'
 import { navigate, routes, usePathname, type RoutePath } from './lib/router.ts'
 import { useDocumentTitle } from './lib/use-document-title.ts'
@@ -67,6 +68,7 @@ const titles: Record<string, string> = {
   [routes.signIn]: 'Sign in',
   [routes.signUp]: 'Create an account',
   [routes.admin]: 'Provisioning analytics',
+  [routes.webhooks]: 'Webhooks',
 }
 
 function Screens() {
@@ -120,6 +122,8 @@ function SignedIn({ user, pathname }: { user: SessionUser; pathname: string }) {
         <AdminPage />
       </Suspense>
     )
+  } else if (pathname === routes.webhooks) {
+    screen = <WebhookEndpointsPage />
   } else if (pathname === routes.home) {
     screen = <DashboardPage />
   } else {

@@ -153,6 +153,47 @@ export interface AccountAuditEventTable {
   target_organization_id: string | null
   details: ColumnType<Record<string, unknown>, string | undefined, string>
 }
+export interface WebhookEndpointTable {
+  id: Generated<string>
+  organization_id: string
+  url: string
+  events: ColumnType<string[], string, string>
+  secret_ciphertext: string
+  previous_secret_ciphertext: string | null
+  previous_secret_expires_at: NullableTimestamp
+  failing_since: NullableTimestamp
+  disabled_at: NullableTimestamp
+  disabled_reason: string | null
+  created_at: Timestamp
+}
+export type WebhookEndpointRow = Selectable<WebhookEndpointTable>
+
+export interface OutboundWebhookDeliveryTable {
+  id: Generated<string>
+  endpoint_id: string
+  event_type: string
+  phone_number_id: string | null
+  phone_number_snapshot: ColumnType<unknown, string, string>
+  occurred_at: Timestamp
+  status: ColumnType<'pending' | 'succeeded' | 'failed', 'pending' | 'succeeded' | 'failed' | undefined>
+  attempt_count: Generated<number>
+  attempts_allowed: number | null
+  claim_count: Generated<number>
+  next_attempt_at: NullableTimestamp
+  created_at: Timestamp
+}
+export type OutboundWebhookDeliveryRow = Selectable<OutboundWebhookDeliveryTable>
+
+export interface OutboundWebhookAttemptTable {
+  id: Generated<string>
+  delivery_id: string
+  attempted_at: Timestamp
+  response_status: number | null
+  latency_ms: number
+  response_excerpt: string
+  is_success: boolean
+}
+export type OutboundWebhookAttemptRow = Selectable<OutboundWebhookAttemptTable>
 
 export interface Database {
   user: UserTable
@@ -167,4 +208,7 @@ export interface Database {
   vapi_orphan: VapiOrphanTable
   account_audit_event: AccountAuditEventTable
   rate_limit_counter: RateLimitCounterTable
+  webhook_endpoint: WebhookEndpointTable
+  outbound_webhook_delivery: OutboundWebhookDeliveryTable
+  outbound_webhook_attempt: OutboundWebhookAttemptTable
 }

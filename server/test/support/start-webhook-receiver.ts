@@ -10,10 +10,12 @@ export interface ReceivedWebhook {
 
 /**
  * A real HTTP server on a loopback port that records every POST it gets (for tests that receive the sandbox's
- * webhooks). It answers `status` (200 by default).
+ * or dialtone's webhooks). It answers `status` (200 by default; a test may change it between requests) after
+ * `delayMs`.
  */
-export async function startWebhookReceiver(options: { status?: number } = {}) {
+export async function startWebhookReceiver(options: { status?: number; delayMs?: number } = {}) {
   const received: ReceivedWebhook[] = []
+  const answer = { status: options.status ?? 200, delayMs: options.delayMs ?? 0 }
   const server = createServer((request, response) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -23,8 +25,11 @@ export async function startWebhookReceiver(options: { status?: number } = {}) {
         rawBody: Buffer.concat(chunks).toString('utf8'),
         receivedAt: Date.now(),
       })
-      response.writeHead(options.status ?? 200, { 'content-type': 'application/json' })
-      response.end('{"ok":true}')
+      const { status } = answer
+      setTimeout(() => {
+        response.writeHead(status, { 'content-type': 'application/json' })
+        response.end(status < 300 ? '{"ok":true}' : `{"error":"answered ${status}"}`)
+      }, answer.delayMs)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -32,6 +37,7 @@ export async function startWebhookReceiver(options: { status?: number } = {}) {
   return {
     url: `http://127.0.0.1:${port}/webhooks/vapi`,
     received,
+    answer,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve())

@@ -17,6 +17,8 @@ export interface TestAppOptions {
   clock?: Clock
   vapiApiKey?: string
   vapiTimeoutMs?: number
+  /** WEBHOOK_ALLOW_PRIVATE_URLS; true unless a test checks the refusal (receivers listen on loopback). */
+  allowPrivateWebhookUrls?: boolean
 }
 
 /**
@@ -36,6 +38,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
       SANDBOX_MAX_DELAY_MS: String(options.sandboxMaxDelayMs ?? 60_000),
       VAPI_TIMEOUT_MS: String(options.vapiTimeoutMs ?? 5_000),
       PROVISIONING_DEADLINE_MS: String(options.deadlineMs ?? 900_000),
+      WEBHOOK_ALLOW_PRIVATE_URLS: String(options.allowPrivateWebhookUrls ?? true),
     },
     publisher: recording.publisher,
     ...(options.clock ? { clock: options.clock } : {}),
@@ -44,7 +47,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     urls: ({ url }) => ({ publicUrl: testOrigin, trustedOrigins: [testOrigin], webhookUrl: `${url}/webhooks/vapi` }),
     version: 'test',
   })
-  const { app, sandbox, vapi, provisioning, areaCodes } = server
+  const { app, sandbox, vapi, provisioning, outboundWebhooks, areaCodes } = server
   const baseUrl = server.url
 
   const request = async (
@@ -87,6 +90,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     sandbox,
     vapi,
     provisioning,
+    outboundWebhooks,
     areaCodes,
     events: recording.events,
     request,

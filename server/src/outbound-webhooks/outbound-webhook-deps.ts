@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.ts'
+import type { Env } from '../env.ts'
+import { systemClock, type Clock } from '../lib/clock.ts'
+import type { Logger } from '../lib/logger.ts'
+import type { AddressPolicy } from './address-policy.ts'
+import { createSecretBox, type SecretBox } from './secret-box.ts'
+
+/** What the outbound-webhook use cases receive; nothing here knows about Hono. */
+export interface OutboundWebhookDeps {
+  db: Kysely<Database>
+  clock: Clock
+  logger: Logger
+  /** Seals endpoint signing secrets at rest. */
+  secretBox: SecretBox
+  addressPolicy: AddressPolicy
+}
+
+/** The deps as a server process builds them: the secrets' key derived from the deployment's secret. */
+export function createOutboundWebhookDeps(input: {
+  db: Kysely<Database>
+  logger: Logger
+  keyMaterial: string
+  env: Pick<Env, 'WEBHOOK_ALLOW_PRIVATE_URLS'>
+  clock?: Clock
+}): OutboundWebhookDeps {
+  return {
+    db: input.db,
+    clock: input.clock ?? systemClock,
+    logger: input.logger.child({ component: 'outbound-webhooks' }),
+    secretBox: createSecretBox(input.keyMaterial, 'outbound-webhook-signing-secrets'),
+    addressPolicy: { allowPrivateAddresses: input.env.WEBHOOK_ALLOW_PRIVATE_URLS },
+  }
+}

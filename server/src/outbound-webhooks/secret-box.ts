@@ -1,0 +1,34 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
+
+/**
+ * Encrypts short secrets at rest with AES-256-GCM. The key is derived (HKDF-SHA256) from a deployment secret
+ * with a label per use, so this key is not the session-signing key even when both come from AUTH_SECRET.
+ * One small module on purpose: when the shared credentials encryption (CREDENTIALS_KEY) lands, this folds onto it.
+ * Stored form: `v1.<iv>.<tag>.<ciphertext>`, each base64url.
+ */
+export interface SecretBox {
+  seal(plaintext: string): string
+  open(sealed: string): string
+}
+
+export function createSecretBox(keyMaterial: string, label: string): SecretBox {
+  if (keyMaterial.length < 32) throw new Error('the key material of a secret box needs at least 32 characters')
+  const key = Buffer.from(hkdfSync('sha256', keyMaterial, 'dialtone', label, 32))
+  return {
+    seal(plaintext) {
+      const iv = randomBytes(12)
+      const cipher = createCipheriv('aes-256-gcm', key, iv)
+      const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
+      return ['v1', iv, cipher.getAuthTag(), ciphertext].map((part) => part.toString('base64url')).join('.')
+    },
+    open(sealed) {
+      const [version, iv, tag, ciphertext] = sealed.split('.')
+      if (version !== 'v1' || iv === undefined || tag === undefined || ciphertext === undefined) {
+        throw new Error('not a sealed secret')
+      }
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'))
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'))
+      return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8')
+    },
+  }
+}

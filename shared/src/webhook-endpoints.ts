@@ -1,0 +1,93 @@
+import { z } from 'zod'
+
+/** What an organisation's endpoints can subscribe to; `phone-number.updated` is every other recorded change. */
+export const webhookEventTypes = [
+  'phone-number.live',
+  'phone-number.failed',
+  'phone-number.released',
+  'phone-number.updated',
+] as const
+export const webhookEventTypeSchema = z.enum(webhookEventTypes)
+export type WebhookEventType = z.infer<typeof webhookEventTypeSchema>
+
+export const webhookEndpointUrlSchema = z
+  .string()
+  .trim()
+  .max(2000, 'A URL is at most 2000 characters.')
+  .pipe(z.url({ protocol: /^https?$/, error: 'Expected an http:// or https:// URL.' }))
+
+export const createWebhookEndpointRequestSchema = z.object({
+  url: webhookEndpointUrlSchema,
+  /** Left out: every event. */
+  events: z
+    .array(webhookEventTypeSchema)
+    .min(1, 'Choose at least one event.')
+    .transform((events) => [...new Set(events)])
+    .optional(),
+})
+export type CreateWebhookEndpointRequest = z.input<typeof createWebhookEndpointRequestSchema>
+
+export const webhookEndpointSchema = z.object({
+  id: z.string().uuid(),
+  url: z.string(),
+  events: z.array(webhookEventTypeSchema),
+  /** Set when dialtone stopped sending because every attempt failed for the whole retry schedule. */
+  disabledAt: z.string().nullable(),
+  disabledReason: z.string().nullable(),
+  /** The first failure since the last success; null while deliveries succeed. */
+  failingSince: z.string().nullable(),
+  /** Until then deliveries are signed with the previous secret too (after a rotation). */
+  previousSecretExpiresAt: z.string().nullable(),
+  createdAt: z.string(),
+})
+export type WebhookEndpoint = z.infer<typeof webhookEndpointSchema>
+
+/** The only answers that carry the signing secret: the create and the rotation. */
+export const webhookEndpointWithSecretSchema = webhookEndpointSchema.extend({
+  secret: z.string().startsWith('whsec_'),
+})
+export type WebhookEndpointWithSecret = z.infer<typeof webhookEndpointWithSecretSchema>
+
+export const webhookEndpointListSchema = z.object({ items: z.array(webhookEndpointSchema) })
+
+export const webhookAttemptSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  /** The receiver's HTTP status; null when no answer came (refused, timed out, address not allowed). */
+  responseStatus: z.number().int().nullable(),
+  latencyMs: z.number().int(),
+  /** The start of the receiver's answer, or why there was none. */
+  responseExcerpt: z.string(),
+  isSuccess: z.boolean(),
+})
+export type WebhookAttempt = z.infer<typeof webhookAttemptSchema>
+
+export const webhookDeliveryStatuses = ['pending', 'succeeded', 'failed'] as const
+
+export const webhookDeliverySchema = z.object({
+  id: z.string().uuid(),
+  endpointId: z.string().uuid(),
+  /** The `webhook-id` header: the same on every attempt, so a receiver can drop repeats. */
+  webhookId: z.string(),
+  eventType: webhookEventTypeSchema,
+  phoneNumberId: z.string().uuid().nullable(),
+  status: z.enum(webhookDeliveryStatuses),
+  nextAttemptAt: z.string().nullable(),
+  createdAt: z.string(),
+  attempts: z.array(webhookAttemptSchema),
+})
+export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>
+
+export const webhookDeliveryListSchema = z.object({ items: z.array(webhookDeliverySchema) })
+
+export const recoverWebhookDeliveriesRequestSchema = z.object({
+  since: z.iso.datetime({ offset: true, error: 'since: expected an ISO 8601 time, like 2026-12-01T09:00:00Z.' }),
+})
+export const recoverWebhookDeliveriesResultSchema = z.object({ recovered: z.number().int() })
+
+/** Payload of every outbound webhook (Standard Webhooks' `{ type, timestamp, data }`). */
+export interface WebhookPayload<Data> {
+  type: WebhookEventType
+  timestamp: string
+  data: Data
+}

@@ -3,6 +3,7 @@ import * as initial from './0001-initial.ts'
 import * as provisioningStatsRollups from './0002-provisioning-stats-rollups.ts'
 import * as socketIoAttachments from './0003-socket-io-attachments.ts'
 import * as attemptReconciliation from './0004-attempt-reconciliation.ts'
+import * as notifications from './0008-notifications.ts'
 
 /** Every migration, by name, in the order they apply. Append only: a shipped migration is never edited. */
 export const allMigrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const allMigrations: Record<string, Migration> = {
   '0002-provisioning-stats-rollups': provisioningStatsRollups,
   '0003-socket-io-attachments': socketIoAttachments,
   '0004-attempt-reconciliation': attemptReconciliation,
+  '0008-notifications': notifications,
 }

@@ -8,7 +8,9 @@ import { Hono, type Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
+import type { MailDelivery } from '@dialtone/shared/notifications'
 import { adminRoutes } from './admin/admin-routes.ts'
+import { alertRoutes } from './alerts/alert-routes.ts'
 import type { AreaCodeDirectory } from './area-codes/area-code-directory.ts'
 import { areaCodeRoutes } from './area-codes/area-code-routes.ts'
 import { clientIpHeader, type Auth } from './auth/create-auth.ts'
@@ -17,6 +19,8 @@ import { AppError } from './lib/app-error.ts'
 import { isDatabaseUnavailable } from './lib/is-database-unavailable.ts'
 import type { Logger } from './lib/logger.ts'
 import { requireSameOrigin } from './lib/same-origin.ts'
+import { notificationRoutes } from './notifications/notification-routes.ts'
+import { unsubscribeRoutes } from './notifications/unsubscribe-routes.ts'
 import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
 import { healthRoutes } from './routes/health.ts'
 import { phoneNumberRoutes } from './routes/phone-number-routes.ts'
@@ -37,6 +41,8 @@ export interface AppDeps {
   version: string
   trustedOrigins: string[]
   webhook: { authMode: WebhookAuthMode; secret: string }
+  /** Email: how it goes out, the unsubscribe links' key, and PUBLIC_URL for the pages that link back. */
+  notifications: { mailDelivery: MailDelivery; unsubscribeSecret: string; publicUrl: string }
   /** The built web app (web/dist); null or missing serves the API alone. */
   webDistDir: string | null
   onPhoneNumberCreated?: () => void
@@ -112,6 +118,16 @@ export function createApp(deps: AppDeps) {
     }),
   )
 
+  app.route(
+    '/unsubscribe',
+    unsubscribeRoutes({
+      db,
+      clock: provisioning.clock,
+      secret: deps.notifications.unsubscribeSecret,
+      publicUrl: deps.notifications.publicUrl,
+    }),
+  )
+
   app.use(
     '/api/*',
     bodyLimit({
@@ -136,7 +152,13 @@ export function createApp(deps: AppDeps) {
 
   const api = new Hono<{ Variables: ViewerVariables }>()
   api.use(requireSameOrigin(deps.trustedOrigins))
-  api.get('/server-info', (c) => c.json({ isSandbox: deps.isSandbox, version: deps.version } satisfies ServerInfo))
+  api.get('/server-info', (c) =>
+    c.json({
+      isSandbox: deps.isSandbox,
+      version: deps.version,
+      mailDelivery: deps.notifications.mailDelivery,
+    } satisfies ServerInfo),
+  )
   api.use(requireViewer(auth, db))
   api.route('/area-codes', areaCodeRoutes(deps.areaCodes))
   api.post(
@@ -151,9 +173,11 @@ export function createApp(deps: AppDeps) {
       ...(deps.onPhoneNumberCreated ? { onCreated: deps.onPhoneNumberCreated } : {}),
     }),
   )
+  api.route('/', notificationRoutes({ db, clock: provisioning.clock, mailDelivery: deps.notifications.mailDelivery }))
   const admin = new Hono<{ Variables: ViewerVariables }>()
   admin.use(requirePlatformAdmin())
   admin.route('/', adminRoutes({ db, clock: provisioning.clock }))
+  admin.route('/', alertRoutes({ db, clock: provisioning.clock }))
   api.route('/admin', admin)
   app.route('/api', api)
 

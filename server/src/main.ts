@@ -19,6 +19,10 @@ import {
   type ProvisioningWorker,
 } from './provisioning/provisioning-worker.ts'
 import { createMetrics } from './metrics/metrics.ts'
+import { chooseMailTransport } from './notifications/mail-transport.ts'
+import { defaultRetryDelaysMs, type NotificationDeps } from './notifications/notification-deps.ts'
+import { startNotificationWorker } from './notifications/notification-worker.ts'
+import { deriveUnsubscribeSecret } from './notifications/unsubscribe-token.ts'
 import { createSocketAdapter } from './realtime/socket-adapter.ts'
 import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
 import { createRealtimeServer } from './realtime/socket-server.ts'
@@ -132,6 +136,33 @@ async function main() {
       })
     : null
 
+  const notifications: NotificationDeps = {
+    db: database.db,
+    clock: systemClock,
+    logger: logger.child({ component: 'notifications' }),
+    transport: chooseMailTransport({
+      smtpUrl: env.SMTP_URL,
+      isSandbox: config.isSandbox,
+      isEmbeddedDatabase: config.isEmbeddedDatabase,
+    }),
+    mailFrom: env.MAIL_FROM,
+    publicUrl,
+    unsubscribeSecret: deriveUnsubscribeSecret(config.authSecret),
+    foldWindowMs: env.MAIL_FOLD_WINDOW_MS,
+    stuckAfterMs: env.NOTIFY_STUCK_AFTER_MS,
+    retryDelaysMs: defaultRetryDelaysMs,
+    leaseMs: 120_000,
+    deadlineMs: env.PROVISIONING_DEADLINE_MS,
+    alertPublisher: realtime.alertPublisher,
+    alertWebhook:
+      env.ADMIN_ALERT_WEBHOOK_URL && env.ADMIN_ALERT_WEBHOOK_SECRET
+        ? { url: env.ADMIN_ALERT_WEBHOOK_URL, secret: env.ADMIN_ALERT_WEBHOOK_SECRET }
+        : null,
+  }
+  const notificationWorker = runsWorker
+    ? startNotificationWorker(notifications, { intervalMs: 1_000, alertEvaluationMs: env.ALERT_EVALUATION_MS })
+    : null
+
   const app = createApp({
     provisioning,
     auth,
@@ -141,6 +172,11 @@ async function main() {
     version,
     trustedOrigins,
     webhook: { authMode: env.VAPI_WEBHOOK_AUTH, secret: config.webhookSecret },
+    notifications: {
+      mailDelivery: notifications.transport.kind,
+      unsubscribeSecret: notifications.unsubscribeSecret,
+      publicUrl,
+    },
     webDistDir,
     onPhoneNumberCreated: () => {
       metrics.recordCreated()
@@ -181,6 +217,7 @@ async function main() {
     const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()))
     httpServer.closeIdleConnections()
     await worker?.stop()
+    await notificationWorker?.stop()
     await realtime.io.close()
     await adapter?.close()
     await closed.catch(() => {})

@@ -1,8 +1,11 @@
 import { z } from 'zod'
+import { mailDeliverySchema } from './notifications.ts'
 
 /** `GET /api/server-info`: what the dashboard must tell the owner about the server it talks to. */
 export const serverInfoSchema = z.object({
   isSandbox: z.boolean(),
   version: z.string(),
+  /** How mail goes out; absent from servers older than email notifications. */
+  mailDelivery: mailDeliverySchema.optional(),
 })
 export type ServerInfo = z.infer<typeof serverInfoSchema>

@@ -11,6 +11,7 @@ import { resolveViewer, type Viewer } from '../auth/viewer.ts'
 import type { Database } from '../db/schema.ts'
 import type { Logger } from '../lib/logger.ts'
 import { createCoalescedEmitter } from './coalesced-emitter.ts'
+import type { AdminAlertPublisher } from '../notifications/notification-deps.ts'
 import type { PhoneNumberPublisher } from './publisher.ts'
 
 interface SocketData {
@@ -50,7 +51,7 @@ export function createRealtimeServer(input: {
   db: Kysely<Database>
   logger: Logger
   adapter?: ServerOptions['adapter']
-}): { io: RealtimeServer; publisher: PhoneNumberPublisher } {
+}): { io: RealtimeServer; publisher: PhoneNumberPublisher; alertPublisher: AdminAlertPublisher } {
   const options: Partial<ServerOptions> = {
     path: '/socket.io',
     serveClient: false,
@@ -94,5 +95,8 @@ export function createRealtimeServer(input: {
       })
     },
   }
-  return { io, publisher }
+  const alertPublisher: AdminAlertPublisher = {
+    alertChanged: (alert) => io.to(adminRoom).emit('admin-alert:changed', alert),
+  }
+  return { io, publisher, alertPublisher }
 }

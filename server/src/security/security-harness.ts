@@ -102,6 +102,7 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     version: 'harness',
     trustedOrigins,
     webhook: { authMode: 'hmac', secret: harnessSecrets.webhookSecret },
+    notifications: { mailDelivery: 'mailbox', unsubscribeSecret: harnessSecrets.authSecret, publicUrl: baseUrl },
     webDistDir: null,
     ...(options.createRateLimit ? { createRateLimit: options.createRateLimit } : {}),
   })

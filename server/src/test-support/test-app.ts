@@ -8,6 +8,9 @@ import { createAuth } from '../auth/create-auth.ts'
 import { systemClock, type Clock } from '../lib/clock.ts'
 import { createLogger } from '../lib/logger.ts'
 import type { ProvisioningDeps } from '../provisioning/provisioning-deps.ts'
+import { createSmtpTransport, type MailTransport } from '../notifications/mail-transport.ts'
+import type { AdminAlertPublisher, NotificationDeps } from '../notifications/notification-deps.ts'
+import { deriveUnsubscribeSecret } from '../notifications/unsubscribe-token.ts'
 import { createRecordingPublisher } from '../realtime/publisher.ts'
 import { createVapiClient } from '../vapi/vapi-client.ts'
 import { startVapiSandbox } from '../vapi-sandbox/start-vapi-sandbox.ts'
@@ -25,7 +28,15 @@ export interface TestAppOptions {
   clock?: Clock
   vapiApiKey?: string
   vapiTimeoutMs?: number
+  /** Mail over SMTP to this URL; otherwise the sandbox's local mailbox. */
+  smtpUrl?: string
+  /** Compressed in tests: the waits before each retry of a mail. */
+  mailRetryDelaysMs?: readonly number[]
+  mailFoldWindowMs?: number
+  alertWebhook?: { url: string; secret: string }
 }
+
+export const testAuthSecret = 'test-auth-secret-0123456789abcdef0123456789abcdef'
 
 /**
  * The whole server as main.ts wires it (real database, real Vapi sandbox on a loopback port, Better Auth,
@@ -53,7 +64,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
   const recording = createRecordingPublisher()
   const auth = createAuth({
     db: database.db,
-    secret: 'test-auth-secret-0123456789abcdef0123456789abcdef',
+    secret: testAuthSecret,
     baseUrl: testOrigin,
     trustedOrigins: [testOrigin],
     isRateLimitEnabled: false,
@@ -67,6 +78,24 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     deadlineMs: options.deadlineMs ?? 900_000,
     webhookUrl: 'http://127.0.0.1:1/webhooks/vapi',
   }
+  const transport: MailTransport = options.smtpUrl ? createSmtpTransport(options.smtpUrl) : { kind: 'mailbox' }
+  const alerts: Parameters<AdminAlertPublisher['alertChanged']>[0][] = []
+  const notifications: NotificationDeps = {
+    db: database.db,
+    clock: provisioning.clock,
+    logger,
+    transport,
+    mailFrom: 'dialtone <dialtone@example.test>',
+    publicUrl: testOrigin,
+    unsubscribeSecret: deriveUnsubscribeSecret(testAuthSecret),
+    foldWindowMs: options.mailFoldWindowMs ?? 0,
+    stuckAfterMs: 300_000,
+    retryDelaysMs: options.mailRetryDelaysMs ?? [50, 100, 200],
+    leaseMs: 60_000,
+    deadlineMs: provisioning.deadlineMs,
+    alertPublisher: { alertChanged: (alert) => alerts.push(alert) },
+    alertWebhook: options.alertWebhook ?? null,
+  }
   const areaCodes = loadAreaCodeDirectory()
   const app = createApp({
     provisioning,
@@ -77,6 +106,11 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     version: 'test',
     trustedOrigins: [testOrigin],
     webhook: { authMode: webhookAuth, secret: testWebhookSecret },
+    notifications: {
+      mailDelivery: transport.kind,
+      unsubscribeSecret: notifications.unsubscribeSecret,
+      publicUrl: testOrigin,
+    },
     webDistDir: null,
   })
   const server: ServerType = await new Promise((resolve) => {
@@ -127,10 +161,14 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     provisioning,
     areaCodes,
     events: recording.events,
+    notifications,
+    /** Alerts the worker told admins' browsers about, in order. */
+    alerts,
     request,
     signUp,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      if (transport.kind === 'smtp') transport.close()
       await sandbox.close()
       await database.close()
     },

@@ -64,7 +64,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('user_id', 'text', (col) => col.references('user.id').onDelete('cascade'))
     .addColumn('payload', 'jsonb', (col) => col.notNull())
     .addColumn('status', 'text', (col) =>
-      col.notNull().defaultTo('queued').check(sql`status in ('queued', 'sending', 'sent', 'failed')`),
+      col
+        .notNull()
+        .defaultTo('queued')
+        .check(sql`status in ('queued', 'sending', 'sent', 'failed')`),
     )
     .addColumn('attempts', 'integer', (col) => col.notNull().defaultTo(0))
     .addColumn('next_attempt_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
@@ -132,7 +135,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger if exists phone_number_status_change_notification on phone_number_status_change`.execute(db)
   await sql`drop function if exists queue_notification_event()`.execute(db)
-  for (const table of ['admin_alert', 'alert_rule', 'notification_outbox', 'notification_event', 'notification_preference']) {
+  for (const table of [
+    'admin_alert',
+    'alert_rule',
+    'notification_outbox',
+    'notification_event',
+    'notification_preference',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute()
   }
 }

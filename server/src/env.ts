@@ -141,8 +141,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)'
     const value = source[name]
-    const shown =
-      value === undefined ? 'unset' : isSecretVariable(name) ? 'set' : JSON.stringify(value)
+    const shown = value === undefined ? 'unset' : isSecretVariable(name) ? 'set' : JSON.stringify(value)
     return `  ${name}: ${issue.message} (${shown})`
   })
   throw new EnvError(`Invalid environment:\n${lines.join('\n')}`)

@@ -6,7 +6,10 @@ import { isPlatformAdmin, type SessionUser } from './features/auth/auth-api.ts'
 import { authQueryKeys } from './features/auth/auth-query-keys.ts'
 import { AuthPage } from './features/auth/auth-page.tsx'
 import { useSession } from './features/auth/use-session.ts'
+import { useAdminAlertEvents } from './features/alerts/use-admin-alert-events.ts'
+import { MailboxPage } from './features/mailbox/mailbox-page.tsx'
 import { DashboardPage } from './features/phone-numbers/dashboard-page.tsx'
+import { SettingsPage } from './features/settings/settings-page.tsx'
 import { usePhoneNumberEvents } from './features/phone-numbers/use-phone-number-events.ts'
 import { SandboxBanner } from './features/server-info/sandbox-banner.tsx'
 import { isApiError } from './lib/api-error.ts'
@@ -67,6 +70,8 @@ const titles: Record<string, string> = {
   [routes.signIn]: 'Sign in',
   [routes.signUp]: 'Create an account',
   [routes.admin]: 'Provisioning analytics',
+  [routes.settings]: 'Settings',
+  [routes.mailbox]: 'Mailbox',
 }
 
 function Screens() {
@@ -106,6 +111,7 @@ function Screens() {
 function SignedIn({ user, pathname }: { user: SessionUser; pathname: string }) {
   useSocketConnection(user.id)
   usePhoneNumberEvents()
+  useAdminAlertEvents(isPlatformAdmin(user))
 
   let screen
   if (pathname === routes.admin && isPlatformAdmin(user)) {
@@ -122,6 +128,10 @@ function SignedIn({ user, pathname }: { user: SessionUser; pathname: string }) {
     )
   } else if (pathname === routes.home) {
     screen = <DashboardPage />
+  } else if (pathname === routes.settings) {
+    screen = <SettingsPage user={user} />
+  } else if (pathname === routes.mailbox) {
+    screen = <MailboxPage />
   } else {
     // Signed in on /sign-in, a non-admin on /admin, or an unknown path: the dashboard is home.
     screen = <Redirect to={routes.home} />

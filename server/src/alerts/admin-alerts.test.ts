@@ -11,6 +11,9 @@ import { startTestApp, type TestApp } from '../test-support/test-app.ts'
 import { testDatabaseKinds } from '../test-support/test-databases.ts'
 import { evaluateAlertRules } from './evaluate-alert-rules.ts'
 
+/** Starting PGlite and signing owners up takes a while on a busy, shared machine. */
+const setupTimeoutMs = 180_000
+
 const webhookSecret = 'alert-webhook-secret-0123456789'
 
 /** A real HTTP receiver for the admins' alert webhook, keeping what arrives. */
@@ -61,7 +64,7 @@ describe.each(testDatabaseKinds)('admin alerts on %s', (kind) => {
     owner = await harness.signUp('Owner')
     admin = await harness.signUp('Admin')
     await grantPlatformAdmin(harness.db, admin.email)
-  })
+  }, setupTimeoutMs)
   afterAll(async () => {
     await clearSandboxFaults(harness)
     await harness.close()
@@ -79,7 +82,12 @@ describe.each(testDatabaseKinds)('admin alerts on %s', (kind) => {
     for (const bad of [
       { rules: [{ kind: 'success_rate_below', threshold: 1.5 }] },
       { rules: [{ kind: 'vapi_failing', threshold: 2.5 }] },
-      { rules: [{ kind: 'vapi_failing', threshold: 3 }, { kind: 'moon_phase', threshold: 1 }] },
+      {
+        rules: [
+          { kind: 'vapi_failing', threshold: 3 },
+          { kind: 'moon_phase', threshold: 1 },
+        ],
+      },
       { rules: [] },
     ]) {
       expect((await putRules(admin.cookie, bad)).status).toBe(400)
@@ -90,7 +98,9 @@ describe.each(testDatabaseKinds)('admin alerts on %s', (kind) => {
 
     const changed = await putRules(admin.cookie, { rules: [{ kind: 'vapi_failing', threshold: 3 }] })
     expect(changed.status).toBe(200)
-    expect(alertRuleListSchema.parse(await changed.json()).items.find((rule) => rule.kind === 'vapi_failing')).toMatchObject({
+    expect(
+      alertRuleListSchema.parse(await changed.json()).items.find((rule) => rule.kind === 'vapi_failing'),
+    ).toMatchObject({
       threshold: 3,
       enabled: true,
       unit: 'failures',
@@ -100,7 +110,11 @@ describe.each(testDatabaseKinds)('admin alerts on %s', (kind) => {
   test('Vapi refusing every purchase opens one alert (mailed, posted, pushed); purchases succeeding close it', async () => {
     await setSandboxFaults(harness, { errorRate: 1 })
     for (let attempt = 0; attempt < 3; attempt++) {
-      const refused = await harness.request('/api/phone-numbers', { method: 'POST', cookie: owner.cookie, json: { areaCode: '415' } })
+      const refused = await harness.request('/api/phone-numbers', {
+        method: 'POST',
+        cookie: owner.cookie,
+        json: { areaCode: '415' },
+      })
       expect(refused.status).toBe(503)
     }
     // Several workers evaluating at once still open it once.
@@ -112,7 +126,11 @@ describe.each(testDatabaseKinds)('admin alerts on %s', (kind) => {
     expect(results.flat()).toHaveLength(1)
     const open = (await alerts()).items.filter((alert) => alert.status === 'open')
     expect(open).toHaveLength(1)
-    expect(open[0]).toMatchObject({ kind: 'vapi_failing', summary: 'Vapi failed the last 3 purchases in a row', value: 3 })
+    expect(open[0]).toMatchObject({
+      kind: 'vapi_failing',
+      summary: 'Vapi failed the last 3 purchases in a row',
+      value: 3,
+    })
     expect(harness.alerts.map((alert) => [alert.kind, alert.status])).toEqual([['vapi_failing', 'open']])
 
     await send()
@@ -126,12 +144,17 @@ describe.each(testDatabaseKinds)('admin alerts on %s', (kind) => {
     const timestamp = String(posted?.headers['x-dialtone-timestamp'])
     const expected = `v1=${createHmac('sha256', webhookSecret).update(`${timestamp}.${posted?.body}`).digest('hex')}`
     expect(posted?.headers['x-dialtone-signature']).toBe(expected)
-    expect(JSON.parse(posted?.body ?? '{}')).toMatchObject({ type: 'admin-alert.opened', data: { kind: 'vapi_failing', status: 'open' } })
+    expect(JSON.parse(posted?.body ?? '{}')).toMatchObject({
+      type: 'admin-alert.opened',
+      data: { kind: 'vapi_failing', status: 'open' },
+    })
 
     await clearSandboxFaults(harness)
     await createNumber(harness, owner.cookie, '415')
     const closed = await evaluateAlertRules(harness.notifications)
-    expect(closed).toMatchObject([{ kind: 'vapi_failing', status: 'closed', closingSummary: 'Vapi answered the latest purchase' }])
+    expect(closed).toMatchObject([
+      { kind: 'vapi_failing', status: 'closed', closingSummary: 'Vapi answered the latest purchase' },
+    ])
     expect(await evaluateAlertRules(harness.notifications)).toEqual([])
     await send()
     expect(smtp.to(admin.email).map((mail) => mail.parsed.subject)).toEqual([

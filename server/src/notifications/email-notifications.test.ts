@@ -9,6 +9,9 @@ import { startTestApp, type TestApp } from '../test-support/test-app.ts'
 import { testDatabaseKinds } from '../test-support/test-databases.ts'
 import { runNotificationRound } from './notification-worker.ts'
 
+/** Starting PGlite and signing owners up takes a while on a busy, shared machine. */
+const setupTimeoutMs = 180_000
+
 type Account = Awaited<ReturnType<TestApp['signUp']>>
 
 describe.each(testDatabaseKinds)('email notifications over SMTP on %s', (kind) => {
@@ -69,7 +72,7 @@ describe.each(testDatabaseKinds)('email notifications over SMTP on %s', (kind) =
       json: { numberLive: false },
     })
     expect(optOut.status).toBe(200)
-  })
+  }, setupTimeoutMs)
   afterEach(async () => {
     await smtp.start().catch(() => {})
     await drainOutbox()
@@ -103,7 +106,9 @@ describe.each(testDatabaseKinds)('email notifications over SMTP on %s', (kind) =
     expect(mail?.html).toContain(`href="${link}"`)
     if (!mail) throw new Error('no mail to Alice')
     expect(rawHeader(mail, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click')
-    expect(rawHeader(mail, 'List-Unsubscribe')).toMatch(/^<http:\/\/localhost:3999\/unsubscribe\?token=[\w-]+\.[\w-]+>$/)
+    expect(rawHeader(mail, 'List-Unsubscribe')).toMatch(
+      /^<http:\/\/localhost:3999\/unsubscribe\?token=[\w-]+\.[\w-]+>$/,
+    )
     expect(mail?.text).toMatch(/Unsubscribe: http:\/\/localhost:3999\/unsubscribe\?token=/)
   })
 
@@ -167,7 +172,11 @@ describe.each(testDatabaseKinds)('email notifications over SMTP on %s', (kind) =
       mailDelivery: 'smtp',
     })
     for (const bad of [{}, { numberLive: 'yes' }, { numberLive: false, shouting: true }, []]) {
-      const response = await harness.request('/api/notification-preferences', { method: 'PUT', cookie: carol.cookie, json: bad })
+      const response = await harness.request('/api/notification-preferences', {
+        method: 'PUT',
+        cookie: carol.cookie,
+        json: bad,
+      })
       expect(response.status).toBe(400)
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED')
     }
@@ -251,7 +260,11 @@ describe.each(testDatabaseKinds)('email notifications over SMTP on %s', (kind) =
     const mails = smtp.to(carol.email)
     expect(mails).toHaveLength(1)
     expect(mails[0]?.parsed.messageId).toBe(`<${queued.id}@dialtone>`)
-    const sent = await harness.db.selectFrom('notification_outbox').selectAll().where('id', '=', queued.id).executeTakeFirstOrThrow()
+    const sent = await harness.db
+      .selectFrom('notification_outbox')
+      .selectAll()
+      .where('id', '=', queued.id)
+      .executeTakeFirstOrThrow()
     expect(sent).toMatchObject({ status: 'sent', attempts: 2, delivered_via: 'smtp' })
   })
 
@@ -306,7 +319,15 @@ describe.each(testDatabaseKinds)('email notifications over SMTP on %s', (kind) =
           now: new Date(),
         })
         expect(changed).not.toBeNull()
-        expect(Number((await sql<{ n: number }>`select count(*)::int as n from notification_event where phone_number_id = ${created.id}`.execute(trx)).rows[0]?.n)).toBe(1)
+        expect(
+          Number(
+            (
+              await sql<{
+                n: number
+              }>`select count(*)::int as n from notification_event where phone_number_id = ${created.id}`.execute(trx)
+            ).rows[0]?.n,
+          ),
+        ).toBe(1)
         throw new Error('roll back')
       })
       .catch(() => {})
@@ -325,7 +346,7 @@ describe('the sandbox mailbox', () => {
   let harness: TestApp
   beforeAll(async () => {
     harness = await startTestApp('pglite', { sandboxMinDelayMs: 100, sandboxMaxDelayMs: 300 })
-  })
+  }, setupTimeoutMs)
   afterAll(async () => harness.close())
 
   test('with no SMTP server, mail is kept in the local mailbox, where its owner can open it', async () => {
@@ -353,7 +374,9 @@ describe('the sandbox mailbox', () => {
     expect(detail.subject).toMatch(/\(Sales\) is live$/)
     expect(detail.textBody).toContain(`?number=${created.id}`)
     expect(detail.htmlBody).toContain('<!doctype html>')
-    const othersMailbox = mailboxSchema.parse(await (await harness.request('/api/mailbox', { cookie: other.cookie })).json())
+    const othersMailbox = mailboxSchema.parse(
+      await (await harness.request('/api/mailbox', { cookie: other.cookie })).json(),
+    )
     expect(othersMailbox.items).toHaveLength(0)
   })
 })

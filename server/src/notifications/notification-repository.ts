@@ -30,7 +30,11 @@ export const preferenceOfEvent = {
 } as const satisfies Record<NotificationEventKind, keyof NotificationPreferences>
 
 export async function getPreferences(db: Executor, userId: string): Promise<NotificationPreferences> {
-  const row = await db.selectFrom('notification_preference').selectAll().where('user_id', '=', userId).executeTakeFirst()
+  const row = await db
+    .selectFrom('notification_preference')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
   if (!row) return defaultPreferences
   return {
     numberLive: row.number_live,
@@ -59,7 +63,10 @@ export async function updatePreferences(
     updated_at: now,
   }
   const changed = Object.fromEntries(
-    Object.keys(update).map((key) => [columnOf[key as keyof NotificationPreferences], next[key as keyof NotificationPreferences]]),
+    Object.keys(update).map((key) => [
+      columnOf[key as keyof NotificationPreferences],
+      next[key as keyof NotificationPreferences],
+    ]),
   )
   await db
     .insertInto('notification_preference')
@@ -216,7 +223,13 @@ export async function claimDueOutbox(
 export async function markOutboxSent(
   db: Executor,
   row: NotificationOutboxRow,
-  input: { now: Date; via: 'smtp' | 'mailbox' | 'http'; subject: string | null; text: string | null; html: string | null },
+  input: {
+    now: Date
+    via: 'smtp' | 'mailbox' | 'http'
+    subject: string | null
+    text: string | null
+    html: string | null
+  },
 ): Promise<void> {
   await db
     .updateTable('notification_outbox')
@@ -239,7 +252,12 @@ export async function markOutboxSent(
 export async function markOutboxAttemptFailed(
   db: Executor,
   row: NotificationOutboxRow,
-  input: { now: Date; error: string; retryAt: Date | null; rendered: { subject: string; text: string; html: string } | null },
+  input: {
+    now: Date
+    error: string
+    retryAt: Date | null
+    rendered: { subject: string; text: string; html: string } | null
+  },
 ): Promise<void> {
   await db
     .updateTable('notification_outbox')
@@ -295,7 +313,11 @@ export async function listMailOfUser(db: Executor, userId: string, limit = 100):
     .execute()
 }
 
-export async function findMailOfUser(db: Executor, userId: string, id: string): Promise<NotificationOutboxRow | undefined> {
+export async function findMailOfUser(
+  db: Executor,
+  userId: string,
+  id: string,
+): Promise<NotificationOutboxRow | undefined> {
   return db
     .selectFrom('notification_outbox')
     .selectAll()

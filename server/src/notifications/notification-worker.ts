@@ -29,7 +29,10 @@ export async function runNotificationRound(
  * The notification job of a worker process, beside the provisioning worker: its own loop, so a slow SMTP server
  * never delays the poller. Every table it works from is claimed with SKIP LOCKED, so several workers share it.
  */
-export function startNotificationWorker(deps: NotificationDeps, options: NotificationWorkerOptions): NotificationWorker {
+export function startNotificationWorker(
+  deps: NotificationDeps,
+  options: NotificationWorkerOptions,
+): NotificationWorker {
   let isStopping = false
   let lastEvaluation = 0
   let wakeSleeper: (() => void) | null = null

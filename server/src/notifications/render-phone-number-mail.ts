@@ -78,6 +78,8 @@ export function renderPhoneNumberMail(input: {
   const subject =
     events.length === 1 ? headlines[first.kind](subjectNumber(first)) : `${events.length} updates on your numbers`
   const intro =
-    events.length === 1 ? 'An update on a phone number of your organisation:' : 'Updates on phone numbers of your organisation:'
+    events.length === 1
+      ? 'An update on a phone number of your organisation:'
+      : 'Updates on phone numbers of your organisation:'
   return renderMail({ subject, intro, sections, footer })
 }

@@ -1,7 +1,12 @@
 import type { NotificationOutboxRow } from '../db/schema.ts'
 import type { NotificationDeps } from './notification-deps.ts'
 import { adminAlertPayloadSchema, phoneNumberMailPayloadSchema } from './notification-payloads.ts'
-import { claimDueOutbox, markOutboxAttemptFailed, markOutboxSent, preferenceOfEvent } from './notification-repository.ts'
+import {
+  claimDueOutbox,
+  markOutboxAttemptFailed,
+  markOutboxSent,
+  preferenceOfEvent,
+} from './notification-repository.ts'
 import { renderAlertMail } from './render-alert-mail.ts'
 import type { MailFooter, RenderedMail } from './render-mail.ts'
 import { renderPhoneNumberMail } from './render-phone-number-mail.ts'
@@ -72,14 +77,24 @@ export async function sendDueNotifications(
   deps: NotificationDeps,
   options: { batchSize: number } = { batchSize: 20 },
 ): Promise<{ sent: number; retried: number; failed: number }> {
-  const claimed = await claimDueOutbox(deps.db, { now: deps.clock.now(), leaseMs: deps.leaseMs, limit: options.batchSize })
+  const claimed = await claimDueOutbox(deps.db, {
+    now: deps.clock.now(),
+    leaseMs: deps.leaseMs,
+    limit: options.batchSize,
+  })
   const outcome = { sent: 0, retried: 0, failed: 0 }
   for (const row of claimed) {
     let rendered: RenderedMail | null = null
     try {
       if (row.channel === 'webhook') {
         await postAlertWebhook(deps, row)
-        await markOutboxSent(deps.db, row, { now: deps.clock.now(), via: 'http', subject: null, text: null, html: null })
+        await markOutboxSent(deps.db, row, {
+          now: deps.clock.now(),
+          via: 'http',
+          subject: null,
+          text: null,
+          html: null,
+        })
         outcome.sent++
         continue
       }
@@ -102,7 +117,13 @@ export async function sendDueNotifications(
         throw new Error('mail is off on this server (no SMTP_URL)')
       }
       const via = deps.transport.kind === 'smtp' ? 'smtp' : 'mailbox'
-      await markOutboxSent(deps.db, row, { now: deps.clock.now(), via, subject: mail.subject, text: mail.text, html: mail.html })
+      await markOutboxSent(deps.db, row, {
+        now: deps.clock.now(),
+        via,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+      })
       outcome.sent++
     } catch (error) {
       const delay = deps.retryDelaysMs[row.attempts - 1]

@@ -11,7 +11,10 @@ export interface ReceivedMail {
 /** A header as it was sent (mailparser turns List-* headers into objects), unfolded, without its name. */
 export function rawHeader(mail: ParsedMail, name: string): string | undefined {
   const line = mail.headerLines.find((header) => header.key === name.toLowerCase())?.line
-  return line?.replace(/\r?\n[ \t]+/g, ' ').slice(name.length + 1).trim()
+  return line
+    ?.replace(/\r?\n[ \t]+/g, ' ')
+    .slice(name.length + 1)
+    .trim()
 }
 
 /**

@@ -1,7 +1,14 @@
 import { useSyncExternalStore } from 'react'
 
 /** The app's few screens. A tiny history router: a full router would cost more bytes than the app's own code. */
-export const routes = { home: '/', signIn: '/sign-in', signUp: '/sign-up', admin: '/admin' } as const
+export const routes = {
+  home: '/',
+  signIn: '/sign-in',
+  signUp: '/sign-up',
+  admin: '/admin',
+  settings: '/settings',
+  mailbox: '/mailbox',
+} as const
 export type RoutePath = (typeof routes)[keyof typeof routes]
 
 const listeners = new Set<() => void>()

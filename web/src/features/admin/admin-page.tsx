@@ -1,6 +1,8 @@
 import { useId, useState, type ReactNode } from 'react'
 import type { ProvisioningStats } from '@dialtone/shared/provisioning-stats'
 import './admin.css'
+import { AdminAlertsSection } from '../alerts/admin-alerts-section.tsx'
+import { OpenAlertsBanner } from '../alerts/open-alerts-banner.tsx'
 import { FailuresChart } from './failures-chart.tsx'
 import { bucketsToCsv, downloadCsv, organizationsToCsv } from './stats-csv.ts'
 import { formatCount, formatInstant, formatPercent, formatSeconds } from './stats-format.ts'
@@ -38,6 +40,8 @@ export function AdminPage() {
         <StatsRangePicker choice={choice} onChange={setChoice} />
       </div>
 
+      <OpenAlertsBanner showLink={false} />
+
       {choice.organizationId && (
         <p className="filter-chip">
           Showing <strong>{organizationName ?? choice.organizationId}</strong>
@@ -70,6 +74,8 @@ export function AdminPage() {
           onSelectOrganization={showOrganization}
         />
       )}
+
+      <AdminAlertsSection />
     </main>
   )
 }

@@ -1,13 +1,15 @@
 import path from 'node:path'
 import { rm } from 'node:fs/promises'
-import type { Page } from '@playwright/test'
 import {
   cardsInAreaCode,
+  demoAdmin,
+  demoOwner,
   expect,
   expectSameWindow,
   markWindow,
   newOwner,
   requestNumber,
+  signIn,
   signUp,
   test,
 } from './support/fixtures.ts'
@@ -18,16 +20,8 @@ import { startSmtpReceiver } from './support/smtp-receiver.ts'
 // Screenshots for people to look at; the folder is ignored by git.
 const lookAt = (name: string) => path.join(artifactsDir, 'tmp', `${name}.png`)
 
-const admin = { email: 'admin@dialtone.local', password: 'dialtone-admin' }
-const owner = { email: 'owner@dialtone.local', password: 'dialtone-demo' }
-
-async function signIn(page: Page, account: { email: string; password: string }): Promise<void> {
-  await page.goto('/sign-in')
-  await page.getByLabel('Email').fill(account.email)
-  await page.getByLabel('Password').fill(account.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await expect(page.getByRole('heading', { name: 'Get a number' })).toBeVisible()
-}
+const admin = demoAdmin
+const owner = demoOwner
 
 test('an owner chooses which mail they get and reads it in the sandbox mailbox', async ({ page }) => {
   await signUp(page, newOwner('Mailbox'))
@@ -99,9 +93,7 @@ test('Vapi refusing every purchase opens an alert admins see without a reload, m
 
     const ownerContext = await browser.newContext({ baseURL: app.url })
     const headers = { origin: app.url }
-    expect(
-      (await ownerContext.request.post('/api/auth/sign-in/email', { data: owner, headers })).status(),
-    ).toBe(200)
+    expect((await ownerContext.request.post('/api/auth/sign-in/email', { data: owner, headers })).status()).toBe(200)
     const faults = await fetch(`${sandbox.url}/_sandbox/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

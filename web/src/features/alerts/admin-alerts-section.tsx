@@ -15,8 +15,8 @@ export function AdminAlertsSection() {
     <section className="panel alerts-section" aria-labelledby="alerts-heading">
       <h2 id="alerts-heading">Alerts</h2>
       <p className="muted">
-        The worker checks these rules every minute. An alert opens once, is mailed to admins, and closes by itself when
-        the condition clears.
+        The worker checks these rules regularly (every minute by default). An alert opens once, is mailed to admins, and
+        closes by itself when the condition clears.
       </p>
       {rules.isError && <p role="alert">{rules.error.message}</p>}
       {rules.data && (

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import type { NotificationPreferences } from '@dialtone/shared/notifications'
+import type { NotificationPreferences, NotificationPreferencesResponse } from '@dialtone/shared/notifications'
 import { toast } from 'sonner'
 import { fetchNotificationPreferences, updateNotificationPreferences } from './notification-preferences-api.ts'
 import { notificationPreferencesQueryKeys } from './notification-preferences-query-keys.ts'
@@ -21,13 +21,24 @@ const deliveryNotes = {
 export function NotificationPreferencesForm({ isPlatformAdmin }: { isPlatformAdmin: boolean }) {
   const queryClient = useQueryClient()
   const query = useQuery({ queryKey: notificationPreferencesQueryKeys.mine(), queryFn: fetchNotificationPreferences })
+  const key = notificationPreferencesQueryKeys.mine()
   const mutation = useMutation({
     mutationFn: updateNotificationPreferences,
+    // The box shows the choice at once; a refusal puts it back.
+    onMutate: async (update) => {
+      await queryClient.cancelQueries({ queryKey: key })
+      const previous = queryClient.getQueryData<NotificationPreferencesResponse>(key)
+      if (previous) queryClient.setQueryData(key, { ...previous, ...update })
+      return { previous }
+    },
     onSuccess: (saved) => {
-      queryClient.setQueryData(notificationPreferencesQueryKeys.mine(), saved)
+      queryClient.setQueryData(key, saved)
       toast.success('Email preferences saved')
     },
-    onError: (error) => toast.error(error.message),
+    onError: (error, _update, context) => {
+      if (context?.previous) queryClient.setQueryData(key, context.previous)
+      toast.error(error.message)
+    },
   })
 
   if (query.isPending) return <p aria-busy="true">Loading your email preferences…</p>
@@ -57,7 +68,7 @@ export function NotificationPreferencesForm({ isPlatformAdmin }: { isPlatformAdm
           {note}
         </p>
       )}
-      <fieldset disabled={mutation.isPending}>
+      <fieldset>
         <legend>Email me when</legend>
         {visible.map((choice) => (
           <label key={choice.key} className="preference">

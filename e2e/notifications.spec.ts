@@ -34,7 +34,7 @@ test('an owner chooses which mail they get and reads it in the sandbox mailbox',
   await expect(page.getByText('Email preferences saved')).toBeVisible()
   await page.screenshot({ path: lookAt('notification-preferences'), fullPage: true })
 
-  await page.getByRole('link', { name: 'Numbers' }).click()
+  await page.getByRole('link', { name: 'Numbers', exact: true }).click()
   await requestNumber(page, '537', 'Front desk')
   await expect(cardsInAreaCode(page, '537').getByTestId('phone-number-status')).toHaveText(/Live/)
 

@@ -3,6 +3,39 @@ import globals from 'globals'
 import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
+// The boundaries (docs/architecture.md). ESLint keeps only the last `no-restricted-imports` that matches a file,
+// so each block below lists every pattern that applies to its files.
+const testCode = {
+  group: [
+    '**/test/**',
+    '**/test-support/**',
+    '**/*-test-kit*',
+    '**/*.test*',
+    '**/security-harness*',
+    '**/security-assertions*',
+    '**/test-history*',
+  ],
+  message: 'Production code never imports test code: harnesses and kits live in server/test/.',
+}
+const httpAndSockets = {
+  group: ['hono', 'hono/*', '@hono/*', 'socket.io', 'socket.io/*'],
+  message:
+    'The domain never imports Hono or Socket.IO: routes (server/src/routes, server/src/http) and realtime/ call into it.',
+}
+const domainFolders = [
+  'provisioning',
+  'admin',
+  'alerts',
+  'area-codes',
+  'auth',
+  'vapi',
+  'db',
+  'lib',
+  'metrics',
+  'notifications',
+]
+const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/*-test-kit.ts', '**/test-support/**', '**/test-env.ts']
+
 export default tseslint.config(
   {
     ignores: [
@@ -59,6 +92,53 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },
+  },
+  {
+    files: ['server/src/**/*.ts'],
+    ignores: [
+      ...testFiles,
+      'server/src/security/security-*.ts',
+      'server/src/admin/test-history.ts',
+      'server/src/cluster/**',
+    ],
+    rules: { 'no-restricted-imports': ['error', { patterns: [testCode] }] },
+  },
+  {
+    files: domainFolders.map((folder) => `server/src/${folder}/**/*.ts`),
+    ignores: [...testFiles, 'server/src/admin/test-history.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [testCode, httpAndSockets] }] },
+  },
+  {
+    files: ['web/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@dialtone/server', '@dialtone/server/*', '**/server/**'],
+              message: 'web never imports server: what both need is in shared/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!zod$|zod/|\\./)',
+              message: 'shared is the wire contract: it imports zod and its own files, nothing else.',
+            },
+          ],
+        },
+      ],
+    },
   },
   { files: ['migrations/src/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },

@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: [
       'server/src/**/*.test.ts',
+      'server/test/**/*.test.ts',
       'shared/src/**/*.test.ts',
       'migrations/src/**/*.test.ts',
       'web/src/**/*.test.{ts,tsx}',

@@ -36,7 +36,7 @@ export interface RunningProcess {
 }
 
 /**
- * Starts a pnpm script the way a user does, in its own process group so stopping it also stops the tsx and
+ * Starts a pnpm script the way a user does, in its own process group so stopping it also stops the
  * node processes under pnpm.
  */
 function spawnScript(script: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { DatabaseHandle } from '../src/db/create-database.ts'
-import { createScratchPostgres } from '../src/test-support/test-databases.ts'
+import { createScratchPostgres } from '../test/support/test-databases.ts'
 
 export interface ScratchDatabase extends DatabaseHandle {
   url: string

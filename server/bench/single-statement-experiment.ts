@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { createDatabase } from '../src/db/create-database.ts'
 import { findPhoneNumberByVapiId } from '../src/provisioning/phone-number-repository.ts'
-import { transitionPhoneNumber } from '../src/provisioning/transition-phone-number.ts'
+import { transitionPhoneNumber } from '../src/provisioning/phone-number-transition-repository.ts'
 import { createScratchDatabase, insertOrganization, insertPendingNumbers } from './bench-database.ts'
 import { round } from './latency-stats.ts'
 

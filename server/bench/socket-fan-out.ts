@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
-import { signedAssignmentWebhook } from '../src/cluster/cluster-client.ts'
-import type { ServerProcess } from '../src/cluster/server-process.ts'
+import { signedAssignmentWebhook } from '../test/support/cluster-client.ts'
+import type { ServerProcess } from '../test/support/server-process.ts'
 import { insertPendingNumbers, type ScratchDatabase } from './bench-database.ts'
 import { createKeepAliveSender } from './http-load.ts'
 import { round, sleep } from './latency-stats.ts'

@@ -1,5 +1,5 @@
-import { signedAssignmentWebhook } from '../src/cluster/cluster-client.ts'
-import type { ServerProcess } from '../src/cluster/server-process.ts'
+import { signedAssignmentWebhook } from '../test/support/cluster-client.ts'
+import type { ServerProcess } from '../test/support/server-process.ts'
 import { processCpuSeconds, startBackendCpuSampler } from './cpu-usage.ts'
 import { insertOrganization, insertPendingNumbers, type ScratchDatabase } from './bench-database.ts'
 import { runClosedLoop, type PreparedRequest } from './http-load.ts'

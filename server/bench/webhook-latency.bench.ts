@@ -9,8 +9,8 @@
 //   not-ours   — a number dialtone does not hold (lookup, delivery row).
 import os from 'node:os'
 import { sql } from 'kysely'
-import { startTestApp, testWebhookSecret } from '../src/test-support/test-app.ts'
-import { signVapiWebhook } from '../src/webhooks/verify-vapi-webhook.ts'
+import { startTestApp, testWebhookSecret } from '../test/support/test-app.ts'
+import { signVapiWebhook } from '../src/vapi/verify-vapi-webhook.ts'
 import { round, summarizeLatencies } from './latency-stats.ts'
 
 const count = Number(process.argv[2] ?? 2_000)

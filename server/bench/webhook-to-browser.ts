@@ -1,5 +1,5 @@
-import { signedAssignmentWebhook, signUpThrough } from '../src/cluster/cluster-client.ts'
-import type { ServerProcess } from '../src/cluster/server-process.ts'
+import { signedAssignmentWebhook, signUpThrough } from '../test/support/cluster-client.ts'
+import type { ServerProcess } from '../test/support/server-process.ts'
 import { insertPendingNumbers, type ScratchDatabase } from './bench-database.ts'
 import { createKeepAliveSender, type PreparedRequest } from './http-load.ts'
 import { round, sleep, summarizeLatencies, type LatencySummary } from './latency-stats.ts'

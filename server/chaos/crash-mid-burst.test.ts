@@ -13,7 +13,7 @@ import {
 import { eventually, halfWrittenRows, inventoryDisagreement } from './support/data-checks.ts'
 import { paced, pick, sleep } from './support/pacing.ts'
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts'
-import { findFreePort } from '../src/cluster/cluster-client.ts'
+import { findFreePort } from '../test/support/cluster-client.ts'
 import { chaosWebhookSecret, startServer, type ChaosServer } from './support/server-process.ts'
 import { tally, writeSummary } from './support/summary.ts'
 import { chaosSeconds } from './support/test-env.ts'

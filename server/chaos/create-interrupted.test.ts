@@ -3,7 +3,7 @@ import { startVapiSandbox, type RunningVapiSandbox } from '../src/vapi-sandbox/s
 import { call, createNumber, signUpOwner, type Answer, type Owner } from './support/chaos-client.ts'
 import { eventually, halfWrittenRows, inventoryDisagreement, sandboxInventory } from './support/data-checks.ts'
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts'
-import { findFreePort } from '../src/cluster/cluster-client.ts'
+import { findFreePort } from '../test/support/cluster-client.ts'
 import { chaosWebhookSecret, startServer, type ChaosServer } from './support/server-process.ts'
 import { writeSummary } from './support/summary.ts'
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts'

@@ -13,7 +13,7 @@ import {
 } from './support/chaos-client.ts'
 import { eventually, halfWrittenRows } from './support/data-checks.ts'
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts'
-import { findFreePort } from '../src/cluster/cluster-client.ts'
+import { findFreePort } from '../test/support/cluster-client.ts'
 import { chaosWebhookSecret, startServer, type ChaosServer } from './support/server-process.ts'
 import { paced, pick, sleep } from './support/pacing.ts'
 import { percentiles, tally, writeSummary } from './support/summary.ts'

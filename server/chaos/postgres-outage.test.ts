@@ -14,7 +14,7 @@ import {
 import { eventually, halfWrittenRows } from './support/data-checks.ts'
 import { paced, pick, sleep } from './support/pacing.ts'
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts'
-import { findFreePort } from '../src/cluster/cluster-client.ts'
+import { findFreePort } from '../test/support/cluster-client.ts'
 import { chaosWebhookSecret, startServer, type ChaosServer } from './support/server-process.ts'
 import { percentiles, tally, writeSummary } from './support/summary.ts'
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts'

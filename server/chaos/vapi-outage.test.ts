@@ -4,7 +4,7 @@ import { call, createNumber, signUpOwner, type Answer, type Owner } from './supp
 import { eventually, halfWrittenRows, inventoryDisagreement } from './support/data-checks.ts'
 import { sleep } from './support/pacing.ts'
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts'
-import { findFreePort } from '../src/cluster/cluster-client.ts'
+import { findFreePort } from '../test/support/cluster-client.ts'
 import { chaosWebhookSecret, startServer, type ChaosServer } from './support/server-process.ts'
 import { tally, writeSummary } from './support/summary.ts'
 import { chaosSeconds } from './support/test-env.ts'

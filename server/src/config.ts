@@ -15,7 +15,6 @@ export interface Config {
   vapiBaseUrl: string | null
   webhookSecret: string
   authSecret: string
-  publicUrl: string
 }
 
 const generatedSecretsSchema = z.object({ authSecret: z.string().min(32), webhookSecret: z.string().min(32) })
@@ -53,6 +52,5 @@ export async function resolveConfig(env: Env): Promise<Config> {
     vapiBaseUrl: env.VAPI_BASE_URL ?? (isSandbox ? null : 'https://api.vapi.ai'),
     webhookSecret,
     authSecret,
-    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
   }
 }

@@ -4,7 +4,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@dialtone/share
 import type { Kysely } from 'kysely'
 import { io, type Socket } from 'socket.io-client'
 import type { Database } from '../../src/db/schema.ts'
-import { signVapiWebhook } from '../../src/webhooks/verify-vapi-webhook.ts'
+import { signVapiWebhook } from '../../src/vapi/verify-vapi-webhook.ts'
 import { chaosWebhookSecret } from './server-process.ts'
 
 export interface Owner {

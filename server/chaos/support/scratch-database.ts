@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from '../../src/db/create-database.ts'
-import { createScratchPostgres } from '../../src/test-support/test-databases.ts'
+import { createScratchPostgres } from '../../test/support/test-databases.ts'
 import { chaosDatabaseUrl } from './test-env.ts'
 
 export interface ScratchDatabase extends DatabaseHandle {

@@ -11,7 +11,7 @@ export function utcBucketStart(bucket: 'hour' | 'day', instant: RawBuilder<unkno
 }
 
 /**
- * The one definition of what a provisioning attempt counts as (CONTRACT.md), as SQL over a set of
+ * The one definition of what a provisioning attempt counts as in the admin statistics (the rules below), as SQL over a set of
  * provisioning_attempt rows. Both the rollup refresh and the raw edges of a statistics query select from it, so
  * the two can never disagree.
  *

@@ -1,9 +1,9 @@
 import type { Counts, ProvisioningStats, TimeToLive } from '@dialtone/shared/provisioning-stats'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../test-support/test-databases.ts'
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../test/support/test-databases.ts'
 import { getProvisioningStats, topAreaCodes, topOrganizations } from './provisioning-stats-repository.ts'
 import { bucketMs, floorTo, hourMs, type StatsRange } from './stats-range.ts'
-import { insertHistory, insertOrganizations, type HistoryAttempt } from './test-history.ts'
+import { insertHistory, insertOrganizations, type HistoryAttempt } from '../../test/support/test-history.ts'
 
 // The repository answers from rollups, raw edges or both depending on where a range starts and ends. Here the same
 // random history is asked about many random ranges, and every answer is compared with the definitions written

@@ -1,9 +1,9 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../test-support/test-databases.ts'
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../test/support/test-databases.ts'
 import { getProvisioningStats } from './provisioning-stats-repository.ts'
 import { refreshProvisioningStatsRollups } from './provisioning-stats-rollup-repository.ts'
-import { insertHistory, insertOrganizations, type HistoryAttempt } from './test-history.ts'
+import { insertHistory, insertOrganizations, type HistoryAttempt } from '../../test/support/test-history.ts'
 
 const at = (iso: string) => new Date(iso)
 const seconds = (value: number) => value * 1000

@@ -46,7 +46,7 @@ function isoUtc(column: RawBuilder<unknown>): RawBuilder<unknown> {
 }
 
 /**
- * The provisioning statistics of a range (see CONTRACT.md for what each figure means), in one statement after the
+ * The provisioning statistics of a range (attempt-classification.ts says what each figure counts), in one statement after the
  * rollups are brought up to date. Whole hours and days come from the rollups; partial hours at the edges, and
  * everything when one organisation is asked for, come from the raw attempts through the same definition.
  */

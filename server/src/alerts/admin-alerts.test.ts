@@ -5,10 +5,10 @@ import { adminAlertListSchema, alertRuleListSchema } from '@dialtone/shared/admi
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { grantPlatformAdmin } from '../auth/organization-repository.ts'
 import { runNotificationRound } from '../notifications/notification-worker.ts'
-import { clearSandboxFaults, createNumber, setSandboxFaults } from '../provisioning/provisioning-test-kit.ts'
-import { startSmtpReceiver, type SmtpReceiver } from '../test-support/smtp-receiver.ts'
-import { startTestApp, type TestApp } from '../test-support/test-app.ts'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
+import { clearSandboxFaults, createNumber, setSandboxFaults } from '../../test/support/provisioning-test-kit.ts'
+import { startSmtpReceiver, type SmtpReceiver } from '../../test/support/smtp-receiver.ts'
+import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
+import { testDatabaseKinds } from '../../test/support/test-databases.ts'
 import { evaluateAlertRules } from './evaluate-alert-rules.ts'
 
 /** Starting PGlite and signing owners up takes a while on a busy, shared machine. */

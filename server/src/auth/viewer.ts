@@ -1,5 +1,3 @@
-import { createMiddleware } from 'hono/factory'
-import { AppError } from '../lib/app-error.ts'
 import type { Auth } from './create-auth.ts'
 import { findFirstOrganizationIdOfUser, isMemberOf } from './organization-repository.ts'
 import type { Kysely } from 'kysely'
@@ -13,8 +11,6 @@ export interface Viewer {
   organizationId: string
   isPlatformAdmin: boolean
 }
-
-export type ViewerVariables = { viewer: Viewer }
 
 export async function resolveViewer(auth: Auth, db: Kysely<Database>, headers: Headers): Promise<Viewer | null> {
   const session = await auth.api.getSession({ headers })
@@ -32,20 +28,4 @@ export async function resolveViewer(auth: Auth, db: Kysely<Database>, headers: H
     organizationId,
     isPlatformAdmin: session.user.role === 'admin',
   }
-}
-
-export function requireViewer(auth: Auth, db: Kysely<Database>) {
-  return createMiddleware<{ Variables: ViewerVariables }>(async (c, next) => {
-    const viewer = await resolveViewer(auth, db, c.req.raw.headers)
-    if (!viewer) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.')
-    c.set('viewer', viewer)
-    await next()
-  })
-}
-
-export function requirePlatformAdmin() {
-  return createMiddleware<{ Variables: ViewerVariables }>(async (c, next) => {
-    if (!c.get('viewer').isPlatformAdmin) throw new AppError('FORBIDDEN', 'Only platform admins can see this.')
-    await next()
-  })
 }

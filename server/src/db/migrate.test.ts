@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { expect, test } from 'vitest'
 import { allMigrations } from '@dialtone/migrations/all-migrations'
 import { migrateDownAll, migrateToLatest } from './migrate.ts'
-import { createEmptyTestDatabase, testDatabaseKinds } from '../test-support/test-databases.ts'
+import { createEmptyTestDatabase, testDatabaseKinds } from '../../test/support/test-databases.ts'
 
 async function tableNames(db: Parameters<typeof migrateToLatest>[0]) {
   const result = await sql<{ table_name: string }>`

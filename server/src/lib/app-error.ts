@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@dialtone/shared/errors'
+import type { ErrorBody, ErrorCode } from '@dialtone/shared/errors'
 
 const statusByCode = {
   VALIDATION_FAILED: 400,
@@ -36,14 +36,15 @@ export class AppError extends Error {
   }
 
   toBody() {
-    return {
-      error: {
-        code: this.code,
-        message: this.message,
-        ...(this.details === undefined ? {} : { details: this.details }),
-      },
-    }
+    return errorBody(this.code, this.message, this.details)
   }
+}
+
+/** The API's one error body, `{ error: { code, message, details? } }` (ErrorBody in shared/errors). */
+export function errorBody(code: ErrorCode, message: string, details?: unknown) {
+  return {
+    error: { code, message, ...(details === undefined ? {} : { details }) },
+  } satisfies ErrorBody
 }
 
 export function invariant(condition: unknown, message: string): asserts condition {

@@ -1,4 +1,3 @@
-import { Hono } from 'hono'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { PhoneNumberPublisher } from '../realtime/publisher.ts'
 
@@ -64,11 +63,6 @@ export function createMetrics() {
         inner.phoneNumberUpdated(organizationId, phoneNumber)
       },
     }),
-    routes: () =>
-      new Hono().get('/metrics', async (c) => {
-        c.header('Content-Type', registry.contentType)
-        return c.body(await registry.metrics())
-      }),
   }
 }
 

@@ -67,7 +67,6 @@ export function startNotificationWorker(
       isStopping = true
       wakeSleeper?.()
       await running
-      if (deps.transport.kind === 'smtp') deps.transport.close()
     },
   }
 }

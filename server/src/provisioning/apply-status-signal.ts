@@ -2,7 +2,7 @@ import type { SignalSource } from '@dialtone/shared/phone-number'
 import { toPhoneNumber } from './phone-number-mapper.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 import type { StatusSignal } from './status-machine.ts'
-import { transitionPhoneNumber, type Transition } from './transition-phone-number.ts'
+import { transitionPhoneNumber, type Transition } from './phone-number-transition-repository.ts'
 
 /** Applies one signal (one statement, so its own transaction) and tells browsers after the commit. */
 export async function applyStatusSignal(

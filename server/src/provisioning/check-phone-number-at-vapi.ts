@@ -4,7 +4,7 @@ import { VapiNotFoundError } from '../vapi/vapi-errors.ts'
 import { applyStatusSignal } from './apply-status-signal.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 import { deadlineExceededSignal, deletedAtVapiSignal, signalFromVapi, type StatusSignal } from './status-machine.ts'
-import type { Transition } from './transition-phone-number.ts'
+import type { Transition } from './phone-number-transition-repository.ts'
 
 export interface CheckResult {
   signal: StatusSignal

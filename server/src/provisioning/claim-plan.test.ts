@@ -1,8 +1,9 @@
 import { CompiledQuery, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startTestApp, type TestApp } from '../test-support/test-app.ts'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
-import { claimDueNumbersQuery, defaultPollRoundOptions } from './poll-pending-numbers.ts'
+import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
+import { testDatabaseKinds } from '../../test/support/test-databases.ts'
+import { claimDueNumbersQuery } from './poll-claim-repository.ts'
+import { defaultPollRoundOptions } from './poll-pending-numbers.ts'
 
 // The planner's choice is what matters here, on the server dialtone runs in production: Postgres only.
 const postgresOnly = testDatabaseKinds.includes('postgres') ? describe : describe.skip

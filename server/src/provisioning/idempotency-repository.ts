@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
-import type { Executor } from './transition-phone-number.ts'
+import type { Executor } from './phone-number-transition-repository.ts'
 
 const keyLifetimeMs = 24 * 60 * 60 * 1000
 

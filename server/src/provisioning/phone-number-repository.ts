@@ -1,13 +1,21 @@
+import { isUuid } from '../lib/is-uuid.ts'
 import type { PhoneNumberStatus } from '@dialtone/shared/phone-number'
 import { sql } from 'kysely'
-import type { NewPhoneNumberRow, PhoneNumberRow } from '../db/schema.ts'
-import type { Executor } from './transition-phone-number.ts'
+import type { Insertable } from 'kysely'
+import type { Database, NewPhoneNumberRow, PhoneNumberRow } from '../db/schema.ts'
+import type { Executor } from './phone-number-transition-repository.ts'
 
 export async function insertPhoneNumber(executor: Executor, values: NewPhoneNumberRow): Promise<PhoneNumberRow> {
   return executor.insertInto('phone_number').values(values).returningAll().executeTakeFirstOrThrow()
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** A history row written outside a transition (a number's creation); transitions write their own. */
+export async function recordStatusChange(
+  executor: Executor,
+  change: Insertable<Database['phone_number_status_change']>,
+): Promise<void> {
+  await executor.insertInto('phone_number_status_change').values(change).execute()
+}
 
 /** A number of this organisation, or undefined: another organisation's id looks exactly like a missing one. */
 export async function findPhoneNumberOfOrganization(
@@ -15,7 +23,7 @@ export async function findPhoneNumberOfOrganization(
   organizationId: string,
   phoneNumberId: string,
 ): Promise<PhoneNumberRow | undefined> {
-  if (!uuidPattern.test(phoneNumberId)) return undefined
+  if (!isUuid(phoneNumberId)) return undefined
   return executor
     .selectFrom('phone_number')
     .selectAll()
@@ -52,7 +60,7 @@ export function decodeCursor(cursor: string): Cursor | null {
       typeof value.createdAt === 'string' &&
       typeof value.id === 'string' &&
       !Number.isNaN(Date.parse(value.createdAt)) &&
-      uuidPattern.test(value.id)
+      isUuid(value.id)
     ) {
       return { createdAt: value.createdAt, id: value.id }
     }

@@ -3,16 +3,11 @@ import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { Database } from '../db/schema.ts'
 import { createRecordingPublisher } from '../realtime/publisher.ts'
-import { startTestApp, type TestApp } from '../test-support/test-app.ts'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
+import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
+import { testDatabaseKinds } from '../../test/support/test-databases.ts'
 import { createVapiClient } from '../vapi/vapi-client.ts'
-import {
-  claimDueNumbers,
-  defaultPollRoundOptions,
-  nextDueAt,
-  pollDueNumbers,
-  type PollRoundOptions,
-} from './poll-pending-numbers.ts'
+import { claimDueNumbers, nextDueAt } from './poll-claim-repository.ts'
+import { defaultPollRoundOptions, pollDueNumbers, type PollRoundOptions } from './poll-pending-numbers.ts'
 import { baseDelayMs, pollSchedule } from './poll-schedule.ts'
 import { defaultWorkerOptions, startProvisioningWorker } from './provisioning-worker.ts'
 import {
@@ -32,7 +27,7 @@ import {
   sandboxWebhookLog,
   setSandboxFaults,
   statusMessage,
-} from './provisioning-test-kit.ts'
+} from '../../test/support/provisioning-test-kit.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 
 const fixedRandom: PollRoundOptions = { ...defaultPollRoundOptions, random: () => 0.5 }
@@ -79,7 +74,7 @@ describe.each(testDatabaseKinds)('the fallback poller on %s', (kind) => {
 
     let rounds = 0
     for (; rounds < 40; rounds++) {
-      const due = await nextDueAt(harness.provisioning)
+      const due = await nextDueAt(harness.db)
       if (!due) break
       // Jump the poller's clock to the next due check (real time only passes for Vapi to assign).
       clock.offsetMs = Math.max(clock.offsetMs, due.getTime() - Date.now())
@@ -307,7 +302,7 @@ describe.each(testDatabaseKinds)('the fallback poller on %s', (kind) => {
     try {
       // The first process claims the due numbers, then dies before checking any of them.
       await makePendingDue(harness, clock.now())
-      const claimed = await claimDueNumbers(harness.provisioning, defaultPollRoundOptions)
+      const claimed = await claimDueNumbers(harness.db, harness.provisioning.clock.now(), defaultPollRoundOptions)
       expect(claimed.map((row) => row.id).sort()).toEqual(numbers.map((number) => number.id).sort())
 
       // The next process respects the dead one's claims while they last…

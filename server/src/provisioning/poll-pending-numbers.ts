@@ -1,7 +1,6 @@
-import { sql, type Kysely } from 'kysely'
-import type { Database } from '../db/schema.ts'
 import { VapiRateLimitedError } from '../vapi/vapi-errors.ts'
 import { checkPhoneNumberAtVapi } from './check-phone-number-at-vapi.ts'
+import { claimDueNumbers, setNextCheckIfStillClaimed, type Claim } from './poll-claim-repository.ts'
 import { nextCheckDelayMs } from './poll-schedule.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 
@@ -39,78 +38,6 @@ export interface PollRoundResult {
 }
 
 /**
- * Claims the pending numbers that are due and moves their next check into the future in one statement.
- * FOR UPDATE SKIP LOCKED lets several processes claim at once without waiting on, or double-claiming, a row;
- * the partial index on next_check_at (status = 'pending') keeps the cost proportional to the due numbers.
- * The due rows are picked in a MATERIALIZED CTE: as `WHERE id IN (… LIMIT n FOR UPDATE SKIP LOCKED)` Postgres may
- * plan a nested-loop semi join that re-runs the subquery per outer row, and each re-run skips the rows the
- * statement itself just locked and takes the next n, so one process claimed every due row whatever the batch size.
- * Each claim bumps check_count: that number is the claim's token (see renewClaim).
- */
-export async function claimDueNumbers(
-  deps: Pick<ProvisioningDeps, 'db' | 'clock'>,
-  options: Pick<PollRoundOptions, 'batchSize' | 'leaseMs'>,
-) {
-  return claimDueNumbersQuery(deps.db, deps.clock.now(), options).execute()
-}
-
-/** The claim statement itself, unexecuted, so its plan can be shown (EXPLAIN) exactly as it runs. */
-export function claimDueNumbersQuery(
-  db: Kysely<Database>,
-  now: Date,
-  options: Pick<PollRoundOptions, 'batchSize' | 'leaseMs'>,
-) {
-  return db
-    .with(
-      (cte) => cte('due').materialized(),
-      (db) =>
-        db
-          .selectFrom('phone_number')
-          .select('id')
-          .where('status', '=', 'pending')
-          .where('next_check_at', '<=', now)
-          .orderBy('next_check_at')
-          .limit(options.batchSize)
-          .forUpdate()
-          .skipLocked(),
-    )
-    .updateTable('phone_number')
-    .from('due')
-    .set((eb) => ({
-      next_check_at: new Date(now.getTime() + options.leaseMs),
-      check_count: eb('phone_number.check_count', '+', 1),
-      last_checked_at: now,
-    }))
-    .whereRef('phone_number.id', '=', 'due.id')
-    .where('phone_number.status', '=', 'pending')
-    .returning([
-      'phone_number.id',
-      'phone_number.vapi_phone_number_id',
-      'phone_number.created_at',
-      'phone_number.check_count',
-    ])
-}
-
-type Claim = Awaited<ReturnType<typeof claimDueNumbers>>[number]
-
-/**
- * Re-takes one claimed number for a full lease just before it is checked, if nobody else claimed it since.
- * A round works through its batch a few at a time, so the last numbers of a batch may be reached after the
- * lease taken at claim time ran out, when another process may already have claimed and be checking them;
- * check_count is compare-and-set so exactly one of the two goes on to ask Vapi.
- */
-async function renewClaim(deps: Pick<ProvisioningDeps, 'db' | 'clock'>, claim: Claim, leaseMs: number) {
-  const renewed = await deps.db
-    .updateTable('phone_number')
-    .set({ next_check_at: new Date(deps.clock.now().getTime() + leaseMs) })
-    .where('id', '=', claim.id)
-    .where('status', '=', 'pending')
-    .where('check_count', '=', claim.check_count)
-    .executeTakeFirst()
-  return Number(renewed.numUpdatedRows) === 1
-}
-
-/**
  * Runs one check while keeping its claim fresh. A check can outlast the lease (Vapi slow to answer, the client
  * retrying), and a lapsed claim would let another process check the same number at the same time; renewing it
  * every third of the lease keeps the lease short, so a crashed process's numbers are soon picked up again.
@@ -126,7 +53,7 @@ async function whileHoldingClaim<T>(
   const heartbeat = setInterval(
     () => {
       renewing = renewing
-        .then(() => renewClaim(deps, claim, leaseMs))
+        .then(() => setNextCheckIfStillClaimed(deps.db, claim, new Date(deps.clock.now().getTime() + leaseMs)))
         .catch((error: unknown) => deps.logger.warn({ err: error, phoneNumberId: claim.id }, 'could not renew a claim'))
     },
     Math.max(100, leaseMs / 3),
@@ -139,23 +66,12 @@ async function whileHoldingClaim<T>(
   }
 }
 
-/** Sets the next check, unless another process claimed the number meanwhile (then the time is its to set). */
-async function scheduleNextCheck(deps: Pick<ProvisioningDeps, 'db'>, claim: Claim, at: Date) {
-  await deps.db
-    .updateTable('phone_number')
-    .set({ next_check_at: at })
-    .where('id', '=', claim.id)
-    .where('status', '=', 'pending')
-    .where('check_count', '=', claim.check_count)
-    .execute()
-}
-
 /** One round of the fallback poller: claim what is due, ask Vapi, apply, schedule the next check. */
 export async function pollDueNumbers(
   deps: ProvisioningDeps,
   options: PollRoundOptions = defaultPollRoundOptions,
 ): Promise<PollRoundResult> {
-  const claimed = await claimDueNumbers(deps, options)
+  const claimed = await claimDueNumbers(deps.db, deps.clock.now(), options)
   const result: PollRoundResult = {
     claimed: claimed.length,
     activated: 0,
@@ -170,10 +86,10 @@ export async function pollDueNumbers(
   const worker = async () => {
     for (let row = queue.shift(); row; row = queue.shift()) {
       if (result.pausedUntil) {
-        await scheduleNextCheck(deps, row, result.pausedUntil)
+        await setNextCheckIfStillClaimed(deps.db, row, result.pausedUntil)
         continue
       }
-      if (!(await renewClaim(deps, row, options.leaseMs))) {
+      if (!(await setNextCheckIfStillClaimed(deps.db, row, new Date(deps.clock.now().getTime() + options.leaseMs)))) {
         result.skipped += 1
         continue
       }
@@ -186,7 +102,7 @@ export async function pollDueNumbers(
         else if (signal.kind === 'still-pending') {
           result.stillPending += 1
           const delay = nextCheckDelayMs(row.check_count, options.random)
-          await scheduleNextCheck(deps, row, new Date(deps.clock.now().getTime() + delay))
+          await setNextCheckIfStillClaimed(deps.db, row, new Date(deps.clock.now().getTime() + delay))
         }
       } catch (error) {
         result.errors += 1
@@ -194,25 +110,15 @@ export async function pollDueNumbers(
           // Vapi said how long to wait; the whole poller waits, not just this number.
           const waitMs = Math.max(1_000, error.retryAfterMs ?? 5_000)
           result.pausedUntil = new Date(deps.clock.now().getTime() + waitMs)
-          await scheduleNextCheck(deps, row, result.pausedUntil)
+          await setNextCheckIfStillClaimed(deps.db, row, result.pausedUntil)
         } else {
           deps.logger.warn({ err: error, phoneNumberId: row.id }, 'poll check failed; will retry')
           const delay = nextCheckDelayMs(row.check_count + 1, options.random)
-          await scheduleNextCheck(deps, row, new Date(deps.clock.now().getTime() + delay))
+          await setNextCheckIfStillClaimed(deps.db, row, new Date(deps.clock.now().getTime() + delay))
         }
       }
     }
   }
   await Promise.all(Array.from({ length: Math.min(options.concurrency, claimed.length) }, worker))
   return result
-}
-
-/** The soonest moment any pending number is due, so an idle poller can sleep until then. */
-export async function nextDueAt(deps: Pick<ProvisioningDeps, 'db'>): Promise<Date | null> {
-  const row = await deps.db
-    .selectFrom('phone_number')
-    .select(sql<Date | null>`min(next_check_at)`.as('next'))
-    .where('status', '=', 'pending')
-    .executeTakeFirst()
-  return row?.next ?? null
 }

@@ -2,7 +2,7 @@
  * When the fallback poller asks Vapi about a number still without one.
  *
  * Against real Vapi the poller is how most numbers turn live, so the schedule decides how long an owner stares at
- * "Provisioning…". Vapi's users see numbers arrive 5–30 s after the purchase (VAPI.md), sometimes minutes:
+ * "Provisioning…". Vapi's users see numbers arrive 5–30 s after the purchase, sometimes minutes:
  * - one early check 2 s after creation, for numbers Vapi assigns at once;
  * - then checks evenly through the usual window (from 7.5 s, every 2.5 s, eleven of them): evenly spaced checks
  *   give the shortest mean wait for a given number of calls, here about 1.3 s after assignment for about

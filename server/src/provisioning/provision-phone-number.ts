@@ -10,7 +10,8 @@ import {
   releaseIdempotencyKey,
 } from './idempotency-repository.ts'
 import { toPhoneNumber } from './phone-number-mapper.ts'
-import { insertPhoneNumber } from './phone-number-repository.ts'
+import { insertPhoneNumber, recordStatusChange } from './phone-number-repository.ts'
+import { settleAttempt, startAttempt } from './provisioning-attempt-repository.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 import { pollSchedule } from './poll-schedule.ts'
 import { signalFromVapi } from './status-machine.ts'
@@ -85,16 +86,7 @@ async function purchaseAndStore(
   const requestedAt = clock.now()
 
   // Written before Vapi is called: if the process dies mid-purchase, this row is how the purchase is found again.
-  const attempt = await db
-    .insertInto('provisioning_attempt')
-    .values({
-      organization_id: organizationId,
-      area_code: request.areaCode,
-      outcome: 'in_flight',
-      requested_at: requestedAt,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const attempt = await startAttempt(db, { organizationId, areaCode: request.areaCode, requestedAt })
 
   let bought: VapiPhoneNumber
   try {
@@ -107,22 +99,17 @@ async function purchaseAndStore(
   } catch (error) {
     const failure = describeCreateFailure(error, request.areaCode, deps.areaCodes)
     const respondedAt = clock.now()
-    await db
-      .updateTable('provisioning_attempt')
-      .set({
-        outcome: failure.outcome,
-        failure_code: failure.failureCode,
-        failure_message: error instanceof Error ? error.message.slice(0, 500) : null,
-        vapi_status_code:
-          error instanceof Error && 'httpStatus' in error && typeof error.httpStatus === 'number'
-            ? error.httpStatus
-            : null,
-        responded_at: respondedAt,
-        duration_ms: respondedAt.getTime() - requestedAt.getTime(),
-      })
-      .where('id', '=', attempt.id)
-      .execute()
-      .catch((updateError: unknown) => logger.error({ err: updateError }, 'could not record a refused attempt'))
+    await settleAttempt(db, attempt.id, {
+      outcome: failure.outcome,
+      failure_code: failure.failureCode,
+      failure_message: error instanceof Error ? error.message.slice(0, 500) : null,
+      vapi_status_code:
+        error instanceof Error && 'httpStatus' in error && typeof error.httpStatus === 'number'
+          ? error.httpStatus
+          : null,
+      responded_at: respondedAt,
+      duration_ms: respondedAt.getTime() - requestedAt.getTime(),
+    }).catch((updateError: unknown) => logger.error({ err: updateError }, 'could not record a refused attempt'))
     throw failure.appError
   }
 
@@ -146,28 +133,21 @@ async function purchaseAndStore(
         updated_at: respondedAt,
         next_check_at: isAlreadyLive ? null : new Date(respondedAt.getTime() + pollSchedule.firstCheckDelayMs),
       })
-      await trx
-        .insertInto('phone_number_status_change')
-        .values({
-          phone_number_id: row.id,
-          from_status: null,
-          to_status: row.status,
-          source: 'create',
-          at: respondedAt,
-        })
-        .execute()
-      await trx
-        .updateTable('provisioning_attempt')
-        .set({
-          outcome: 'purchased',
-          phone_number_id: row.id,
-          vapi_phone_number_id: bought.id,
-          vapi_status_code: 201,
-          responded_at: respondedAt,
-          duration_ms: respondedAt.getTime() - requestedAt.getTime(),
-        })
-        .where('id', '=', attempt.id)
-        .execute()
+      await recordStatusChange(trx, {
+        phone_number_id: row.id,
+        from_status: null,
+        to_status: row.status,
+        source: 'create',
+        at: respondedAt,
+      })
+      await settleAttempt(trx, attempt.id, {
+        outcome: 'purchased',
+        phone_number_id: row.id,
+        vapi_phone_number_id: bought.id,
+        vapi_status_code: 201,
+        responded_at: respondedAt,
+        duration_ms: respondedAt.getTime() - requestedAt.getTime(),
+      })
       const created = toPhoneNumber(row)
       if (input.idempotencyKey) {
         await completeIdempotencyKey(trx, { organizationId, key: input.idempotencyKey, status: 201, body: created })
@@ -220,16 +200,11 @@ async function rollBackPurchase(
     )
   }
   const now = clock.now()
-  await db
-    .updateTable('provisioning_attempt')
-    .set({
-      outcome: 'rolled_back',
-      failure_code: 'rolled_back',
-      failure_message: String(input.cause).slice(0, 500),
-      vapi_phone_number_id: input.vapiPhoneNumberId,
-      responded_at: now,
-    })
-    .where('id', '=', input.attemptId)
-    .execute()
-    .catch((error: unknown) => logger.error({ err: error }, 'could not record the rollback'))
+  await settleAttempt(db, input.attemptId, {
+    outcome: 'rolled_back',
+    failure_code: 'rolled_back',
+    failure_message: String(input.cause).slice(0, 500),
+    vapi_phone_number_id: input.vapiPhoneNumberId,
+    responded_at: now,
+  }).catch((error: unknown) => logger.error({ err: error }, 'could not record the rollback'))
 }

@@ -1,6 +1,7 @@
-import { deleteOldWebhookDeliveries } from '../webhooks/webhook-delivery-retention.ts'
+import { deleteOldWebhookDeliveries } from './webhook-delivery-repository.ts'
 import { deleteExpiredIdempotencyKeys } from './idempotency-repository.ts'
-import { defaultPollRoundOptions, nextDueAt, pollDueNumbers, type PollRoundOptions } from './poll-pending-numbers.ts'
+import { nextDueAt } from './poll-claim-repository.ts'
+import { defaultPollRoundOptions, pollDueNumbers, type PollRoundOptions } from './poll-pending-numbers.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 import { reconcileInterruptedAttempts, settleDelayMs } from './reconcile-interrupted-attempts.ts'
 import { retryVapiOrphans } from './retry-vapi-orphans.ts'
@@ -75,7 +76,7 @@ export function startProvisioningWorker(
           await deleteOldWebhookDeliveries(deps.db, deps.clock.now())
         }
         if (sleepMs > 0) {
-          const due = await nextDueAt(deps)
+          const due = await nextDueAt(deps.db)
           const untilDue = due ? due.getTime() - deps.clock.now().getTime() : options.idleMs
           const untilUnpaused = pausedUntil - deps.clock.now().getTime()
           sleepMs = Math.max(untilUnpaused, Math.min(options.idleMs, Math.max(25, untilDue)))

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startTestApp, type TestApp } from '../test-support/test-app.ts'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
+import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
+import { testDatabaseKinds } from '../../test/support/test-databases.ts'
 import { webhookUrlForAttempt } from './provision-phone-number.ts'
 import { reconcileInterruptedAttempts } from './reconcile-interrupted-attempts.ts'
 import { retryVapiOrphans } from './retry-vapi-orphans.ts'

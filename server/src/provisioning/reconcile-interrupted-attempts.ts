@@ -1,3 +1,5 @@
+import { findPhoneNumberByVapiId } from './phone-number-repository.ts'
+import { listUnreconciledAttempts, settleAttempt } from './provisioning-attempt-repository.ts'
 import { recordOrphan } from './vapi-orphan-repository.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 
@@ -25,21 +27,11 @@ export async function reconcileInterruptedAttempts(
   options: { settleMs: number } = { settleMs: settleDelayMs },
 ): Promise<{ checked: number; released: number }> {
   const now = deps.clock.now()
-  const attempts = await deps.db
-    .selectFrom('provisioning_attempt')
-    .select(['id', 'requested_at', 'outcome'])
-    .where('reconciled_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('outcome', '=', 'in_flight'),
-        eb.and([eb('outcome', '=', 'error'), eb('phone_number_id', 'is', null)]),
-      ]),
-    )
-    .where('requested_at', '<', new Date(now.getTime() - options.settleMs))
-    .where('requested_at', '>', new Date(now.getTime() - lookbackMs))
-    .orderBy('requested_at')
-    .limit(100)
-    .execute()
+  const attempts = await listUnreconciledAttempts(deps.db, {
+    requestedBefore: new Date(now.getTime() - options.settleMs),
+    requestedAfter: new Date(now.getTime() - lookbackMs),
+    limit: 100,
+  })
   if (attempts.length === 0) return { checked: 0, released: 0 }
 
   const earliest = attempts[0]?.requested_at ?? now
@@ -56,13 +48,7 @@ export async function reconcileInterruptedAttempts(
   let released = 0
   for (const attempt of attempts) {
     const vapiPhoneNumberId = boughtByAttempt.get(attempt.id)
-    const stored = vapiPhoneNumberId
-      ? await deps.db
-          .selectFrom('phone_number')
-          .select('id')
-          .where('vapi_phone_number_id', '=', vapiPhoneNumberId)
-          .executeTakeFirst()
-      : undefined
+    const stored = vapiPhoneNumberId ? await findPhoneNumberByVapiId(deps.db, vapiPhoneNumberId) : undefined
     if (vapiPhoneNumberId && !stored) {
       await recordOrphan(deps.db, {
         vapiPhoneNumberId,
@@ -72,22 +58,18 @@ export async function reconcileInterruptedAttempts(
       })
       released += 1
     }
-    await deps.db
-      .updateTable('provisioning_attempt')
-      .set({
-        reconciled_at: now,
-        ...(vapiPhoneNumberId && !stored
-          ? { outcome: 'rolled_back', failure_code: 'rolled_back', vapi_phone_number_id: vapiPhoneNumberId }
-          : attempt.outcome === 'in_flight'
-            ? {
-                outcome: 'error',
-                failure_code: 'vapi_unavailable',
-                failure_message: 'interrupted before Vapi answered',
-              }
-            : {}),
-      })
-      .where('id', '=', attempt.id)
-      .execute()
+    await settleAttempt(deps.db, attempt.id, {
+      reconciled_at: now,
+      ...(vapiPhoneNumberId && !stored
+        ? { outcome: 'rolled_back', failure_code: 'rolled_back', vapi_phone_number_id: vapiPhoneNumberId }
+        : attempt.outcome === 'in_flight'
+          ? {
+              outcome: 'error',
+              failure_code: 'vapi_unavailable',
+              failure_message: 'interrupted before Vapi answered',
+            }
+          : {}),
+    })
   }
   deps.logger.info({ checked: attempts.length, released }, 'reconciled interrupted provisioning attempts')
   return { checked: attempts.length, released }

@@ -30,14 +30,9 @@ export function targetStatusOf(signal: StatusSignal): Exclude<PhoneNumberStatus,
   }
 }
 
-export function canTransition(from: PhoneNumberStatus, to: Exclude<PhoneNumberStatus, 'pending'>): boolean {
-  const allowed: readonly PhoneNumberStatus[] = allowedPreviousStatuses[to]
-  return allowed.includes(from)
-}
-
 const e164 = /^\+[1-9]\d{6,14}$/
 
-/** What Vapi's view of a number means for dialtone. Readiness = a number is present (VAPI.md). */
+/** What Vapi's view of a number means for dialtone. Readiness = a number is present; Vapi's own status may still say activating. */
 export function signalFromVapi(vapi: {
   status?: string | null | undefined
   number?: string | null | undefined

@@ -2,11 +2,12 @@ import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Database } from '../db/schema.ts'
-import { startTestApp, type TestApp } from '../test-support/test-app.ts'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
+import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
+import { testDatabaseKinds } from '../../test/support/test-databases.ts'
 import { createVapiClient, type VapiClient } from '../vapi/vapi-client.ts'
-import { claimDueNumbers, defaultPollRoundOptions, pollDueNumbers } from './poll-pending-numbers.ts'
-import { createNumber, makePendingDue, setSandboxFaults } from './provisioning-test-kit.ts'
+import { claimDueNumbers } from './poll-claim-repository.ts'
+import { defaultPollRoundOptions, pollDueNumbers } from './poll-pending-numbers.ts'
+import { createNumber, makePendingDue, setSandboxFaults } from '../../test/support/provisioning-test-kit.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 
 // Two "processes" need two connection pools to one server; PGlite is one in-process backend, so Postgres only.
@@ -78,7 +79,10 @@ postgresOnly('two pollers (two processes) on one Postgres database', () => {
     const claimedBy = new Map<string, number>()
     // Both claim in parallel, round after round, until nothing is due.
     for (let round = 0; round < 5; round++) {
-      const [a, b] = await Promise.all([claimDueNumbers(first, options), claimDueNumbers(second, options)])
+      const [a, b] = await Promise.all([
+        claimDueNumbers(first.db, first.clock.now(), options),
+        claimDueNumbers(second.db, second.clock.now(), options),
+      ])
       // A claim never takes more than its batch (it once took every due row: see claimDueNumbers).
       expect(a.length).toBeLessThanOrEqual(options.batchSize)
       expect(b.length).toBeLessThanOrEqual(options.batchSize)

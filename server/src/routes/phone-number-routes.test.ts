@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startTestApp, type TestApp } from '../test-support/test-app.ts'
-import { testDatabaseKinds } from '../test-support/test-databases.ts'
+import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
+import { testDatabaseKinds } from '../../test/support/test-databases.ts'
 
 interface SandboxHolding {
   id: string

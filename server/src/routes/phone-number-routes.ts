@@ -6,9 +6,9 @@ import {
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AreaCodeDirectory } from '../area-codes/area-code-directory.ts'
-import type { ViewerVariables } from '../auth/viewer.ts'
+import type { ViewerVariables } from '../http/require-viewer.ts'
 import { AppError } from '../lib/app-error.ts'
-import { validate } from '../lib/validate.ts'
+import { validate } from '../http/validate.ts'
 import { toPhoneNumber } from '../provisioning/phone-number-mapper.ts'
 import {
   decodeCursor,

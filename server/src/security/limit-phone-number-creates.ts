@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { createMiddleware } from 'hono/factory'
-import type { ViewerVariables } from '../auth/viewer.ts'
+import type { ViewerVariables } from '../http/require-viewer.ts'
 import type { Database } from '../db/schema.ts'
 import { AppError } from '../lib/app-error.ts'
 import type { Clock } from '../lib/clock.ts'

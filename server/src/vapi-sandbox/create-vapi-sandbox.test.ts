@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
 import { z } from 'zod'
 import { createVapiSandbox } from './create-vapi-sandbox.ts'
 import { startVapiSandbox, type RunningVapiSandbox } from './start-vapi-sandbox.ts'
-import { startWebhookReceiver } from './start-webhook-receiver.ts'
+import { startWebhookReceiver } from '../../test/support/start-webhook-receiver.ts'
 
 const webhookSecret = 'sandbox-test-secret'
 let sandbox: RunningVapiSandbox

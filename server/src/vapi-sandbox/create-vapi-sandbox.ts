@@ -1,3 +1,4 @@
+import { isUuid } from '../lib/is-uuid.ts'
 import { createHash, randomUUID } from 'node:crypto'
 import { Hono } from 'hono'
 import { z } from 'zod'
@@ -95,8 +96,6 @@ const errorNames: Record<number, string> = {
 
 /** How many recent requests and webhook deliveries the control routes can show. */
 const maxLogEntries = 5_000
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Vapi's (NestJS's) error body. */
 function vapiError(status: number, message: string | string[], headers?: Record<string, string>) {
@@ -342,7 +341,7 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
   })
 
   app.use('/phone-number/:id', async (c, next) => {
-    if (!uuidPattern.test(c.req.param('id'))) return vapiError(400, 'Validation failed (uuid is expected)')
+    if (!isUuid(c.req.param('id'))) return vapiError(400, 'Validation failed (uuid is expected)')
     return next()
   })
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test, vi } from 'vitest'
 import { z } from 'zod'
 import { createVapiClient } from '../vapi/vapi-client.ts'
 import { startVapiSandbox, type RunningVapiSandbox } from './start-vapi-sandbox.ts'
-import { startWebhookReceiver } from './start-webhook-receiver.ts'
+import { startWebhookReceiver } from '../../test/support/start-webhook-receiver.ts'
 
 // The sandbox is only worth testing against if it answers what Vapi answers. Every body it sends to the real
 // client is checked against Vapi's own OpenAPI spec (a copy kept in the repo, so the test stands alone).

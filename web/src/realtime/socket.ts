@@ -7,7 +7,7 @@ let socket: DialtoneSocket | null = null
 
 /**
  * The one Socket.IO connection of this tab. It is created without connecting: the handshake is authenticated
- * by the session cookie, so the app connects it only once someone is signed in (see use-socket-session.ts).
+ * by the session cookie, so the app connects it only once someone is signed in (see use-socket-connection.ts).
  */
 export function getSocket(): DialtoneSocket {
   socket ??= io({

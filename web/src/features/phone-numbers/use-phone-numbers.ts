@@ -10,7 +10,7 @@ export function usePhoneNumbers() {
     queryFn: ({ pageParam, signal }) => fetchPhoneNumberPage(pageParam, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (lastPage) => lastPage.nextCursor,
-    // The socket keeps the list fresh; refetches happen on reconnect (use-realtime-phone-numbers.ts).
+    // The socket keeps the list fresh; refetches happen on reconnect (use-phone-number-events.ts).
     staleTime: 5 * 60_000,
   })
   const phoneNumbers = useMemo(() => listLoadedPhoneNumbers(query.data), [query.data])

@@ -7,7 +7,7 @@ export function useServerInfo() {
   return useQuery({
     queryKey: serverInfoQueryKeys.all,
     queryFn: () => requestJson('/api/server-info', serverInfoSchema),
-    // The mode changes only when the server restarts; a reconnect invalidates it (use-socket-session.ts).
+    // The mode changes only when the server restarts; a reconnect invalidates it (use-phone-number-events.ts).
     staleTime: Infinity,
   })
 }

@@ -1,0 +1,290 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { getRequestListener } from '@hono/node-server'
+import { createApp } from './app.ts'
+import { loadAreaCodeDirectory } from './area-codes/area-code-directory.ts'
+import { createAuth } from './auth/create-auth.ts'
+import { ensureDemoAccounts } from './auth/ensure-demo-accounts.ts'
+import type { Config } from './config.ts'
+import { createDatabase, type DatabaseHandle } from './db/create-database.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { errorBody } from './lib/app-error.ts'
+import { systemClock, type Clock } from './lib/clock.ts'
+import { createLogger, type Logger } from './lib/logger.ts'
+import { createMetrics } from './metrics/metrics.ts'
+import { chooseMailTransport } from './notifications/mail-transport.ts'
+import {
+  defaultRetryDelaysMs,
+  type AdminAlertPublisher,
+  type NotificationDeps,
+} from './notifications/notification-deps.ts'
+import { startNotificationWorker } from './notifications/notification-worker.ts'
+import { deriveUnsubscribeSecret } from './notifications/unsubscribe-token.ts'
+import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
+import {
+  defaultWorkerOptions,
+  startProvisioningWorker,
+  type ProvisioningWorker,
+} from './provisioning/provisioning-worker.ts'
+import type { PhoneNumberPublisher } from './realtime/publisher.ts'
+import { createSocketAdapter } from './realtime/socket-adapter.ts'
+import { createRealtimeServer } from './realtime/socket-server.ts'
+import type { CreateRateLimit } from './security/limit-phone-number-creates.ts'
+import { createVapiClient } from './vapi/vapi-client.ts'
+import { startVapiSandbox } from './vapi-sandbox/start-vapi-sandbox.ts'
+
+export const version = '0.1.0'
+/** The built web app, served by the server; resolved from server/src or server/dist alike. */
+export const defaultWebDistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
+
+/** Where the server is reached once it listens: the auth base URL, the origins it trusts, where Vapi posts. */
+export interface ServerUrls {
+  publicUrl: string
+  trustedOrigins: string[]
+  webhookUrl: string
+}
+
+/** main.ts's rule: PUBLIC_URL, or http://localhost:<port>; the Vite dev server is trusted as well. */
+function defaultUrls(config: Config, port: number): ServerUrls {
+  const publicUrl = (config.env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '')
+  const trustedOrigins = [
+    ...new Set([publicUrl, `http://localhost:${port}`, `http://127.0.0.1:${port}`, 'http://localhost:5173']),
+  ]
+  return { publicUrl, trustedOrigins, webhookUrl: `${publicUrl}/webhooks/vapi` }
+}
+
+/** What a caller other than main.ts may change; everything else comes from the configuration. */
+export interface ComposeOptions {
+  logger?: Logger
+  /** A database already migrated (tests bring a throwaway one); the server closes it on stop(). */
+  database?: DatabaseHandle
+  /** Overrides ROLE's worker: tests drive the poller round by round. */
+  runsWorker?: boolean
+  /** Replaces the Socket.IO publisher (tests record what would have been told to browsers). */
+  publisher?: PhoneNumberPublisher
+  clock?: Clock
+  /** Share Socket.IO rooms across processes (Redis or Postgres); on by default, as in production. */
+  clusterAdapter?: boolean
+  urls?: (listening: { port: number; url: string }) => ServerUrls
+  isAuthRateLimitEnabled?: boolean
+  createRateLimit?: CreateRateLimit
+  vapiRetryBaseDelayMs?: number
+  /** Replaces the Socket.IO alert publisher (tests record what admins' browsers would have been told). */
+  alertPublisher?: AdminAlertPublisher
+  /** Compressed in tests: the waits before each retry of a mail. */
+  mailRetryDelaysMs?: readonly number[]
+  webDistDir?: string | null
+  version?: string
+}
+
+export type DialtoneServer = Awaited<ReturnType<typeof startDialtone>>
+
+/**
+ * The one composition root: database → Vapi (or the built-in sandbox) → HTTP server → auth → realtime →
+ * provisioning → worker → app. main.ts, the test harnesses, the chaos suite and the benchmarks all start the
+ * server through here; stop() closes everything it started, in the order a graceful shutdown needs.
+ */
+export async function startDialtone(config: Config, options: ComposeOptions = {}) {
+  const { env } = config
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL)
+  const runsWeb = env.ROLE !== 'worker'
+  const runsWorker = options.runsWorker ?? env.ROLE !== 'web'
+
+  const database =
+    options.database ??
+    (await createDatabase(
+      config.isEmbeddedDatabase
+        ? { kind: 'pglite', dataDir: env.DATA_DIR }
+        : { kind: 'postgres', url: env.DATABASE_URL ?? '' },
+    ))
+  if (!options.database) {
+    const applied = await migrateToLatest(database.db)
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied')
+  }
+
+  const sandbox =
+    config.vapiBaseUrl === null
+      ? await startVapiSandbox({
+          port: 0,
+          host: '127.0.0.1',
+          minDelayMs: env.SANDBOX_MIN_DELAY_MS,
+          maxDelayMs: env.SANDBOX_MAX_DELAY_MS,
+          freeNumberLimit: env.SANDBOX_FREE_NUMBER_LIMIT,
+          webhookSecret: config.webhookSecret,
+          webhookAuth: env.VAPI_WEBHOOK_AUTH,
+          logger: logger.child({ component: 'vapi-sandbox' }),
+        })
+      : null
+  const vapiBaseUrl = sandbox?.url ?? config.vapiBaseUrl ?? ''
+  const vapi = createVapiClient({
+    baseUrl: vapiBaseUrl,
+    apiKey: config.vapiApiKey,
+    timeoutMs: env.VAPI_TIMEOUT_MS,
+    maxRequestsPerSecond: env.VAPI_MAX_RPS,
+    ...(options.vapiRetryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.vapiRetryBaseDelayMs }),
+    logger: logger.child({ component: 'vapi' }),
+  })
+
+  // Listen first so PORT=0 works and PUBLIC_URL can default to the real port; requests wait for the app.
+  let handle: ((req: IncomingMessage, res: ServerResponse) => void) | null = null
+  const httpServer = createServer((req, res) => {
+    if (handle) return handle(req, res)
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' })
+    res.end(JSON.stringify(errorBody('INTERNAL', 'dialtone is starting.')))
+  })
+  if (runsWeb) await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.HOST, resolve))
+  const port = runsWeb ? (httpServer.address() as AddressInfo).port : env.PORT
+  const listeningHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST
+  const url = `http://${listeningHost}:${port}`
+  const urls = options.urls ? options.urls({ port, url }) : defaultUrls(config, port)
+
+  const auth = createAuth({
+    db: database.db,
+    secret: config.authSecret,
+    baseUrl: urls.publicUrl,
+    trustedOrigins: urls.trustedOrigins,
+    isRateLimitEnabled: options.isAuthRateLimitEnabled ?? env.NODE_ENV !== 'test',
+  })
+  const adapter =
+    (options.clusterAdapter ?? true)
+      ? await createSocketAdapter({ redisUrl: env.REDIS_URL, pool: database.pool, logger })
+      : null
+  const realtime = createRealtimeServer({
+    httpServer: runsWeb ? httpServer : null,
+    auth,
+    db: database.db,
+    logger: logger.child({ component: 'realtime' }),
+    ...(adapter ? { adapter: adapter.adapter } : {}),
+  })
+  const metrics = createMetrics()
+  const countSockets = () => metrics.socketsConnected.set(realtime.io.of('/').sockets.size)
+  realtime.io.on('connection', (socket) => {
+    countSockets()
+    socket.on('disconnect', countSockets)
+  })
+
+  const provisioning: ProvisioningDeps = {
+    db: database.db,
+    vapi,
+    publisher: metrics.observePublisher(options.publisher ?? realtime.publisher),
+    clock: options.clock ?? systemClock,
+    logger: logger.child({ component: 'provisioning' }),
+    deadlineMs: env.PROVISIONING_DEADLINE_MS,
+    webhookUrl: urls.webhookUrl,
+  }
+  const worker: ProvisioningWorker | null = runsWorker
+    ? startProvisioningWorker(provisioning, {
+        ...defaultWorkerOptions,
+        reconcileSettleMs: env.PROVISIONING_RECONCILE_SETTLE_MS,
+        housekeepingMs: env.PROVISIONING_HOUSEKEEPING_MS,
+        onRound: metrics.recordPollRound,
+      })
+    : null
+
+  const notifications: NotificationDeps = {
+    db: database.db,
+    clock: provisioning.clock,
+    logger: logger.child({ component: 'notifications' }),
+    transport: chooseMailTransport({
+      smtpUrl: env.SMTP_URL,
+      isSandbox: config.isSandbox,
+      isEmbeddedDatabase: config.isEmbeddedDatabase,
+    }),
+    mailFrom: env.MAIL_FROM,
+    publicUrl: urls.publicUrl,
+    unsubscribeSecret: deriveUnsubscribeSecret(config.authSecret),
+    foldWindowMs: env.MAIL_FOLD_WINDOW_MS,
+    stuckAfterMs: env.NOTIFY_STUCK_AFTER_MS,
+    retryDelaysMs: options.mailRetryDelaysMs ?? defaultRetryDelaysMs,
+    leaseMs: 120_000,
+    deadlineMs: env.PROVISIONING_DEADLINE_MS,
+    alertPublisher: options.alertPublisher ?? realtime.alertPublisher,
+    alertWebhook:
+      env.ADMIN_ALERT_WEBHOOK_URL && env.ADMIN_ALERT_WEBHOOK_SECRET
+        ? { url: env.ADMIN_ALERT_WEBHOOK_URL, secret: env.ADMIN_ALERT_WEBHOOK_SECRET }
+        : null,
+  }
+  const notificationWorker = runsWorker
+    ? startNotificationWorker(notifications, { intervalMs: 1_000, alertEvaluationMs: env.ALERT_EVALUATION_MS })
+    : null
+
+  const areaCodes = loadAreaCodeDirectory()
+  const app = createApp({
+    provisioning,
+    auth,
+    areaCodes,
+    logger,
+    isSandbox: config.isSandbox,
+    version: options.version ?? version,
+    trustedOrigins: urls.trustedOrigins,
+    webhook: { authMode: env.VAPI_WEBHOOK_AUTH, secret: config.webhookSecret },
+    notifications: {
+      mailDelivery: notifications.transport.kind,
+      unsubscribeSecret: notifications.unsubscribeSecret,
+      publicUrl: urls.publicUrl,
+    },
+    webDistDir: options.webDistDir === undefined ? defaultWebDistDir : options.webDistDir,
+    onPhoneNumberCreated: () => {
+      metrics.recordCreated()
+      worker?.wake()
+    },
+    onWebhookDelivery: metrics.recordWebhook,
+    metricsRegistry: metrics.registry,
+    ...(options.createRateLimit ? { createRateLimit: options.createRateLimit } : {}),
+  })
+  // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.
+  const createsDemoAccounts = config.isSandbox && config.isEmbeddedDatabase && env.DEMO_ACCOUNTS
+  if (createsDemoAccounts) await ensureDemoAccounts(auth, database.db)
+  const listener = getRequestListener(app.fetch)
+  handle = (req, res) => void listener(req, res)
+
+  let stopped: Promise<void> | null = null
+  /**
+   * Stops taking requests and lets in-flight ones finish (or drops them: tests), finishes the poll round, then
+   * closes Socket.IO, the adapter, the sandbox and the database.
+   */
+  const stop = (stopOptions: { dropConnections?: boolean } = {}) => {
+    stopped ??= (async () => {
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()))
+      if (stopOptions.dropConnections) httpServer.closeAllConnections()
+      else httpServer.closeIdleConnections()
+      await worker?.stop()
+      await notificationWorker?.stop()
+      if (notifications.transport.kind === 'smtp') notifications.transport.close()
+      await realtime.io.close()
+      await adapter?.close()
+      await closed.catch(() => {})
+      await sandbox?.close()
+      await database.close()
+    })()
+    return stopped
+  }
+
+  return {
+    config,
+    /** Where this process listens (127.0.0.1 when bound to every interface); null for ROLE=worker. */
+    url: runsWeb ? url : null,
+    port,
+    publicUrl: urls.publicUrl,
+    runsWeb,
+    vapiBaseUrl,
+    createsDemoAccounts,
+    logger,
+    database,
+    db: database.db,
+    sandbox,
+    vapi,
+    auth,
+    app,
+    areaCodes,
+    provisioning,
+    realtime,
+    metrics,
+    worker,
+    notifications,
+    httpServer,
+    stop,
+  }
+}

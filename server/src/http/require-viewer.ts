@@ -1,0 +1,25 @@
+import { createMiddleware } from 'hono/factory'
+import type { Kysely } from 'kysely'
+import type { Auth } from '../auth/create-auth.ts'
+import { resolveViewer, type Viewer } from '../auth/viewer.ts'
+import type { Database } from '../db/schema.ts'
+import { AppError } from '../lib/app-error.ts'
+
+/** What a route behind requireViewer finds in its context: c.get('viewer'). */
+export type ViewerVariables = { viewer: Viewer }
+
+export function requireViewer(auth: Auth, db: Kysely<Database>) {
+  return createMiddleware<{ Variables: ViewerVariables }>(async (c, next) => {
+    const viewer = await resolveViewer(auth, db, c.req.raw.headers)
+    if (!viewer) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.')
+    c.set('viewer', viewer)
+    await next()
+  })
+}
+
+export function requirePlatformAdmin() {
+  return createMiddleware<{ Variables: ViewerVariables }>(async (c, next) => {
+    if (!c.get('viewer').isPlatformAdmin) throw new AppError('FORBIDDEN', 'Only platform admins can see this.')
+    await next()
+  })
+}

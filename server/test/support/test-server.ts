@@ -1,0 +1,42 @@
+import { startDialtone, type ComposeOptions } from '../../src/compose-server.ts'
+import { resolveConfig } from '../../src/config.ts'
+import { parseEnv } from '../../src/env.ts'
+import type { TestDatabase } from './test-databases.ts'
+
+export interface TestServerSettings extends Omit<ComposeOptions, 'database'> {
+  authSecret: string
+  webhookSecret: string
+  vapiApiKey: string
+  /** Anything else env.ts reads (VAPI_WEBHOOK_AUTH, SANDBOX_MIN_DELAY_MS, ...), as strings. */
+  env?: Record<string, string>
+}
+
+/**
+ * The server as main.ts starts it (startDialtone), on a throwaway database and a loopback port, with the
+ * built-in Vapi sandbox; tests choose the rest through the composition root's options. Test servers always get
+ * an explicit environment, never the caller's.
+ */
+export async function startTestServer(database: TestDatabase, settings: TestServerSettings) {
+  const { authSecret, webhookSecret, vapiApiKey, env = {}, ...options } = settings
+  const config = await resolveConfig(
+    parseEnv({
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DEMO_ACCOUNTS: 'false',
+      AUTH_SECRET: authSecret,
+      VAPI_WEBHOOK_SECRET: webhookSecret,
+      VAPI_MAX_RPS: '1000',
+      ...(database.url ? { DATABASE_URL: database.url } : {}),
+      ...env,
+    }),
+  )
+  const server = await startDialtone(
+    { ...config, vapiApiKey },
+    { clusterAdapter: false, runsWorker: false, webDistDir: null, vapiRetryBaseDelayMs: 10, ...options, database },
+  )
+  const { sandbox, url } = server
+  if (!sandbox || !url) throw new Error('a test server runs the web role with the built-in sandbox')
+  return { ...server, sandbox, url }
+}

@@ -46,6 +46,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
       PROVISIONING_DEADLINE_MS: String(options.deadlineMs ?? 900_000),
       // Mail is due as soon as it is queued; a test that folds events sets a window of its own.
       MAIL_FOLD_WINDOW_MS: '0',
+      MAIL_FROM: 'dialtone <dialtone@example.test>',
       ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
       ...(options.alertWebhook
         ? { ADMIN_ALERT_WEBHOOK_URL: options.alertWebhook.url, ADMIN_ALERT_WEBHOOK_SECRET: options.alertWebhook.secret }

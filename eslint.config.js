@@ -25,6 +25,7 @@ const httpAndSockets = {
 const domainFolders = [
   'provisioning',
   'admin',
+  'alerts',
   'area-codes',
   'auth',
   'vapi',
@@ -32,6 +33,7 @@ const domainFolders = [
   'lib',
   'metrics',
   'outbound-webhooks',
+  'notifications',
 ]
 const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/*-test-kit.ts', '**/test-support/**', '**/test-env.ts']
 

@@ -1,22 +1,21 @@
 import { execFileSync } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import type { Page } from '@playwright/test'
-import { expect, expectSameWindow, markWindow, requestNumber, test } from './support/fixtures.ts'
+import {
+  demoAdmin,
+  demoOwner,
+  expect,
+  expectSameWindow,
+  markWindow,
+  requestNumber,
+  signIn,
+  test,
+} from './support/fixtures.ts'
 import { artifactPath, repoRoot } from './support/paths.ts'
 import { createDataDir, findFreePort, startApp, type RunningProcess } from './support/processes.ts'
 
-// The demo accounts main.ts creates in sandbox mode on the embedded database.
-const admin = { email: 'admin@dialtone.local', password: 'dialtone-admin' }
-const owner = { email: 'owner@dialtone.local', password: 'dialtone-demo' }
-
-async function signIn(page: Page, account: { email: string; password: string }): Promise<void> {
-  await page.goto('/sign-in')
-  await page.getByLabel('Email').fill(account.email)
-  await page.getByLabel('Password').fill(account.password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  // Owners land on their numbers, admins on the analytics.
-  await expect(page.getByRole('heading', { name: /^(Get a number|Provisioning analytics)$/ })).toBeVisible()
-}
+const admin = demoAdmin
+const owner = demoOwner
 
 /** The whole number a stat card shows, e.g. 1,234 → 1234. */
 async function readCount(page: Page, testId: string): Promise<number> {

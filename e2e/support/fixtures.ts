@@ -25,6 +25,20 @@ export function newOwner(label: string): Owner {
   }
 }
 
+// The demo accounts main.ts creates in sandbox mode on the embedded database (DEMO_ACCOUNTS=true).
+export const demoAdmin = { email: 'admin@dialtone.local', password: 'dialtone-admin' }
+export const demoOwner = { email: 'owner@dialtone.local', password: 'dialtone-demo' }
+
+/** Signs in through the form and waits for the page the account lands on. */
+export async function signIn(page: Page, account: { email: string; password: string }): Promise<void> {
+  await page.goto('/sign-in')
+  await page.getByLabel('Email').fill(account.email)
+  await page.getByLabel('Password').fill(account.password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  // Owners land on their numbers, admins on the analytics.
+  await expect(page.getByRole('heading', { name: /^(Get a number|Provisioning analytics)$/ })).toBeVisible()
+}
+
 /** Signs up through the form, as an owner does, and waits for the dashboard. */
 export async function signUp(page: Page, owner: Owner): Promise<void> {
   await page.goto('/sign-up')

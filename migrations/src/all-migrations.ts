@@ -6,6 +6,7 @@ import * as attemptReconciliation from './0004-attempt-reconciliation.ts'
 import * as organizationDeletionAndAccountAudit from './0005-organization-deletion-and-account-audit.ts'
 import * as rateLimits from './0006-rate-limits.ts'
 import * as outboundWebhooks from './0009-outbound-webhooks.ts'
+import * as notifications from './0008-notifications.ts'
 
 /** Every migration, by name, in the order they apply. Append only: a shipped migration is never edited. */
 export const allMigrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const allMigrations: Record<string, Migration> = {
   '0005-organization-deletion-and-account-audit': organizationDeletionAndAccountAudit,
   '0006-rate-limits': rateLimits,
   '0009-outbound-webhooks': outboundWebhooks,
+  '0008-notifications': notifications,
 }

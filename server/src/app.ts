@@ -1,3 +1,4 @@
+import type { MailDelivery } from '@dialtone/shared/notifications'
 import { Hono } from 'hono'
 import type { Registry } from 'prom-client'
 import { withSandboxAreaCodes, type AreaCodeDirectory } from './area-codes/area-code-directory.ts'
@@ -15,14 +16,17 @@ import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
 import { noSocketRevocation, type SocketRevocation } from './realtime/socket-server.ts'
 import { accountAdminRoutes } from './routes/account-admin-routes.ts'
 import { adminRoutes } from './routes/admin-routes.ts'
+import { alertRoutes } from './routes/alert-routes.ts'
 import { areaCodeRoutes } from './routes/area-code-routes.ts'
 import { healthRoutes } from './routes/health-routes.ts'
 import { metricsRoutes } from './routes/metrics-routes.ts'
 import { organizationRoutes } from './routes/organization-routes.ts'
 import type { OutboundWebhookDeps } from './outbound-webhooks/outbound-webhook-deps.ts'
+import { notificationRoutes } from './routes/notification-routes.ts'
 import { phoneNumberRoutes } from './routes/phone-number-routes.ts'
 import { webhookDeliveryRoutes, webhookEndpointRoutes } from './routes/webhook-endpoint-routes.ts'
 import { serverInfoRoutes } from './routes/server-info-routes.ts'
+import { unsubscribeRoutes } from './routes/unsubscribe-routes.ts'
 import { webhookRoutes } from './routes/webhook-routes.ts'
 import {
   defaultCreateRateLimits,
@@ -48,6 +52,8 @@ export interface AppDeps {
   version: string
   trustedOrigins: string[]
   webhook: { authMode: WebhookAuthMode; secret: string }
+  /** Email: how it goes out, the unsubscribe links' key, and PUBLIC_URL for the pages that link back. */
+  notifications: { mailDelivery: MailDelivery; unsubscribeSecret: string; publicUrl: string }
   /** The built web app (web/dist); null or missing serves the API alone. */
   webDistDir: string | null
   onPhoneNumberCreated?: () => void
@@ -95,6 +101,16 @@ export function createApp(deps: AppDeps) {
     }),
   )
 
+  app.route(
+    '/unsubscribe',
+    unsubscribeRoutes({
+      db,
+      clock: provisioning.clock,
+      secret: deps.notifications.unsubscribeSecret,
+      publicUrl: deps.notifications.publicUrl,
+    }),
+  )
+
   app.use('/api/*', limitBodySize(maxApiBodyBytes, 'Request bodies are limited to 64 KiB.'))
   // Better Auth's own origin check lets a cross-site sign-out through; ours runs first on every auth mutation.
   app.use('/api/auth/*', requireSameOrigin(deps.trustedOrigins))
@@ -111,6 +127,7 @@ export function createApp(deps: AppDeps) {
       isSandbox: deps.isSandbox,
       version: deps.version,
       provisioningDeadlineSeconds: Math.round(provisioning.deadlineMs / 1000),
+      mailDelivery: deps.notifications.mailDelivery,
     }),
   )
   api.use(requireViewer(auth, db))
@@ -148,10 +165,12 @@ export function createApp(deps: AppDeps) {
   }
   api.route('/webhook-endpoints', webhookEndpointRoutes(outboundWebhookRoutes))
   api.route('/webhook-deliveries', webhookDeliveryRoutes(outboundWebhookRoutes))
+  api.route('/', notificationRoutes({ db, clock: provisioning.clock, mailDelivery: deps.notifications.mailDelivery }))
   const admin = new Hono<{ Variables: ViewerVariables }>()
   admin.use(requirePlatformAdmin())
   admin.route('/', adminRoutes({ db, clock: provisioning.clock }))
   admin.route('/', accountAdminRoutes({ db, sockets }))
+  admin.route('/', alertRoutes({ db, clock: provisioning.clock }))
   api.route('/admin', admin)
   app.route('/api', api)
 

@@ -14,6 +14,14 @@ import { errorBody } from './lib/app-error.ts'
 import { systemClock, type Clock } from './lib/clock.ts'
 import { createLogger, type Logger } from './lib/logger.ts'
 import { createMetrics } from './metrics/metrics.ts'
+import { chooseMailTransport } from './notifications/mail-transport.ts'
+import {
+  defaultRetryDelaysMs,
+  type AdminAlertPublisher,
+  type NotificationDeps,
+} from './notifications/notification-deps.ts'
+import { startNotificationWorker } from './notifications/notification-worker.ts'
+import { deriveUnsubscribeSecret } from './notifications/unsubscribe-token.ts'
 import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
 import {
   defaultWorkerOptions,
@@ -75,6 +83,10 @@ export interface ComposeOptions {
   isAuthRateLimitEnabled?: boolean
   createRateLimits?: CreateRateLimits
   vapiRetryBaseDelayMs?: number
+  /** Replaces the Socket.IO alert publisher (tests record what admins' browsers would have been told). */
+  alertPublisher?: AdminAlertPublisher
+  /** Compressed in tests: the waits before each retry of a mail. */
+  mailRetryDelaysMs?: readonly number[]
   webDistDir?: string | null
   version?: string
 }
@@ -203,6 +215,33 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
   })
   const webhookWorker = runsWorker ? startOutboundWebhookWorker(outboundWebhooks) : null
 
+  const notifications: NotificationDeps = {
+    db: database.db,
+    clock: provisioning.clock,
+    logger: logger.child({ component: 'notifications' }),
+    transport: chooseMailTransport({
+      smtpUrl: env.SMTP_URL,
+      isSandbox: config.isSandbox,
+      isEmbeddedDatabase: config.isEmbeddedDatabase,
+    }),
+    mailFrom: env.MAIL_FROM,
+    publicUrl: urls.publicUrl,
+    unsubscribeSecret: deriveUnsubscribeSecret(config.authSecret),
+    foldWindowMs: env.MAIL_FOLD_WINDOW_MS,
+    stuckAfterMs: env.NOTIFY_STUCK_AFTER_MS,
+    retryDelaysMs: options.mailRetryDelaysMs ?? defaultRetryDelaysMs,
+    leaseMs: 120_000,
+    deadlineMs: env.PROVISIONING_DEADLINE_MS,
+    alertPublisher: options.alertPublisher ?? realtime.alertPublisher,
+    alertWebhook:
+      env.ADMIN_ALERT_WEBHOOK_URL && env.ADMIN_ALERT_WEBHOOK_SECRET
+        ? { url: env.ADMIN_ALERT_WEBHOOK_URL, secret: env.ADMIN_ALERT_WEBHOOK_SECRET }
+        : null,
+  }
+  const notificationWorker = runsWorker
+    ? startNotificationWorker(notifications, { intervalMs: 1_000, alertEvaluationMs: env.ALERT_EVALUATION_MS })
+    : null
+
   const areaCodes = loadAreaCodeDirectory()
   const app = createApp({
     provisioning,
@@ -215,6 +254,11 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     version: options.version ?? version,
     trustedOrigins: urls.trustedOrigins,
     webhook: { authMode: env.VAPI_WEBHOOK_AUTH, secret: config.webhookSecret },
+    notifications: {
+      mailDelivery: notifications.transport.kind,
+      unsubscribeSecret: notifications.unsubscribeSecret,
+      publicUrl: urls.publicUrl,
+    },
     webDistDir: options.webDistDir === undefined ? defaultWebDistDir : options.webDistDir,
     onPhoneNumberCreated: () => {
       metrics.recordCreated()
@@ -252,6 +296,8 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
       else httpServer.closeIdleConnections()
       await worker?.stop()
       await webhookWorker?.stop()
+      await notificationWorker?.stop()
+      if (notifications.transport.kind === 'smtp') notifications.transport.close()
       await realtime.io.close()
       await adapter?.close()
       await rateLimitStore.close()
@@ -286,6 +332,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     metrics,
     worker,
     webhookWorker,
+    notifications,
     httpServer,
     stop,
   }

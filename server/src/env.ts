@@ -61,6 +61,27 @@ export const envSchema = z
     SANDBOX_MAX_DELAY_MS: z.coerce.number().int().min(0, 'expected 0 or more milliseconds').default(30_000),
     SANDBOX_FREE_NUMBER_LIMIT: positiveInt('a positive whole number').default(1000),
     REDIS_URL: optionalString.pipe(z.url({ error: 'expected a redis:// URL' }).optional()),
+    /** Where mail goes out (nodemailer's URL form). Unset: the sandbox's local mailbox, or no mail outside it. */
+    SMTP_URL: optionalString.pipe(
+      z
+        .url({ error: 'expected an smtp:// or smtps:// URL, like smtp://user:password@smtp.example.com:587' })
+        .refine((value) => /^smtps?:\/\//.test(value), 'expected an smtp:// or smtps:// URL')
+        .optional(),
+    ),
+    MAIL_FROM: z
+      .string()
+      .regex(/@/, 'expected a sender address, like "dialtone <dialtone@example.com>"')
+      .default('dialtone <dialtone@localhost>'),
+    /** Events of one user within this window are folded into one mail (the mail waits this long). */
+    MAIL_FOLD_WINDOW_MS: z.coerce.number().int().min(0, 'expected 0 or more milliseconds').default(10_000),
+    /** A number still pending this long is mailed about as stuck ("well past the usual time"). */
+    NOTIFY_STUCK_AFTER_MS: positiveInt('a positive number of milliseconds').default(300_000),
+    /** How often the worker evaluates the admin alert rules. */
+    ALERT_EVALUATION_MS: positiveInt('a positive number of milliseconds').default(60_000),
+    ADMIN_ALERT_WEBHOOK_URL: optionalString.pipe(z.url({ error: 'expected an http(s):// URL' }).optional()),
+    ADMIN_ALERT_WEBHOOK_SECRET: optionalString.pipe(
+      z.string().min(16, 'expected at least 16 characters (try: openssl rand -hex 32)').optional(),
+    ),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DEMO_ACCOUNTS: booleanish.default(true),
     /** How many proxies (load balancer, CDN) stand in front of dialtone and append to the forwarded header. */
@@ -125,6 +146,13 @@ export const envSchema = z
         })
       }
     }
+    if (env.ADMIN_ALERT_WEBHOOK_URL && !env.ADMIN_ALERT_WEBHOOK_SECRET) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ADMIN_ALERT_WEBHOOK_SECRET'],
+        message: 'required with ADMIN_ALERT_WEBHOOK_URL: the secret alert webhooks are signed with',
+      })
+    }
     if (env.DATABASE_URL && !env.AUTH_SECRET) {
       context.addIssue({
         code: 'custom',
@@ -140,6 +168,11 @@ export class EnvError extends Error {
   override name = 'EnvError'
 }
 
+/** Never echoed back in an error: secrets, and SMTP_URL, which usually carries a password. */
+function isSecretVariable(name: string): boolean {
+  return name.includes('SECRET') || name.includes('KEY') || name === 'SMTP_URL'
+}
+
 /** Parses an environment once; throws an EnvError whose message names every bad variable and what it expects. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(source)
@@ -147,8 +180,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)'
     const value = source[name]
-    const shown =
-      value === undefined ? 'unset' : name.includes('SECRET') || name.includes('KEY') ? 'set' : JSON.stringify(value)
+    const shown = value === undefined ? 'unset' : isSecretVariable(name) ? 'set' : JSON.stringify(value)
     return `  ${name}: ${issue.message} (${shown})`
   })
   throw new EnvError(`Invalid environment:\n${lines.join('\n')}`)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { mailDeliverySchema } from './notifications.ts'
 
 /** `GET /api/server-info`: what the dashboard must tell the owner about the server it talks to. */
 export const serverInfoSchema = z.object({
@@ -6,5 +7,7 @@ export const serverInfoSchema = z.object({
   version: z.string(),
   /** A number still unassigned this long after it was requested is given up (marked failed). */
   provisioningDeadlineSeconds: z.number().int().positive(),
+  /** How mail goes out; absent from servers older than email notifications. */
+  mailDelivery: mailDeliverySchema.optional(),
 })
 export type ServerInfo = z.infer<typeof serverInfoSchema>

@@ -1,8 +1,10 @@
+import type { AdminAlert } from './admin-alerts.ts'
 import type { PhoneNumber } from './phone-number.ts'
 
 export const socketEvents = {
   phoneNumberUpdated: 'phone-number:updated',
   provisioningStatsChanged: 'provisioning-stats:changed',
+  adminAlertChanged: 'admin-alert:changed',
 } as const
 
 export interface ProvisioningStatsChange {
@@ -17,6 +19,8 @@ export interface ServerToClientEvents {
   'phone-number:updated': (phoneNumber: PhoneNumber) => void
   /** To the platform admins' room only: a number of any organisation changed, so charts should refresh. */
   'provisioning-stats:changed': (change: ProvisioningStatsChange) => void
+  /** To the platform admins' room only: an alert opened or closed. */
+  'admin-alert:changed': (alert: AdminAlert) => void
 }
 
 // The browser only listens; every change goes through the HTTP API so it is validated and authorised once.

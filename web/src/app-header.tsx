@@ -1,6 +1,7 @@
 import type { SessionUser } from './features/auth/auth-api.ts'
 import { isPlatformAdmin } from './features/auth/auth-api.ts'
 import { useSignOut } from './features/auth/use-sign-out.ts'
+import { OpenAlertsBanner } from './features/alerts/open-alerts-banner.tsx'
 import { NotifyButton } from './features/notifications/notify-button.tsx'
 import { Link } from './lib/link.tsx'
 import { routes, usePathname } from './lib/router.ts'
@@ -28,6 +29,9 @@ export function AppHeader({ user }: { user: SessionUser }) {
               Admin
             </Link>
           )}
+          <Link to={routes.settings} aria-current={pathname === routes.settings ? 'page' : undefined}>
+            Settings
+          </Link>
         </nav>
         <div className="header-tools">
           <ConnectionIndicator />
@@ -45,6 +49,8 @@ export function AppHeader({ user }: { user: SessionUser }) {
           </button>
         </div>
       </div>
+      {/* The admin page shows the same banner at its top. */}
+      {isPlatformAdmin(user) && pathname !== routes.admin && <OpenAlertsBanner showLink />}
     </header>
   )
 }

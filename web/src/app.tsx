@@ -6,7 +6,10 @@ import { isPlatformAdmin, type SessionUser } from './features/auth/auth-api.ts'
 import { authQueryKeys } from './features/auth/auth-query-keys.ts'
 import { AuthPage } from './features/auth/auth-page.tsx'
 import { useSession } from './features/auth/use-session.ts'
+import { useAdminAlertEvents } from './features/alerts/use-admin-alert-events.ts'
+import { MailboxPage } from './features/mailbox/mailbox-page.tsx'
 import { DashboardPage } from './features/phone-numbers/dashboard-page.tsx'
+import { SettingsPage } from './features/settings/settings-page.tsx'
 import { usePhoneNumberEvents } from './features/phone-numbers/use-phone-number-events.ts'
 import { SandboxBanner } from './features/server-info/sandbox-banner.tsx'
 import { WebhookEndpointsPage } from './features/webhook-endpoints/webhook-endpoints-page.tsx'
@@ -69,6 +72,8 @@ const titles: Record<string, string> = {
   [routes.signUp]: 'Create an account',
   [routes.admin]: 'Provisioning analytics',
   [routes.webhooks]: 'Webhooks',
+  [routes.settings]: 'Settings',
+  [routes.mailbox]: 'Mailbox',
 }
 
 function Screens() {
@@ -108,6 +113,7 @@ function Screens() {
 function SignedIn({ user, pathname }: { user: SessionUser; pathname: string }) {
   useSocketConnection(user.id)
   usePhoneNumberEvents()
+  useAdminAlertEvents(isPlatformAdmin(user))
 
   let screen
   if (pathname === routes.admin && isPlatformAdmin(user)) {
@@ -126,6 +132,10 @@ function SignedIn({ user, pathname }: { user: SessionUser; pathname: string }) {
     screen = <WebhookEndpointsPage />
   } else if (pathname === routes.home) {
     screen = <DashboardPage />
+  } else if (pathname === routes.settings) {
+    screen = <SettingsPage user={user} />
+  } else if (pathname === routes.mailbox) {
+    screen = <MailboxPage />
   } else {
     // Signed in on /sign-in, a non-admin on /admin, or an unknown path: the dashboard is home.
     screen = <Redirect to={routes.home} />

@@ -194,6 +194,67 @@ export interface OutboundWebhookAttemptTable {
   is_success: boolean
 }
 export type OutboundWebhookAttemptRow = Selectable<OutboundWebhookAttemptTable>
+export interface NotificationPreferenceTable {
+  user_id: string
+  number_live: Generated<boolean>
+  number_failed: Generated<boolean>
+  number_stuck: Generated<boolean>
+  number_released: Generated<boolean>
+  admin_alerts: Generated<boolean>
+  updated_at: Timestamp
+}
+
+export type NotificationEventKind = 'live' | 'failed' | 'stuck' | 'released'
+
+export interface NotificationEventTable {
+  id: Generated<string>
+  phone_number_id: string
+  kind: NotificationEventKind
+  reason: string | null
+  at: Timestamp
+  processed_at: NullableTimestamp
+}
+
+export interface NotificationOutboxTable {
+  id: Generated<string>
+  channel: 'email' | 'webhook'
+  topic: 'phone-numbers' | 'admin-alert'
+  recipient: string
+  user_id: string | null
+  payload: ColumnType<unknown, string, string>
+  status: Generated<'queued' | 'sending' | 'sent' | 'failed'>
+  attempts: Generated<number>
+  next_attempt_at: Timestamp
+  locked_until: NullableTimestamp
+  last_error: string | null
+  delivered_via: 'smtp' | 'mailbox' | 'http' | null
+  subject: string | null
+  text_body: string | null
+  html_body: string | null
+  created_at: Timestamp
+  sent_at: NullableTimestamp
+}
+export type NotificationOutboxRow = Selectable<NotificationOutboxTable>
+
+export interface AlertRuleTable {
+  kind: string
+  is_enabled: Generated<boolean>
+  threshold: number
+  updated_at: Timestamp
+}
+
+export interface AdminAlertTable {
+  id: Generated<string>
+  rule_kind: string
+  status: 'open' | 'closed'
+  summary: string
+  value: number | null
+  threshold: number
+  opened_at: Timestamp
+  closed_at: NullableTimestamp
+  closing_summary: string | null
+}
+export type AdminAlertRow = Selectable<AdminAlertTable>
 
 export interface Database {
   user: UserTable
@@ -211,4 +272,9 @@ export interface Database {
   webhook_endpoint: WebhookEndpointTable
   outbound_webhook_delivery: OutboundWebhookDeliveryTable
   outbound_webhook_attempt: OutboundWebhookAttemptTable
+  notification_preference: NotificationPreferenceTable
+  notification_event: NotificationEventTable
+  notification_outbox: NotificationOutboxTable
+  alert_rule: AlertRuleTable
+  admin_alert: AdminAlertTable
 }

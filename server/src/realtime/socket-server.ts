@@ -12,6 +12,7 @@ import type { Database } from '../db/schema.ts'
 import { isAllowedOrigin } from '../lib/allowed-origins.ts'
 import type { Logger } from '../lib/logger.ts'
 import { createCoalescedEmitter } from './coalesced-emitter.ts'
+import type { AdminAlertPublisher } from '../notifications/notification-deps.ts'
 import type { PhoneNumberPublisher } from './publisher.ts'
 
 type SocketData = ViewerSession
@@ -85,7 +86,12 @@ export function createRealtimeServer(input: {
   adapter?: ServerOptions['adapter']
   /** Browsers from other origins are refused at the handshake, before the cookie is looked at. */
   allowedOrigins: readonly string[]
-}): { io: RealtimeServer; publisher: PhoneNumberPublisher; revocation: SocketRevocation } {
+}): {
+  io: RealtimeServer
+  publisher: PhoneNumberPublisher
+  revocation: SocketRevocation
+  alertPublisher: AdminAlertPublisher
+} {
   const options: Partial<ServerOptions> = {
     path: '/socket.io',
     serveClient: false,
@@ -166,5 +172,8 @@ export function createRealtimeServer(input: {
       })
     },
   }
-  return { io, publisher, revocation }
+  const alertPublisher: AdminAlertPublisher = {
+    alertChanged: (alert) => io.to(adminRoom).emit('admin-alert:changed', alert),
+  }
+  return { io, publisher, revocation, alertPublisher }
 }

@@ -73,7 +73,8 @@ describe.runIf(testDatabaseUrl)('three server processes on one Postgres', () => 
           // Sandbox webhooks go to the second process, like a load balancer picking one.
           publicUrl: `http://127.0.0.1:${ports[1]}`,
           role: 'both',
-          extraEnv: { VAPI_MAX_RPS: '100' },
+          // Browsers (the test's clients) reach each process by its own address, as if behind three names.
+          extraEnv: { VAPI_MAX_RPS: '100', ALLOWED_HOSTS: ports.map((each) => `http://127.0.0.1:${each}`).join(',') },
         }),
       )
     }

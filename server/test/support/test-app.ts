@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { DatabaseKind } from '../../src/db/create-database.ts'
 import type { Env } from '../../src/env.ts'
 import type { Clock } from '../../src/lib/clock.ts'
+import type { AdminAlert } from '@dialtone/shared/admin-alerts'
 import { createRecordingPublisher } from '../../src/realtime/publisher.ts'
 import { createTestDatabase, type TestDatabase } from './test-databases.ts'
 import { startTestServer } from './test-server.ts'
@@ -19,6 +20,11 @@ export interface TestAppOptions {
   vapiTimeoutMs?: number
   /** WEBHOOK_ALLOW_PRIVATE_URLS; true unless a test checks the refusal (receivers listen on loopback). */
   allowPrivateWebhookUrls?: boolean
+  /** Mail over SMTP to this URL; otherwise the sandbox's local mailbox (PGlite) or none (Postgres). */
+  smtpUrl?: string
+  /** Compressed in tests: the waits before each retry of a mail. */
+  mailRetryDelaysMs?: readonly number[]
+  alertWebhook?: { url: string; secret: string }
 }
 
 /**
@@ -28,6 +34,8 @@ export interface TestAppOptions {
 export async function startTestApp(kind: DatabaseKind, options: TestAppOptions = {}) {
   const database: TestDatabase = await createTestDatabase(kind)
   const recording = createRecordingPublisher()
+  /** Alerts the worker told admins' browsers about, in order. */
+  const alerts: AdminAlert[] = []
   const server = await startTestServer(database, {
     authSecret: 'test-auth-secret-0123456789abcdef0123456789abcdef',
     webhookSecret: testWebhookSecret,
@@ -39,8 +47,17 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
       VAPI_TIMEOUT_MS: String(options.vapiTimeoutMs ?? 5_000),
       PROVISIONING_DEADLINE_MS: String(options.deadlineMs ?? 900_000),
       WEBHOOK_ALLOW_PRIVATE_URLS: String(options.allowPrivateWebhookUrls ?? true),
+      // Mail is due as soon as it is queued; a test that folds events sets a window of its own.
+      MAIL_FOLD_WINDOW_MS: '0',
+      MAIL_FROM: 'dialtone <dialtone@example.test>',
+      ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
+      ...(options.alertWebhook
+        ? { ADMIN_ALERT_WEBHOOK_URL: options.alertWebhook.url, ADMIN_ALERT_WEBHOOK_SECRET: options.alertWebhook.secret }
+        : {}),
     },
     publisher: recording.publisher,
+    alertPublisher: { alertChanged: (alert) => alerts.push(alert) },
+    mailRetryDelaysMs: options.mailRetryDelaysMs ?? [50, 100, 200],
     ...(options.clock ? { clock: options.clock } : {}),
     isAuthRateLimitEnabled: false,
     // Requests come from the test's origin; Vapi's webhooks reach the real port.
@@ -93,6 +110,8 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     outboundWebhooks,
     areaCodes,
     events: recording.events,
+    notifications: server.notifications,
+    alerts,
     request,
     signUp,
     close: () => server.stop({ dropConnections: true }),

@@ -7,6 +7,8 @@ export const routes = {
   signUp: '/sign-up',
   admin: '/admin',
   webhooks: '/settings/webhooks',
+  settings: '/settings',
+  mailbox: '/mailbox',
 } as const
 export type RoutePath = (typeof routes)[keyof typeof routes]
 

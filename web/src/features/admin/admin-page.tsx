@@ -3,6 +3,8 @@ import type { ProvisioningStats } from '@dialtone/shared/provisioning-stats'
 import { setSearchParam, useSearchParam } from '../../lib/router.ts'
 import './admin.css'
 import { chartData, describeGrouping } from './chart-buckets.ts'
+import { AdminAlertsSection } from '../alerts/admin-alerts-section.tsx'
+import { OpenAlertsBanner } from '../alerts/open-alerts-banner.tsx'
 import { FailuresChart } from './failures-chart.tsx'
 import { bucketsToCsv, downloadCsv, organizationsToCsv } from './stats-csv.ts'
 import { formatBucketSpan, formatCount, formatInstant, formatPercent, formatSeconds } from './stats-format.ts'
@@ -53,6 +55,8 @@ export function AdminPage() {
         />
       </div>
 
+      <OpenAlertsBanner showLink={false} />
+
       {organizationId !== null && (
         <p className="filter-chip" ref={chipRef} tabIndex={-1} data-testid="organization-filter">
           Showing <strong>{organizationName ?? organizationId}</strong> only
@@ -85,6 +89,8 @@ export function AdminPage() {
           onSelectOrganization={showOrganization}
         />
       )}
+
+      <AdminAlertsSection />
     </main>
   )
 }

@@ -9,6 +9,7 @@ import { useRefreshAllPending } from './phone-number-mutations.ts'
 import { ReleaseDialog } from './release-dialog.tsx'
 import { useProvisioningTiming, usePhoneNumbers } from './use-phone-numbers.ts'
 import { useStatusTransitionNotices } from './use-status-transition-notices.ts'
+import { useLinkedPhoneNumber } from './use-linked-phone-number.ts'
 
 const filters: { value: StatusFilter; label: string }[] = [
   { value: 'all', label: 'All' },
@@ -43,6 +44,7 @@ export function PhoneNumberList() {
 
   const { phoneNumbers } = list
   useStatusTransitionNotices(phoneNumbers, list.isSuccess)
+  useLinkedPhoneNumber(list.isSuccess)
   const counts = useMemo(() => countByStatus(phoneNumbers), [phoneNumbers])
   const { shown, hidden } = useMemo(
     () =>

@@ -1,0 +1,32 @@
+import type { SessionUser } from '../auth/auth-api.ts'
+import { isPlatformAdmin } from '../auth/auth-api.ts'
+import { NotificationPreferencesForm } from '../notification-preferences/notification-preferences-form.tsx'
+import { Link } from '../../lib/link.tsx'
+import { routes, type RoutePath } from '../../lib/router.ts'
+
+/** Other settings pages, one line each. */
+const sections: { to: RoutePath; title: string; description: string }[] = [
+  { to: routes.mailbox, title: 'Mailbox', description: 'The mail dialtone sent you, and any it could not send.' },
+]
+
+export function SettingsPage({ user }: { user: SessionUser }) {
+  return (
+    <main id="main" className="page settings-page">
+      <h1>Settings</h1>
+      <section className="panel" aria-labelledby="email-notifications-heading">
+        <h2 id="email-notifications-heading">Email notifications</h2>
+        <NotificationPreferencesForm isPlatformAdmin={isPlatformAdmin(user)} />
+      </section>
+      <nav aria-label="More settings" className="panel settings-sections">
+        <ul>
+          {sections.map((section) => (
+            <li key={section.to}>
+              <Link to={section.to}>{section.title}</Link>
+              <span className="muted"> — {section.description}</span>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </main>
+  )
+}

@@ -5,8 +5,8 @@ import * as socketIoAttachments from './0003-socket-io-attachments.ts'
 import * as attemptReconciliation from './0004-attempt-reconciliation.ts'
 import * as organizationDeletionAndAccountAudit from './0005-organization-deletion-and-account-audit.ts'
 import * as rateLimits from './0006-rate-limits.ts'
-import * as outboundWebhooks from './0009-outbound-webhooks.ts'
 import * as notifications from './0008-notifications.ts'
+import * as outboundWebhooks from './0009-outbound-webhooks.ts'
 
 /** Every migration, by name, in the order they apply. Append only: a shipped migration is never edited. */
 export const allMigrations: Record<string, Migration> = {
@@ -16,6 +16,6 @@ export const allMigrations: Record<string, Migration> = {
   '0004-attempt-reconciliation': attemptReconciliation,
   '0005-organization-deletion-and-account-audit': organizationDeletionAndAccountAudit,
   '0006-rate-limits': rateLimits,
-  '0009-outbound-webhooks': outboundWebhooks,
   '0008-notifications': notifications,
+  '0009-outbound-webhooks': outboundWebhooks,
 }

@@ -174,7 +174,7 @@ test('killed at every step of a create, the restarted server and Vapi agree: not
     const heldBefore = (await sandboxInventory(sandbox.url)).length
     const reached = await point.arm()
     const baseUrl = point.baseUrl?.() ?? running.url
-    const pendingCreate: Promise<Answer> = createNumber(baseUrl, owner, '415', 60_000)
+    const pendingCreate: Promise<Answer> = createNumber(baseUrl, owner, '415', 60_000, running.url)
     await reached()
     const killedAt = Date.now()
     const exit = await running.kill('SIGKILL')

@@ -99,11 +99,15 @@ export function postSignedWebhook(baseUrl: string, rawBody: string, messageId: s
   })
 }
 
-export function createNumber(baseUrl: string, owner: Owner, areaCode: string, timeoutMs = 30_000) {
+/**
+ * `origin` is the page's origin (the server's PUBLIC_URL); it differs from `baseUrl` when the request goes through a
+ * proxy in front of the server, which is a network hop, not another site.
+ */
+export function createNumber(baseUrl: string, owner: Owner, areaCode: string, timeoutMs = 30_000, origin = baseUrl) {
   return call<PhoneNumber & { error?: { code: string } }>(`${baseUrl}/api/phone-numbers`, {
     method: 'POST',
     cookie: owner.cookie,
-    headers: { origin: baseUrl },
+    headers: { origin },
     json: { areaCode, name: `${owner.name} ${areaCode}` },
     timeoutMs,
   })

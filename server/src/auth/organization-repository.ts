@@ -49,14 +49,36 @@ export async function findFirstOrganizationIdOfUser(db: Kysely<Database>, userId
   return row?.organizationId ?? null
 }
 
-export async function isMemberOf(db: Kysely<Database>, userId: string, organizationId: string): Promise<boolean> {
+export interface Membership {
+  organizationId: string
+  role: string
+}
+
+/** The user's membership in that organisation (with Better Auth's `member.role`), or null. */
+export async function findMembership(
+  db: Kysely<Database>,
+  userId: string,
+  organizationId: string,
+): Promise<Membership | null> {
   const row = await db
     .selectFrom('member')
-    .select('id')
+    .select(['organizationId', 'role'])
     .where('userId', '=', userId)
     .where('organizationId', '=', organizationId)
     .executeTakeFirst()
-  return row !== undefined
+  return row ?? null
+}
+
+/** The organisation a user joined first, for a session with no active organisation (or one they left). */
+export async function findFirstMembershipOfUser(db: Kysely<Database>, userId: string): Promise<Membership | null> {
+  const row = await db
+    .selectFrom('member')
+    .select(['organizationId', 'role'])
+    .where('userId', '=', userId)
+    .orderBy('createdAt')
+    .limit(1)
+    .executeTakeFirst()
+  return row ?? null
 }
 
 /** `pnpm admin:grant` and the demo admin: recorded as done by a command on the server. False: no such user. */

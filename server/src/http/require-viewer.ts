@@ -2,6 +2,7 @@ import { createMiddleware } from 'hono/factory'
 import type { Kysely } from 'kysely'
 import type { Auth } from '../auth/create-auth.ts'
 import { resolveViewer, type Viewer } from '../auth/viewer.ts'
+import type { Permission } from '../auth/permissions.ts'
 import type { Database } from '../db/schema.ts'
 import { AppError } from '../lib/app-error.ts'
 
@@ -13,6 +14,21 @@ export function requireViewer(auth: Auth, db: Kysely<Database>) {
     const viewer = await resolveViewer(auth, db, c.req.raw.headers)
     if (!viewer) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.')
     c.set('viewer', viewer)
+    await next()
+  })
+}
+
+/**
+ * Refuses (403 FORBIDDEN, naming what is missing) a viewer without the permission: a member buying, a read-only
+ * key releasing. Runs after requireViewer.
+ */
+export function requirePermission(permission: Permission) {
+  return createMiddleware<{ Variables: ViewerVariables }>(async (c, next) => {
+    if (!c.get('viewer').permissions.has(permission)) {
+      throw new AppError('FORBIDDEN', `This needs the ${permission} permission, which you do not have here.`, {
+        required: permission,
+      })
+    }
     await next()
   })
 }

@@ -3,6 +3,7 @@ import { provisioningStatsSchema } from '@dialtone/shared/provisioning-stats'
 import { Hono } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { permissionsOfRole } from '../auth/permissions.ts'
 import type { Viewer } from '../auth/viewer.ts'
 import { requirePlatformAdmin, type ViewerVariables } from '../http/require-viewer.ts'
 import { AppError } from '../lib/app-error.ts'
@@ -17,6 +18,9 @@ const admin: Viewer = {
   name: 'Ada',
   organizationId: 'orga',
   isPlatformAdmin: true,
+  role: 'owner',
+  permissions: permissionsOfRole('owner'),
+  actor: { type: 'user', id: 'u1', label: 'admin@example.com' },
 }
 const member: Viewer = { ...admin, userId: 'u2', email: 'member@example.com', isPlatformAdmin: false }
 

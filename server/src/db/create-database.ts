@@ -21,7 +21,9 @@ export interface DatabaseHandle {
 }
 
 export type DatabaseTarget =
-  { kind: 'postgres'; url: string; maxConnections?: number } | { kind: 'pglite'; dataDir: string | null }
+  | { kind: 'postgres'; url: string; maxConnections?: number }
+  /** lockWaitMs: how long to wait for another process holding DATA_DIR to end before refusing (default 0). */
+  | { kind: 'pglite'; dataDir: string | null; lockWaitMs?: number }
 
 // Counts and sums come back from Postgres as int8/numeric; they fit in a JS number for every figure dialtone keeps.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10))
@@ -76,7 +78,7 @@ export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHa
     return { db, kind: 'pglite', pool: null, pglite: client, close: () => db.destroy() }
   }
   // One process at a time: the lock is taken before PGlite touches the directory and released after it closed.
-  const lock = await lockDataDir(target.dataDir)
+  const lock = await lockDataDir(target.dataDir, { waitMs: target.lockWaitMs ?? 0 })
   let client: PGlite
   try {
     client = await openPglite(embeddedDatabaseDir(target.dataDir))

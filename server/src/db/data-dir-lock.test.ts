@@ -4,9 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { createDatabase, embeddedDatabaseDir } from './create-database.ts'
 import { DataDirInUseError, findDataDirHolder, lockDataDir, lockFileName } from './data-dir-lock.ts'
-import { DamagedDataDirError } from './open-embedded-database.ts'
 
 let root: string
 
@@ -38,6 +36,18 @@ test('a second opener of the same DATA_DIR is refused until the first closes', a
   await again.release()
 })
 
+test('a server restarted while the one before is still stopping waits for it, within its limit', async () => {
+  const dataDir = path.join(root, 'restart')
+  const stopping = await lockDataDir(dataDir)
+  setTimeout(() => void stopping.release(), 300)
+  const next = await lockDataDir(dataDir, { waitMs: 10_000 })
+  expect(await findDataDirHolder(dataDir)).toMatchObject({ pid: process.pid })
+  const startedAt = Date.now()
+  await expect(lockDataDir(dataDir, { waitMs: 400 })).rejects.toThrow(DataDirInUseError)
+  expect(Date.now() - startedAt).toBeGreaterThanOrEqual(400)
+  await next.release()
+})
+
 test('a lock left by a process that died (SIGKILL) is taken over', async () => {
   const dataDir = path.join(root, 'stale')
   await mkdir(dataDir, { recursive: true })
@@ -58,17 +68,4 @@ test('a lock held by another live process is respected', async () => {
     JSON.stringify({ pid: process.ppid, startedAt: 'now', command: 'dialtone' }),
   )
   await expect(lockDataDir(dataDir)).rejects.toThrow(`pid ${process.ppid}`)
-})
-
-test('a database directory with files but no Postgres markers is refused, naming db:restore, and left as it was', async () => {
-  const dataDir = path.join(root, 'damaged')
-  const pgliteDir = embeddedDatabaseDir(dataDir)
-  await mkdir(path.join(pgliteDir, 'base'), { recursive: true })
-  await writeFile(path.join(pgliteDir, 'base', 'leftover'), 'half of an initdb')
-  const opening = createDatabase({ kind: 'pglite', dataDir })
-  await expect(opening).rejects.toThrow(DamagedDataDirError)
-  await expect(createDatabase({ kind: 'pglite', dataDir })).rejects.toThrow(/pnpm db:restore/)
-  expect(await readFile(path.join(pgliteDir, 'base', 'leftover'), 'utf8')).toBe('half of an initdb')
-  // The refusal released the lock: nothing is left holding DATA_DIR.
-  expect(await findDataDirHolder(dataDir)).toBeNull()
 })

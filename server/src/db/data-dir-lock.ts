@@ -72,15 +72,26 @@ export async function findDataDirHolder(dataDir: string): Promise<LockHolder | n
 
 /**
  * Takes DATA_DIR for this process: a lock file with our pid, created exclusively. A file left by a process that
- * died (SIGKILL, power cut) is taken over; one of a live process is refused with DataDirInUseError.
+ * died (SIGKILL, power cut) is taken over; one of a live process that does not end within waitMs is refused
+ * with DataDirInUseError.
  */
-export async function lockDataDir(dataDir: string, command = process.argv.slice(1).join(' ')): Promise<DataDirLock> {
+export async function lockDataDir(
+  dataDir: string,
+  options: { waitMs?: number; command?: string } = {},
+): Promise<DataDirLock> {
   const resolved = path.resolve(dataDir)
   const file = path.join(resolved, lockFileName)
   await mkdir(resolved, { recursive: true })
+  const command = options.command ?? process.argv.slice(1).join(' ')
   const record: LockHolder = { pid: process.pid, startedAt: new Date().toISOString(), command }
+  // A server restarted by a supervisor may start while the one before is still shutting down: it waits its turn.
+  const waitUntil = Date.now() + (options.waitMs ?? 0)
   for (let attempt = 0; attempt < 3; attempt++) {
-    const holder = await findDataDirHolder(resolved)
+    let holder = await findDataDirHolder(resolved)
+    while (holder && Date.now() < waitUntil) {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      holder = await findDataDirHolder(resolved)
+    }
     if (holder) throw new DataDirInUseError(resolved, holder)
     try {
       const handle = await open(file, 'wx', 0o600)

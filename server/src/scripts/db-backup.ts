@@ -18,9 +18,9 @@ try {
     console.error(postgresBackupAdvice)
     process.exit(1)
   }
-  const typedFrom = env.INIT_CWD ?? process.cwd()
+  const startedIn = env.INIT_CWD ?? process.cwd()
   const given = process.argv[2]
-  const file = path.resolve(typedFrom, given ?? path.join('backups', defaultBackupName(new Date())))
+  const file = path.resolve(startedIn, given ?? path.join('backups', defaultBackupName(new Date())))
   const result = await backupEmbeddedDatabase({ dataDir: env.DATA_DIR, file })
   const megabytes = (result.bytes / 1024 / 1024).toFixed(1)
   console.log(

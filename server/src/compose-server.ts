@@ -108,7 +108,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     options.database ??
     (await createDatabase(
       config.isEmbeddedDatabase
-        ? { kind: 'pglite', dataDir: env.DATA_DIR }
+        ? { kind: 'pglite', dataDir: env.DATA_DIR, lockWaitMs: 10_000 }
         : { kind: 'postgres', url: env.DATABASE_URL ?? '' },
     ))
   if (!options.database) {

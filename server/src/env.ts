@@ -104,6 +104,9 @@ export const envSchema = z
     ),
     /** Outbound webhooks may go to private, loopback and link-local addresses (tests, the sandbox, a LAN). */
     WEBHOOK_ALLOW_PRIVATE_URLS: booleanish.default(false),
+    /** Set by pnpm: the package where the command started (the repository root for `pnpm db:backup`); db:backup and
+     * db:restore resolve the file names given from here, not from server/. */
+    INIT_CWD: optionalString,
   })
   .superRefine((env, context) => {
     if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {

@@ -2,6 +2,8 @@ import path from 'node:path'
 import { demoAccounts } from './auth/ensure-demo-accounts.ts'
 import { startDialtone, version } from './compose-server.ts'
 import { resolveConfig } from './config.ts'
+import { DataDirInUseError } from './db/data-dir-lock.ts'
+import { DamagedDataDirError } from './db/open-embedded-database.ts'
 import { EnvError, readProcessEnv, type Env } from './env.ts'
 
 function readEnvOrExit(): Env {
@@ -52,6 +54,11 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
+  // The embedded database in use by another process, or damaged: the message says what to do; no stack needed.
+  if (error instanceof DataDirInUseError || error instanceof DamagedDataDirError) {
+    console.error(`dialtone cannot start.\n${error.message}`)
+    process.exit(1)
+  }
   console.error('dialtone failed to start:', error)
   process.exit(1)
 })

@@ -11,7 +11,8 @@ export interface Owner {
   name: string
   email: string
   cookie: string
-  organizationId: string
+  /** Null when the scenario cannot read the database (the embedded one is open in the server process only). */
+  organizationId: string | null
 }
 
 export interface Answer<T = unknown> {
@@ -60,7 +61,8 @@ export async function call<T = unknown>(
   }
 }
 
-export async function signUpOwner(baseUrl: string, db: Kysely<Database>, name: string): Promise<Owner> {
+/** A new owner through the sign-up form; the organisation's id is read from the database when one is given. */
+export async function signUpOwner(baseUrl: string, db: Kysely<Database> | null, name: string): Promise<Owner> {
   const email = `${name.toLowerCase().replace(/\W/g, '')}-${randomUUID().slice(0, 8)}@chaos.example`
   const response = await fetch(`${baseUrl}/api/auth/sign-up/email`, {
     method: 'POST',
@@ -69,6 +71,7 @@ export async function signUpOwner(baseUrl: string, db: Kysely<Database>, name: s
   })
   if (response.status !== 200) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`)
   const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  if (db === null) return { name, email, cookie, organizationId: null }
   const member = await db
     .selectFrom('member')
     .innerJoin('user', 'user.id', 'member.userId')
@@ -85,14 +88,20 @@ export function statusUpdateBody(vapiPhoneNumber: { id: string; status?: string;
   })
 }
 
-/** A webhook signed as Vapi would sign it. */
-export function postSignedWebhook(baseUrl: string, rawBody: string, messageId: string, timeoutMs = 15_000) {
+/** A webhook signed as Vapi would sign it (with the suite's secret, or the one a server generated for itself). */
+export function postSignedWebhook(
+  baseUrl: string,
+  rawBody: string,
+  messageId: string,
+  timeoutMs = 15_000,
+  secret = chaosWebhookSecret,
+) {
   return call<{ received: boolean; outcome: string }>(`${baseUrl}/webhooks/vapi`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       'x-message-id': messageId,
-      ...signVapiWebhook({ mode: 'hmac', secret: chaosWebhookSecret, rawBody, timestampMs: Date.now() }),
+      ...signVapiWebhook({ mode: 'hmac', secret, rawBody, timestampMs: Date.now() }),
     },
     body: rawBody,
     timeoutMs,

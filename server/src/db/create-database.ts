@@ -1,9 +1,10 @@
-import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely'
 import { isDatabaseUnavailable } from '../lib/is-database-unavailable.ts'
 import pg from 'pg'
+import { lockDataDir } from './data-dir-lock.ts'
+import { openPglite } from './open-embedded-database.ts'
 import { PGliteDialect } from './pglite-dialect.ts'
 import type { Database } from './schema.ts'
 
@@ -14,11 +15,15 @@ export interface DatabaseHandle {
   kind: DatabaseKind
   /** The pg pool when on a Postgres server (the Socket.IO adapter and LISTEN need it); null on PGlite. */
   pool: pg.Pool | null
+  /** The PGlite instance on the embedded database (backups dump it); absent on Postgres. */
+  pglite?: PGlite
   close(): Promise<void>
 }
 
 export type DatabaseTarget =
-  { kind: 'postgres'; url: string; maxConnections?: number } | { kind: 'pglite'; dataDir: string | null }
+  | { kind: 'postgres'; url: string; maxConnections?: number }
+  /** lockWaitMs: how long to wait for another process holding DATA_DIR to end before refusing (default 0). */
+  | { kind: 'pglite'; dataDir: string | null; lockWaitMs?: number }
 
 // Counts and sums come back from Postgres as int8/numeric; they fit in a JS number for every figure dialtone keeps.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10))
@@ -46,6 +51,9 @@ function discardingLostConnections(pool: pg.Pool): PostgresPool {
   }
 }
 
+/** Where the embedded database lives inside DATA_DIR (beside secrets.json and the lock). */
+export const embeddedDatabaseDir = (dataDir: string) => path.resolve(dataDir, 'pglite')
+
 export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({
@@ -63,13 +71,30 @@ export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHa
     return { db, kind: 'postgres', pool, close: () => db.destroy() }
   }
 
-  let dataDir: string | undefined
-  if (target.dataDir !== null) {
-    dataDir = path.resolve(target.dataDir, 'pglite')
-    await mkdir(dataDir, { recursive: true })
+  if (target.dataDir === null) {
+    const client = new PGlite()
+    await client.waitReady
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(client) })
+    return { db, kind: 'pglite', pool: null, pglite: client, close: () => db.destroy() }
   }
-  const client = new PGlite(dataDir === undefined ? undefined : { dataDir })
-  await client.waitReady
+  // One process at a time: the lock is taken before PGlite touches the directory and released after it closed.
+  const lock = await lockDataDir(target.dataDir, { waitMs: target.lockWaitMs ?? 0 })
+  let client: PGlite
+  try {
+    client = await openPglite(embeddedDatabaseDir(target.dataDir))
+  } catch (error) {
+    await lock.release()
+    throw error
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) })
-  return { db, kind: 'pglite', pool: null, close: () => db.destroy() }
+  return {
+    db,
+    kind: 'pglite',
+    pool: null,
+    pglite: client,
+    close: async () => {
+      await db.destroy()
+      await lock.release()
+    },
+  }
 }

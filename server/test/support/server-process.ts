@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import { inheritedPath } from './test-env.ts'
 
 /** The server package's folder: `node --import tsx src/main.ts` runs from here, as `pnpm dev` does. */
@@ -8,10 +9,21 @@ export const serverPackageDir = path.resolve(import.meta.dirname, '../..')
 export interface ServerProcessOptions {
   /** Loopback port to listen on; 0 is not reported back by main.ts, so the caller picks a free one. */
   port: number
-  databaseUrl: string
-  authSecret: string
-  vapiBaseUrl: string
-  webhookSecret: string
+  /** Unset: the embedded PGlite in DATA_DIR, as `pnpm start` on a fresh clone. */
+  databaseUrl?: string
+  /** Unset: generated into DATA_DIR (embedded database only). */
+  authSecret?: string
+  /** Unset: the in-process Vapi sandbox (sandbox mode, as a new user gets it). */
+  vapiBaseUrl?: string
+  /** Unset: generated into DATA_DIR (sandbox mode only). */
+  webhookSecret?: string
+  /** DATA_DIR: where the embedded database and generated secrets live. */
+  dataDir?: string
+  /**
+   * 'source' (default): `node --import tsx src/main.ts`, as `pnpm dev` runs it. 'dist': `node dist/main.js`, what
+   * `pnpm start` runs; call buildCompiledServer() first.
+   */
+  entry?: 'source' | 'dist'
   /** Where Vapi (the sandbox) sends webhooks; defaults to this process. */
   publicUrl?: string
   role?: 'web' | 'worker' | 'both'
@@ -53,6 +65,11 @@ export const testMetricsToken = 'test-metrics-token-3f9a2c7e1b5d'
 export const fetchMetrics = (baseUrl: string) =>
   fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${testMetricsToken}` } })
 
+/** Compiles server/dist/main.js as `pnpm start` does (esbuild, a few seconds), for entry: 'dist'. */
+export async function buildCompiledServer(): Promise<void> {
+  await promisify(execFile)(process.execPath, ['build/build.js'], { cwd: serverPackageDir })
+}
+
 export function spawnServerProcess(options: ServerProcessOptions): ServerProcess {
   const url = `http://127.0.0.1:${options.port}`
   const env: Record<string, string> = {
@@ -62,16 +79,18 @@ export function spawnServerProcess(options: ServerProcessOptions): ServerProcess
     HOST: '127.0.0.1',
     PORT: String(options.port),
     ROLE: options.role ?? 'both',
-    DATABASE_URL: options.databaseUrl,
-    AUTH_SECRET: options.authSecret,
-    VAPI_BASE_URL: options.vapiBaseUrl,
-    VAPI_WEBHOOK_SECRET: options.webhookSecret,
+    ...(options.databaseUrl === undefined ? {} : { DATABASE_URL: options.databaseUrl }),
+    ...(options.authSecret === undefined ? {} : { AUTH_SECRET: options.authSecret }),
+    ...(options.vapiBaseUrl === undefined ? {} : { VAPI_BASE_URL: options.vapiBaseUrl }),
+    ...(options.webhookSecret === undefined ? {} : { VAPI_WEBHOOK_SECRET: options.webhookSecret }),
+    ...(options.dataDir === undefined ? {} : { DATA_DIR: options.dataDir }),
     PUBLIC_URL: options.publicUrl ?? url,
     DEMO_ACCOUNTS: 'false',
     METRICS_TOKEN: testMetricsToken,
     ...options.extraEnv,
   }
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', 'src/main.ts'], {
+  const entry = options.entry === 'dist' ? ['--enable-source-maps', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts']
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...entry], {
     cwd: serverPackageDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -133,7 +133,8 @@ test(`the embedded database SIGKILLed ${kills} times mid-write: every acknowledg
   for (let round = 0; round < kills; round++) {
     const startedAt = Date.now()
     let isStopped = false
-    const deadline = startedAt + roundSeconds * 1000
+    // The load runs until the kill; the round's length only places the kill.
+    const deadline = () => (isStopped ? 0 : startedAt + roundSeconds * 1000 + 60_000)
     const creates = paced(3, 5, deadline, async () => {
       if (isStopped) return
       const owner = pick(owners)
@@ -179,8 +180,12 @@ test(`the embedded database SIGKILLed ${kills} times mid-write: every acknowledg
       webhooks.push({ ...sent, answer })
     })
 
-    // A random moment in the round's middle, at which a request is being answered (a write in flight).
+    // A random moment in the round's middle, once this round has purchases to lose (a loaded machine answers
+    // creates slowly), at which a request is being answered (a write in flight).
+    const purchasesBefore = purchases.length
     await sleep(roundSeconds * 1000 * (0.3 + 0.4 * Math.random()))
+    const waitForPurchases = Date.now() + 30_000
+    while (purchases.length - purchasesBefore < 3 && Date.now() < waitForPurchases) await sleep(50)
     const waitForWrite = Date.now() + 2_000
     while (inFlight === 0 && Date.now() < waitForWrite) await sleep(1)
     const inFlightAtKill = inFlight
@@ -296,6 +301,8 @@ test(`the embedded database SIGKILLed ${kills} times mid-write: every acknowledg
     })
 
     expect(rounds.reduce((sum, round) => sum + round.inFlightAtKill, 0)).toBeGreaterThan(0)
+    expect(purchases.length).toBeGreaterThan(0)
+    expect(acknowledged.length).toBeGreaterThan(0)
     expect(missingFromApi).toEqual([])
     expect(lostPurchases).toEqual([])
     expect(lostWebhooks).toEqual([])

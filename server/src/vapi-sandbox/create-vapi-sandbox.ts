@@ -175,6 +175,23 @@ const listFilters: [
   ['updatedAtLe', 'updatedAt', (value, bound) => value <= bound],
 ]
 
+/**
+ * Vapi's list answer: the items inside the query's created/updated bounds, newest first, at most `limit`. Reversed
+ * before the (stable) sort, so items made in the same millisecond come latest first too.
+ */
+function listNewestFirst<T extends { createdAt: string; updatedAt: string }>(items: T[], query: ListPhoneNumbersQuery) {
+  return [...items]
+    .reverse()
+    .filter((item) =>
+      listFilters.every(([name, field, compare]) => {
+        const bound = query[name]
+        return typeof bound !== 'string' || compare(Date.parse(item[field]), Date.parse(bound))
+      }),
+    )
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+    .slice(0, Math.floor(query.limit))
+}
+
 export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
   if (options.minDelayMs > options.maxDelayMs) throw new Error('minDelayMs must not exceed maxDelayMs')
   const random = options.random ?? Math.random
@@ -554,19 +571,14 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
   app.get('/phone-number', (c) => {
     const parsed = listPhoneNumbersQuerySchema.safeParse(c.req.query())
     if (!parsed.success) return vapiError(400, toValidationMessages(parsed.error))
-    const query = parsed.data
     const accountId = c.get('account').id
-    const matches = [...held.values()]
-      .filter((h) => h.releasedAt === null && h.accountId === accountId)
-      .map((h) => h.phoneNumber)
-      .filter((phoneNumber) =>
-        listFilters.every(([name, field, compare]) => {
-          const bound = query[name]
-          return typeof bound !== 'string' || compare(Date.parse(phoneNumber[field]), Date.parse(bound))
-        }),
-      )
-      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
-    return c.json(matches.slice(0, Math.floor(query.limit)))
+    const holdings = [...held.values()].filter((h) => h.releasedAt === null && h.accountId === accountId)
+    return c.json(
+      listNewestFirst(
+        holdings.map((h) => h.phoneNumber),
+        parsed.data,
+      ),
+    )
   })
 
   app.get('/phone-number/:id', (c) => {
@@ -616,17 +628,7 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
   app.get('/assistant', (c) => {
     const parsed = listPhoneNumbersQuerySchema.safeParse(c.req.query())
     if (!parsed.success) return vapiError(400, toValidationMessages(parsed.error))
-    const query = parsed.data
-    const matches = c
-      .get('account')
-      .assistants.filter((assistant) =>
-        listFilters.every(([name, field, compare]) => {
-          const bound = query[name]
-          return typeof bound !== 'string' || compare(Date.parse(assistant[field]), Date.parse(bound))
-        }),
-      )
-      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
-    return c.json(matches.slice(0, Math.floor(query.limit)))
+    return c.json(listNewestFirst(c.get('account').assistants, parsed.data))
   })
 
   app.get('/assistant/:id', (c) => {

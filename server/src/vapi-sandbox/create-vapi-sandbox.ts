@@ -1,3 +1,6 @@
+// A stand-in for Vapi's API: accounts (one Vapi organisation each: key, numbers, assistants), Vapi's phone-number
+// and assistant paths in Vapi's shapes, the sandbox's own control routes under /_sandbox, and an optional state file.
+// What it answers and why: docs/vapi-sandbox.md.
 import { isUuid } from '../lib/is-uuid.ts'
 import { randomUUID } from 'node:crypto'
 import { Hono } from 'hono'

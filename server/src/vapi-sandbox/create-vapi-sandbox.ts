@@ -11,7 +11,7 @@ import type { Logger } from '../lib/logger.ts'
 import { noFaults, sandboxFaultsPatchSchema, type SandboxFaults } from './sandbox-faults.ts'
 import { keyHint, newAccount, newApiKey, newAssistant, orgIdForKey, type SandboxAccount } from './sandbox-accounts.ts'
 import { generatePhoneNumber, pickHintAreaCodes } from './sandbox-numbers.ts'
-import { readSandboxState, writeSandboxState, type SandboxState } from './sandbox-state-file.ts'
+import { readSandboxState, SandboxStateFileError, writeSandboxState, type SandboxState } from './sandbox-state-file.ts'
 import {
   createAccountBodySchema,
   createAssistantBodySchema,
@@ -421,7 +421,9 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     const knownAccounts = new Set(state.accounts.map((account) => account.id))
     let resumed = 0
     for (const { phoneNumber, accountId, releasedAt, settlement } of state.numbers) {
-      if (!knownAccounts.has(accountId)) throw new Error(`sandbox state: number ${phoneNumber.id} has no account`)
+      if (!knownAccounts.has(accountId)) {
+        throw new SandboxStateFileError(stateFile ?? '', `number ${phoneNumber.id} belongs to no account in the file`)
+      }
       const holding: HeldNumber = { phoneNumber, accountId, releasedAt, settlement, assignmentTimer: null }
       held.set(phoneNumber.id, holding)
       if (phoneNumber.number !== undefined) assignedNumbers.add(phoneNumber.number)

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
@@ -198,11 +198,13 @@ test('every change is written whole through a temporary file renamed over the st
 
 test('a state file that is not a sandbox state stops the start with a clear error, and is left as it was', async () => {
   const stateFile = freshStateFile()
-  const sandbox = await start(stateFile, 0)
-  await createSandboxAccount(sandbox.url)
+  const sourceFile = freshStateFile()
+  const sandbox = await start(sourceFile, 60_000)
+  await buySandboxNumber(sandbox.url, (await createSandboxAccount(sandbox.url)).apiKey)
   await crash(sandbox)
 
-  const truncated = (await readFile(stateFile, 'utf8')).slice(0, 40)
+  const truncated = (await readFile(sourceFile, 'utf8')).slice(0, 40)
+  await mkdir(path.dirname(stateFile), { recursive: true })
   await writeFile(stateFile, truncated)
   const options = { minDelayMs: 0, maxDelayMs: 0, webhookSecret, stateFile }
   expect(() => createVapiSandbox(options)).toThrow(SandboxStateFileError)
@@ -212,4 +214,10 @@ test('a state file that is not a sandbox state stops the start with a clear erro
   await writeFile(stateFile, JSON.stringify({ version: 1, accounts: 'none', numbers: [] }))
   expect(() => createVapiSandbox(options)).toThrow(/accounts/)
   expect(await readFile(stateFile, 'utf8')).toBe(JSON.stringify({ version: 1, accounts: 'none', numbers: [] }))
+
+  // Whole, well-formed, but a number points at an account the file does not have.
+  const orphaned = await readState(sourceFile)
+  orphaned.accounts = []
+  await writeFile(stateFile, JSON.stringify(orphaned))
+  expect(() => createVapiSandbox(options)).toThrow(/belongs to no account in the file/)
 })

@@ -34,6 +34,7 @@ const domainFolders = [
   'metrics',
   'outbound-webhooks',
   'notifications',
+  'api-keys',
 ]
 const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/*-test-kit.ts', '**/test-support/**', '**/test-env.ts']
 

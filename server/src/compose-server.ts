@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { getRequestListener } from '@hono/node-server'
-import { createApp } from './app.ts'
+import { createApp, defaultApiKeyRateLimit } from './app.ts'
 import { loadAreaCodeDirectory } from './area-codes/area-code-directory.ts'
 import { createAuth } from './auth/create-auth.ts'
 import { ensureDemoAccounts } from './auth/ensure-demo-accounts.ts'
@@ -180,6 +180,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     logger: logger.child({ component: 'realtime' }),
     allowedOrigins: urls.trustedOrigins,
     ...(adapter ? { adapter: adapter.adapter } : {}),
+    apiKeys: { db: database.db, clock: options.clock ?? systemClock, mode: config.isSandbox ? 'test' : 'live' },
   })
   revocation = realtime.revocation
   const metrics = createMetrics()
@@ -276,6 +277,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
       header: env.CLIENT_ADDRESS_HEADER,
     }),
     publicUrl: urls.publicUrl,
+    apiKeyRateLimit: { ...defaultApiKeyRateLimit, max: env.API_KEY_REQUESTS_PER_MINUTE },
     ...(options.createRateLimits ? { createRateLimits: options.createRateLimits } : {}),
   })
   // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.

@@ -104,6 +104,8 @@ export const envSchema = z
     ),
     /** Outbound webhooks may go to private, loopback and link-local addresses (tests, the sandbox, a LAN). */
     WEBHOOK_ALLOW_PRIVATE_URLS: booleanish.default(false),
+    /** Requests one API key may make per minute before 429 with Retry-After. */
+    API_KEY_REQUESTS_PER_MINUTE: positiveInt('a positive whole number').default(600),
   })
   .superRefine((env, context) => {
     if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {

@@ -133,6 +133,20 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
       socket.once('connect_error', (error) => reject(error))
     })
 
+  /** A program's socket: no Origin, no cookie, its API key as `auth.token` (or in the Authorization header). */
+  const connectWithKey = (key: string, via: 'auth' | 'header' = 'auth') =>
+    new Promise<HarnessSocket>((resolve, reject) => {
+      const socket: HarnessSocket = connectSocket(baseUrl, {
+        path: '/socket.io',
+        transports: ['websocket'],
+        reconnection: false,
+        ...(via === 'auth' ? { auth: { token: key } } : { extraHeaders: { authorization: `Bearer ${key}` } }),
+      })
+      sockets.push(socket)
+      socket.once('connect', () => resolve(socket))
+      socket.once('connect_error', (error) => reject(error))
+    })
+
   /** Headers a Vapi holding the shared secret would send with this body. */
   const signedHeaders = (rawBody: string, timestampMs = Date.now()) => ({
     'content-type': 'application/json',
@@ -149,6 +163,8 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     signUp,
     createOrganization,
     connect,
+    connectWithKey,
+    realtime: server.realtime,
     signedHeaders,
     close: async () => {
       for (const socket of sockets) socket.disconnect()

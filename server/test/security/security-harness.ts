@@ -165,6 +165,7 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     connect,
     connectWithKey,
     realtime: server.realtime,
+    app: server.app,
     signedHeaders,
     close: async () => {
       for (const socket of sockets) socket.disconnect()

@@ -62,6 +62,19 @@ const documentSchema = z.object({
 type ApiDocument = z.infer<typeof documentSchema>
 type Operation = z.infer<typeof operationSchema>
 
+/** The document's descriptions mark code with backticks; shown as <code>, everything else as plain text. */
+function Prose({ text }: { text: string }) {
+  return (
+    <>
+      {text
+        .split(/(`[^`]+`)/)
+        .map((part, index) =>
+          part.startsWith('`') && part.endsWith('`') ? <code key={index}>{part.slice(1, -1)}</code> : part,
+        )}
+    </>
+  )
+}
+
 const refName = (ref: string) => ref.split('/').at(-1) ?? ref
 
 /** A schema in one line, the way a person reads it: `PhoneNumber`, `string | null`, `"a" | "b"`, `Key[]`. */
@@ -116,8 +129,18 @@ function OperationEntry({
         <span className={`reference-method reference-method-${method}`}>{method.toUpperCase()}</span>
         <code className="reference-path">{path}</code>
         <span className="reference-summary">{operation.summary}</span>
+        {operation['x-api-key-scope'] && (
+          <span className="reference-scope" title="API keys with this scope may call it">
+            key: {operation['x-api-key-scope']}
+          </span>
+        )}
       </summary>
-      {operation.description && <p className="reference-description">{operation.description}</p>}
+      {operation.description &&
+        operation.description.split('\n\n').map((paragraph) => (
+          <p key={paragraph} className="reference-description">
+            <Prose text={paragraph} />
+          </p>
+        ))}
       {operation.parameters.length > 0 && (
         <>
           <h4>Parameters</h4>
@@ -154,7 +177,7 @@ function OperationEntry({
           return (
             <li key={status}>
               <strong className={Number(status) < 400 ? 'reference-ok' : 'reference-error'}>{status}</strong>{' '}
-              {description}
+              {description && <Prose text={description} />}
               {schema && Number(status) < 400 && <Fields schema={schema} document={document} />}
             </li>
           )
@@ -196,7 +219,9 @@ export function ApiReferencePage() {
   return (
     <main id="main" className="page reference-page">
       <h1>API reference</h1>
-      <p>{doc.info.description}</p>
+      <p>
+        <Prose text={doc.info.description} />
+      </p>
       <p className="muted">
         Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).
       </p>
@@ -236,11 +261,13 @@ export function ApiReferencePage() {
       {doc['x-socket-io'] && (
         <section id="socket-events" className="reference-section">
           <h2>Socket events</h2>
-          <p>{doc['x-socket-io'].description}</p>
+          <p>
+            <Prose text={doc['x-socket-io'].description} />
+          </p>
           <ul>
             {Object.entries(doc['x-socket-io'].serverToClient).map(([name, event]) => (
               <li key={name}>
-                <code>{name}</code> with <code>{typeOf(event.payload)}</code>: {event.description}
+                <code>{name}</code> with <code>{typeOf(event.payload)}</code>: <Prose text={event.description} />
               </li>
             ))}
           </ul>

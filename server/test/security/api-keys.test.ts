@@ -100,6 +100,12 @@ describe.each(testDatabaseKinds)('API keys on %s', (kind) => {
     expect(item).toMatchObject({ name: created.name, scopes: ['numbers:read'], isRevoked: false, lastUsedAt: null })
     expect(item?.createdBy.email).toBe(alice.email)
     expect(item).not.toHaveProperty('key')
+    expect(harness.auditEvents.find((event) => event.target.id === created.id)).toMatchObject({
+      action: 'api-key.created',
+      organizationId: alice.organizationId,
+      actor: { type: 'user', label: alice.email },
+      target: { type: 'api-key', label: created.name },
+    })
   })
 
   test('a read-only key lists numbers and is refused a purchase with 403 naming the scope; nothing is bought', async () => {
@@ -176,6 +182,10 @@ describe.each(testDatabaseKinds)('API keys on %s', (kind) => {
     const revoked = await harness.request(`/api/api-keys/${created.id}`, { method: 'DELETE', cookie: alice.cookie })
     expect(revoked.status).toBe(200)
     expect(apiKeySchema.parse(await revoked.json()).isRevoked).toBe(true)
+    expect(harness.auditEvents.filter((event) => event.target.id === created.id).map((event) => event.action)).toEqual([
+      'api-key.created',
+      'api-key.revoked',
+    ])
     await ended
 
     const refused = await asProgram(created.key, '/api/phone-numbers')

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { ClientToServerEvents, ServerToClientEvents } from '@dialtone/shared/socket-events'
 import type pino from 'pino'
 import { io as connectSocket, type Socket } from 'socket.io-client'
+import type { ApiKeyAuditEvent } from '../../src/api-keys/api-key-deps.ts'
 import type { DatabaseKind } from '../../src/db/create-database.ts'
 import { createLogger } from '../../src/lib/logger.ts'
 import type { CreateRateLimits } from '../../src/security/limit-phone-number-creates.ts'
@@ -47,7 +48,10 @@ export type HarnessSocket = Socket<ServerToClientEvents, ClientToServerEvents>
  */
 export async function startSecurityHarness(kind: DatabaseKind, options: SecurityHarnessOptions = {}) {
   const database = options.database ?? (await createTestDatabase(kind))
+  /** What the composition root told the audit log, in order. */
+  const auditEvents: ApiKeyAuditEvent[] = []
   const server = await startTestServer(database, {
+    onAuditEvent: (event) => auditEvents.push(event),
     authSecret: harnessSecrets.authSecret,
     webhookSecret: harnessSecrets.webhookSecret,
     vapiApiKey: harnessSecrets.vapiApiKey,
@@ -165,6 +169,7 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     connect,
     connectWithKey,
     realtime: server.realtime,
+    auditEvents,
     app: server.app,
     signedHeaders,
     close: async () => {

@@ -39,6 +39,12 @@ import { limitAuthRequests, type AuthRateLimits } from './security/limit-auth-re
 import { checkAllRateLimit, limitRequests } from './security/rate-limit-middleware.ts'
 import { createPostgresRateLimitStore, type RateLimitStore } from './security/rate-limit-store.ts'
 import type { WebhookAuthMode } from './vapi/verify-vapi-webhook.ts'
+import type { ApiKeyAuditEvent, ApiKeyDeps } from './api-keys/api-key-deps.ts'
+import { apiKeyRoutes } from './routes/api-key-routes.ts'
+import { limitProgramAccess } from './http/program-access.ts'
+import { apiKeySocketSession } from './realtime/socket-server.ts'
+import type { RateLimitRule } from './security/rate-limit-store.ts'
+import { openApiRoutes } from './routes/openapi-routes.ts'
 
 export interface AppDeps {
   provisioning: ProvisioningDeps
@@ -74,7 +80,14 @@ export interface AppDeps {
   proxyTrust?: ProxyTrust
   /** PUBLIC_URL: https there (or from a trusted proxy) turns HSTS on. */
   publicUrl: string
+  /** Requests per API key per window (API_KEY_REQUESTS_PER_MINUTE); defaultApiKeyRateLimit unless set. */
+  apiKeyRateLimit?: RateLimitRule
+  /** Told when an API key is created or revoked (the organisation's audit log). */
+  onAuditEvent?: (event: ApiKeyAuditEvent) => void
 }
+
+/** A program's requests are limited per key: ten a second on average is far beyond what buying numbers needs. */
+export const defaultApiKeyRateLimit: RateLimitRule = { name: 'api-key', max: 600, windowMs: 60_000 }
 
 /** Every JSON body the API takes is a few hundred bytes; anything near this is not a real request. */
 export const maxApiBodyBytes = 64 * 1024
@@ -119,8 +132,16 @@ export function createApp(deps: AppDeps) {
   }
   app.on(['GET', 'POST'], '/api/auth/*', authProxy(auth, clientAddressOf))
 
+  const apiKeys: ApiKeyDeps = {
+    db,
+    clock: provisioning.clock,
+    mode: deps.isSandbox ? 'test' : 'live',
+    ...(deps.onAuditEvent ? { onAuditEvent: deps.onAuditEvent } : {}),
+  }
+  const apiKeyRateLimit = deps.apiKeyRateLimit ?? defaultApiKeyRateLimit
   const api = new Hono<{ Variables: ViewerVariables }>()
-  api.use(requireSameOrigin(deps.trustedOrigins))
+  api.use(requireSameOrigin(deps.trustedOrigins, { exemptsBearer: true }))
+  api.route('/', openApiRoutes())
   api.route(
     '/',
     serverInfoRoutes({
@@ -130,7 +151,24 @@ export function createApp(deps: AppDeps) {
       mailDelivery: deps.notifications.mailDelivery,
     }),
   )
-  api.use(requireViewer(auth, db))
+  api.use(requireViewer(auth, db, apiKeys))
+  api.use(
+    limitRequests<{ Variables: ViewerVariables }>(
+      limits,
+      apiKeyRateLimit,
+      (c) => {
+        const { actor } = c.get('viewer')
+        return actor.type === 'api-key' ? actor.id : null
+      },
+      ({ count, windowSeconds, retryAfterSeconds }) =>
+        `This API key made ${count} requests in ${windowSeconds} seconds, more than the ${apiKeyRateLimit.max} allowed; try again in ${retryAfterSeconds} s.`,
+    ),
+  )
+  api.use(limitProgramAccess())
+  api.route(
+    '/api-keys',
+    apiKeyRoutes({ apiKeys, endSockets: (apiKeyId) => sockets.sessionEnded(apiKeySocketSession(apiKeyId)) }),
+  )
   api.route('/area-codes', areaCodeRoutes(deps.areaCodes))
   api.post(
     '/phone-numbers',

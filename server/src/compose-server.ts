@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { getRequestListener } from '@hono/node-server'
-import { createApp } from './app.ts'
+import { createApp, defaultApiKeyRateLimit, type AppDeps } from './app.ts'
 import { loadAreaCodeDirectory } from './area-codes/area-code-directory.ts'
 import { createAuth } from './auth/create-auth.ts'
 import { ensureDemoAccounts } from './auth/ensure-demo-accounts.ts'
@@ -89,6 +89,8 @@ export interface ComposeOptions {
   mailRetryDelaysMs?: readonly number[]
   webDistDir?: string | null
   version?: string
+  /** Told when an API key is made or revoked: where the organisation's audit log plugs in. */
+  onAuditEvent?: AppDeps['onAuditEvent']
 }
 
 export type DialtoneServer = Awaited<ReturnType<typeof startDialtone>>
@@ -189,6 +191,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     logger: logger.child({ component: 'realtime' }),
     allowedOrigins: urls.trustedOrigins,
     ...(adapter ? { adapter: adapter.adapter } : {}),
+    apiKeys: { db: database.db, clock: options.clock ?? systemClock, mode: config.isSandbox ? 'test' : 'live' },
   })
   revocation = realtime.revocation
   const metrics = createMetrics()
@@ -285,7 +288,9 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
       header: env.CLIENT_ADDRESS_HEADER,
     }),
     publicUrl: urls.publicUrl,
+    apiKeyRateLimit: { ...defaultApiKeyRateLimit, max: env.API_KEY_REQUESTS_PER_MINUTE },
     ...(options.createRateLimits ? { createRateLimits: options.createRateLimits } : {}),
+    ...(options.onAuditEvent ? { onAuditEvent: options.onAuditEvent } : {}),
   })
   // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.
   const createsDemoAccounts = config.isSandbox && config.isEmbeddedDatabase && env.DEMO_ACCOUNTS

@@ -113,6 +113,8 @@ export const envSchema = z
      * vapi-sandbox.json for the in-process sandbox on the embedded database; nothing kept otherwise.
      */
     SANDBOX_STATE_FILE: optionalString,
+    /** Requests one API key may make per minute before 429 with Retry-After. */
+    API_KEY_REQUESTS_PER_MINUTE: positiveInt('a positive whole number').default(600),
   })
   .superRefine((env, context) => {
     if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {

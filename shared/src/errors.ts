@@ -16,6 +16,7 @@ export const errorCodes = [
   'VAPI_RATE_LIMITED',
   'DATABASE_UNAVAILABLE',
   'INTERNAL',
+  'API_KEY_INVALID',
 ] as const
 export const errorCodeSchema = z.enum(errorCodes)
 export type ErrorCode = z.infer<typeof errorCodeSchema>

@@ -1,3 +1,5 @@
+import { z } from 'zod'
+import { phoneNumberStatusSchema } from './phone-number.ts'
 import type { AdminAlert } from './admin-alerts.ts'
 import type { PhoneNumber } from './phone-number.ts'
 
@@ -25,3 +27,11 @@ export interface ServerToClientEvents {
 
 // The browser only listens; every change goes through the HTTP API so it is validated and authorised once.
 export type ClientToServerEvents = Record<string, never>
+
+/** ProvisioningStatsChange as a schema, for the OpenAPI description of the socket events. */
+export const provisioningStatsChangeSchema = z.object({
+  organizationId: z.string(),
+  phoneNumberId: z.string(),
+  status: phoneNumberStatusSchema,
+  at: z.string(),
+})

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { phoneNumberSchema } from './phone-number.ts'
 
 /** What an organisation's endpoints can subscribe to; `phone-number.updated` is every other recorded change. */
 export const webhookEventTypes = [
@@ -91,3 +92,10 @@ export interface WebhookPayload<Data> {
   timestamp: string
   data: Data
 }
+
+/** The same payload as a schema: the OpenAPI description's `webhooks` section is generated from it. */
+export const webhookPayloadSchema = z.object({
+  type: webhookEventTypeSchema,
+  timestamp: z.string(),
+  data: phoneNumberSchema,
+})

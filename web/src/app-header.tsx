@@ -24,6 +24,12 @@ export function AppHeader({ user }: { user: SessionUser }) {
           <Link to={routes.webhooks} aria-current={pathname === routes.webhooks ? 'page' : undefined}>
             Webhooks
           </Link>
+          <Link
+            to={routes.apiKeys}
+            aria-current={pathname === routes.apiKeys || pathname === routes.apiReference ? 'page' : undefined}
+          >
+            API
+          </Link>
           {isPlatformAdmin(user) && (
             <Link to={routes.admin} aria-current={pathname === routes.admin ? 'page' : undefined}>
               Admin

@@ -12,11 +12,17 @@ import { DashboardPage } from './features/phone-numbers/dashboard-page.tsx'
 import { SettingsPage } from './features/settings/settings-page.tsx'
 import { usePhoneNumberEvents } from './features/phone-numbers/use-phone-number-events.ts'
 import { SandboxBanner } from './features/server-info/sandbox-banner.tsx'
+import { ApiKeysPage } from './features/api-keys/api-keys-page.tsx'
 import { WebhookEndpointsPage } from './features/webhook-endpoints/webhook-endpoints-page.tsx'
 import { isApiError } from './lib/api-error.ts'
 import { navigate, routes, usePathname, type RoutePath } from './lib/router.ts'
 import { useDocumentTitle } from './lib/use-document-title.ts'
 import { useSocketConnection } from './realtime/use-socket-connection.ts'
+
+// The reference renders the whole OpenAPI document; only people who open it download its code.
+const ApiReferencePage = lazy(() =>
+  import('./features/api-reference/api-reference-page.tsx').then((module) => ({ default: module.ApiReferencePage })),
+)
 
 // The analytics page carries the charting library; owners never download it.
 const AdminPage = lazy(() =>
@@ -74,6 +80,8 @@ const titles: Record<string, string> = {
   [routes.webhooks]: 'Webhooks',
   [routes.settings]: 'Settings',
   [routes.mailbox]: 'Mailbox',
+  [routes.apiKeys]: 'API keys',
+  [routes.apiReference]: 'API reference',
 }
 
 function Screens() {
@@ -136,6 +144,20 @@ function SignedIn({ user, pathname }: { user: SessionUser; pathname: string }) {
     screen = <SettingsPage user={user} />
   } else if (pathname === routes.mailbox) {
     screen = <MailboxPage />
+  } else if (pathname === routes.apiKeys) {
+    screen = <ApiKeysPage />
+  } else if (pathname === routes.apiReference) {
+    screen = (
+      <Suspense
+        fallback={
+          <main id="main" className="page page-loading" aria-busy="true">
+            <span className="spinner" aria-hidden="true" /> Loading the API reference…
+          </main>
+        }
+      >
+        <ApiReferencePage />
+      </Suspense>
+    )
   } else {
     // Signed in on /sign-in, a non-admin on /admin, or an unknown path: the dashboard is home.
     screen = <Redirect to={routes.home} />

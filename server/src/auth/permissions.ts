@@ -6,8 +6,11 @@
 export const apiKeyScopes = ['numbers:read', 'numbers:write', 'settings:write'] as const
 export type ApiKeyScope = (typeof apiKeyScopes)[number]
 
-/** The scopes a key can hold, plus what only people do (managing members, keys and the organisation). */
-export type Permission = ApiKeyScope | 'members:manage'
+/**
+ * The scopes a key can hold, plus what only people do: managing members and the organisation, and managing the
+ * organisation's API keys (owners and admins; never a key, so a leaked key cannot mint itself successors).
+ */
+export type Permission = ApiKeyScope | 'members:manage' | 'api-keys:manage'
 
 export const organizationRoles = ['owner', 'admin', 'member'] as const
 export type OrganizationRole = (typeof organizationRoles)[number]
@@ -16,9 +19,9 @@ const rolePermissions: Record<OrganizationRole, readonly Permission[]> = {
   // Members watch and check numbers.
   member: ['numbers:read'],
   // Admins also buy, release and assign.
-  admin: ['numbers:read', 'numbers:write'],
+  admin: ['numbers:read', 'numbers:write', 'api-keys:manage'],
   // Owners also manage connections, keys, members and settings.
-  owner: ['numbers:read', 'numbers:write', 'settings:write', 'members:manage'],
+  owner: ['numbers:read', 'numbers:write', 'settings:write', 'members:manage', 'api-keys:manage'],
 }
 
 /** An unknown role (a row written by hand, a role this version does not know) gets the least: a member's. */

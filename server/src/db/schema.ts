@@ -256,6 +256,22 @@ export interface AdminAlertTable {
 }
 export type AdminAlertRow = Selectable<AdminAlertTable>
 
+export interface ApiKeyTable {
+  id: Generated<string>
+  organization_id: string
+  created_by_user_id: string
+  name: string
+  scopes: ColumnType<string[], string, string>
+  key_hash: string
+  key_prefix: string
+  last_four: string
+  created_at: Timestamp
+  expires_at: NullableTimestamp
+  last_used_at: NullableTimestamp
+  revoked_at: NullableTimestamp
+}
+export type ApiKeyRow = Selectable<ApiKeyTable>
+
 export interface Database {
   user: UserTable
   session: SessionTable
@@ -277,4 +293,5 @@ export interface Database {
   notification_outbox: NotificationOutboxTable
   alert_rule: AlertRuleTable
   admin_alert: AdminAlertTable
+  api_key: ApiKeyTable
 }

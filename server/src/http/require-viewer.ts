@@ -4,13 +4,26 @@ import type { Auth } from '../auth/create-auth.ts'
 import { resolveViewer, type Viewer } from '../auth/viewer.ts'
 import type { Permission } from '../auth/permissions.ts'
 import type { Database } from '../db/schema.ts'
+import type { ApiKeyDeps } from '../api-keys/api-key-deps.ts'
+import { apiKeyRefused, authenticateApiKey, bearerTokenOf } from '../api-keys/authenticate-api-key.ts'
 import { AppError } from '../lib/app-error.ts'
 
 /** What a route behind requireViewer finds in its context: c.get('viewer'). */
 export type ViewerVariables = { viewer: Viewer }
 
-export function requireViewer(auth: Auth, db: Kysely<Database>) {
+/**
+ * The session's viewer, or with `apiKeys` an API key's: a request with `Authorization: Bearer` is the key's alone
+ * (a cookie beside it is ignored, never a fallback), and a refused key is 401 API_KEY_INVALID at once.
+ */
+export function requireViewer(auth: Auth, db: Kysely<Database>, apiKeys?: ApiKeyDeps) {
   return createMiddleware<{ Variables: ViewerVariables }>(async (c, next) => {
+    const bearer = apiKeys ? bearerTokenOf(c.req.header('authorization')) : null
+    if (apiKeys && bearer !== null) {
+      const result = await authenticateApiKey(apiKeys, bearer)
+      if (!result.ok) throw apiKeyRefused(result.reason)
+      c.set('viewer', result.found.viewer)
+      return next()
+    }
     const viewer = await resolveViewer(auth, db, c.req.raw.headers)
     if (!viewer) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.')
     c.set('viewer', viewer)

@@ -10,9 +10,12 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
  * Requests without either header come from scripts and curl, which hold no victim's cookie to abuse.
  * Only the configured origins count (see allowedOriginsFrom): never one built from the request's own Host header.
  */
-export function requireSameOrigin(trustedOrigins: readonly string[]) {
+export function requireSameOrigin(trustedOrigins: readonly string[], options: { exemptsBearer?: boolean } = {}) {
   return createMiddleware(async (c, next) => {
-    if (!safeMethods.has(c.req.method)) {
+    // A bearer request is authenticated by its header alone (the cookie is ignored, see requireViewer); a page on
+    // another site cannot add that header without a CORS preflight we never allow, so there is nothing to forge.
+    const isBearer = options.exemptsBearer === true && /^Bearer\s/i.test(c.req.header('authorization') ?? '')
+    if (!safeMethods.has(c.req.method) && !isBearer) {
       const fetchSite = c.req.header('sec-fetch-site')
       if (!isAllowedOrigin(trustedOrigins, c.req.header('origin')) || fetchSite === 'cross-site') {
         throw new AppError('FORBIDDEN', 'This request came from another site and was refused.')

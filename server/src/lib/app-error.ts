@@ -16,6 +16,7 @@ const statusByCode = {
   VAPI_RATE_LIMITED: 503,
   DATABASE_UNAVAILABLE: 503,
   INTERNAL: 500,
+  API_KEY_INVALID: 401,
 } as const satisfies Record<ErrorCode, number>
 
 export type AppErrorStatus = (typeof statusByCode)[ErrorCode]

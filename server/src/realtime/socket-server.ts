@@ -14,6 +14,8 @@ import type { Logger } from '../lib/logger.ts'
 import { createCoalescedEmitter } from './coalesced-emitter.ts'
 import type { AdminAlertPublisher } from '../notifications/notification-deps.ts'
 import type { PhoneNumberPublisher } from './publisher.ts'
+import type { ApiKeyDeps } from '../api-keys/api-key-deps.ts'
+import { authenticateApiKey, bearerTokenOf } from '../api-keys/authenticate-api-key.ts'
 
 type SocketData = ViewerSession
 
@@ -32,6 +34,10 @@ export const organizationRoom = (organizationId: string) => `org:${organizationI
 /** Every socket of one user, and of one session: how sockets are found on every process to end them. */
 export const userRoom = (userId: string) => `user:${userId}`
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`
+/** A program's socket stands for its API key the way a browser's stands for its session: revoking ends it. */
+export const apiKeySocketSession = (apiKeyId: string) => `api-key:${apiKeyId}`
+/** A key without an expiry is looked at again this often anyway (the timer needs a date). */
+const apiKeyRecheckMs = 60 * 60 * 1000
 
 /**
  * Ends sockets whose right to listen ended, on every process (the adapter carries the request): a session that
@@ -86,6 +92,8 @@ export function createRealtimeServer(input: {
   adapter?: ServerOptions['adapter']
   /** Browsers from other origins are refused at the handshake, before the cookie is looked at. */
   allowedOrigins: readonly string[]
+  /** Programs may connect with an API key (`auth: { token }` or `Authorization: Bearer`); none: cookies only. */
+  apiKeys?: ApiKeyDeps
 }): {
   io: RealtimeServer
   publisher: PhoneNumberPublisher
@@ -105,8 +113,29 @@ export function createRealtimeServer(input: {
   const io: RealtimeServer = input.httpServer ? new Server(input.httpServer, options) : new Server(options)
 
   // A socket's checks read the session without extending it: only the browser's own requests keep it alive.
-  const resolve = (socket: { request: { headers: Record<string, string | string[] | undefined> } }) =>
-    resolveViewerSession(input.auth, input.db, headersOf(socket.request), { refresh: false })
+  // A program's key (handshake auth.token, or the Authorization header) is the socket's only credential; a
+  // refused key is refused outright, never retried as a cookie.
+  const resolve = async (socket: {
+    request: { headers: Record<string, string | string[] | undefined> }
+    handshake: { auth: Record<string, unknown> }
+  }): Promise<ViewerSession | null> => {
+    const headers = headersOf(socket.request)
+    const token =
+      typeof socket.handshake.auth.token === 'string'
+        ? socket.handshake.auth.token
+        : bearerTokenOf(headers.get('authorization'))
+    if (input.apiKeys && token !== null) {
+      const result = await authenticateApiKey(input.apiKeys, token)
+      if (!result.ok) return null
+      const { viewer, apiKeyId, expiresAt } = result.found
+      return {
+        viewer,
+        sessionId: apiKeySocketSession(apiKeyId),
+        expiresAt: expiresAt ?? new Date(input.apiKeys.clock.now().getTime() + apiKeyRecheckMs),
+      }
+    }
+    return resolveViewerSession(input.auth, input.db, headers, { refresh: false })
+  }
 
   io.use((socket, next) => {
     resolve(socket)

@@ -6,7 +6,7 @@ import {
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AreaCodeDirectory } from '../area-codes/area-code-directory.ts'
-import type { ViewerVariables } from '../http/require-viewer.ts'
+import { requirePermission, type ViewerVariables } from '../http/require-viewer.ts'
 import { AppError } from '../lib/app-error.ts'
 import { validate } from '../http/validate.ts'
 import { toPhoneNumber } from '../provisioning/phone-number-mapper.ts'
@@ -40,7 +40,7 @@ export interface PhoneNumberRouteDeps {
 export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
   const { provisioning } = deps
   return new Hono<{ Variables: ViewerVariables }>()
-    .post('/', validate('json', createPhoneNumberRequestSchema), async (c) => {
+    .post('/', requirePermission('numbers:write'), validate('json', createPhoneNumberRequestSchema), async (c) => {
       const rawKey = c.req.header('idempotency-key')
       let idempotencyKey: string | undefined
       if (rawKey !== undefined) {
@@ -102,7 +102,7 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
         }),
       ),
     )
-    .delete('/:id', async (c) =>
+    .delete('/:id', requirePermission('numbers:write'), async (c) =>
       c.json(
         await releasePhoneNumber(provisioning, {
           organizationId: c.get('viewer').organizationId,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { ClientToServerEvents, ServerToClientEvents } from '@dialtone/shared/socket-events'
 import type pino from 'pino'
 import { io as connectSocket, type Socket } from 'socket.io-client'
+import type { ApiKeyAuditEvent } from '../../src/api-keys/api-key-deps.ts'
 import type { DatabaseKind } from '../../src/db/create-database.ts'
 import { createLogger } from '../../src/lib/logger.ts'
 import type { CreateRateLimits } from '../../src/security/limit-phone-number-creates.ts'
@@ -47,7 +48,10 @@ export type HarnessSocket = Socket<ServerToClientEvents, ClientToServerEvents>
  */
 export async function startSecurityHarness(kind: DatabaseKind, options: SecurityHarnessOptions = {}) {
   const database = options.database ?? (await createTestDatabase(kind))
+  /** What the composition root told the audit log, in order. */
+  const auditEvents: ApiKeyAuditEvent[] = []
   const server = await startTestServer(database, {
+    onAuditEvent: (event) => auditEvents.push(event),
     authSecret: harnessSecrets.authSecret,
     webhookSecret: harnessSecrets.webhookSecret,
     vapiApiKey: harnessSecrets.vapiApiKey,
@@ -133,6 +137,20 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
       socket.once('connect_error', (error) => reject(error))
     })
 
+  /** A program's socket: no Origin, no cookie, its API key as `auth.token` (or in the Authorization header). */
+  const connectWithKey = (key: string, via: 'auth' | 'header' = 'auth') =>
+    new Promise<HarnessSocket>((resolve, reject) => {
+      const socket: HarnessSocket = connectSocket(baseUrl, {
+        path: '/socket.io',
+        transports: ['websocket'],
+        reconnection: false,
+        ...(via === 'auth' ? { auth: { token: key } } : { extraHeaders: { authorization: `Bearer ${key}` } }),
+      })
+      sockets.push(socket)
+      socket.once('connect', () => resolve(socket))
+      socket.once('connect_error', (error) => reject(error))
+    })
+
   /** Headers a Vapi holding the shared secret would send with this body. */
   const signedHeaders = (rawBody: string, timestampMs = Date.now()) => ({
     'content-type': 'application/json',
@@ -149,6 +167,10 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     signUp,
     createOrganization,
     connect,
+    connectWithKey,
+    realtime: server.realtime,
+    auditEvents,
+    app: server.app,
     signedHeaders,
     close: async () => {
       for (const socket of sockets) socket.disconnect()

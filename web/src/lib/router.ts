@@ -9,6 +9,8 @@ export const routes = {
   webhooks: '/settings/webhooks',
   settings: '/settings',
   mailbox: '/mailbox',
+  apiKeys: '/settings/api-keys',
+  apiReference: '/api-reference',
 } as const
 export type RoutePath = (typeof routes)[keyof typeof routes]
 

@@ -1,0 +1,2089 @@
+export interface paths {
+    "/api/admin/alert-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Admin alert rules
+         * @description Platform admins only.
+         */
+        get: operations["listAlertRules"];
+        /**
+         * Change admin alert rules
+         * @description Platform admins only.
+         */
+        put: operations["updateAlertRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open and closed admin alerts
+         * @description Platform admins only.
+         */
+        get: operations["listAdminAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/provisioning-stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Provisioning statistics across organisations
+         * @description Platform admins only.
+         */
+        get: operations["getProvisioningStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisation’s API keys (never the keys themselves)
+         * @description Needs `api-keys:manage`. People only (no API keys).
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Make a key; the answer alone carries it, as `key`
+         * @description Scopes beyond what your role allows are refused with 403.
+         *
+         *     Needs `api-keys:manage`. People only (no API keys).
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a key: its next request is refused and its sockets end
+         * @description Needs `api-keys:manage`. People only (no API keys).
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/area-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * US area codes matching a code, state or place (or near one)
+         * @description API keys with `numbers:read` may call it.
+         */
+        get: operations["searchAreaCodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/get-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session the cookie carries, or null
+         * @description Public.
+         */
+        get: operations["getSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sign-in/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in; sets the session cookie
+         * @description Public.
+         */
+        post: operations["signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the session
+         * @description Public.
+         */
+        post: operations["signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sign-up/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an account and its organisation; sets the session cookie
+         * @description Public.
+         */
+        post: operations["signUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mail sent to you (the sandbox mailbox, or the delivery log)
+         * @description People only (no API keys).
+         */
+        get: operations["listMail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mailbox/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One mail with its text and HTML
+         * @description People only (no API keys).
+         */
+        get: operations["getMail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your email preferences
+         * @description People only (no API keys).
+         */
+        get: operations["getNotificationPreferences"];
+        /**
+         * Change your email preferences
+         * @description People only (no API keys).
+         */
+        put: operations["updateNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This document
+         * @description Public.
+         */
+        get: operations["getOpenApiDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete the organisation (its owner only; refused while it holds numbers)
+         * @description People only (no API keys).
+         */
+        delete: operations["deleteOrganization"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/phone-numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisation’s phone numbers, newest first
+         * @description API keys with `numbers:read` may call it.
+         */
+        get: operations["listPhoneNumbers"];
+        put?: never;
+        /**
+         * Buy a number in an area code (costs money at Vapi)
+         * @description Answers at once with the number `pending`; it goes `active` when Vapi assigns it (told by webhook, socket event `phone-number:updated`, or seen by polling GET /api/phone-numbers/{id}). Send an `Idempotency-Key` so a retried request never buys twice.
+         *
+         *     Needs `numbers:write`. API keys with `numbers:write` may call it.
+         */
+        post: operations["createPhoneNumber"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/phone-numbers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One number (another organisation’s id answers 404)
+         * @description API keys with `numbers:read` may call it.
+         */
+        get: operations["getPhoneNumber"];
+        put?: never;
+        post?: never;
+        /**
+         * Release a number at Vapi
+         * @description Needs `numbers:write`. API keys with `numbers:write` may call it.
+         */
+        delete: operations["releasePhoneNumber"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/phone-numbers/{id}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check one number at Vapi now
+         * @description API keys with `numbers:read` may call it.
+         */
+        post: operations["refreshPhoneNumber"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/phone-numbers/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check every pending number at Vapi now
+         * @description API keys with `numbers:read` may call it.
+         */
+        post: operations["refreshPendingPhoneNumbers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/phone-numbers/timing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How long numbers typically take to go live here
+         * @description API keys with `numbers:read` may call it.
+         */
+        get: operations["getProvisioningTiming"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/server-info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What server this is: sandbox or live, version, provisioning deadline
+         * @description Public.
+         */
+        get: operations["getServerInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-deliveries/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one delivery again
+         * @description API keys with `settings:write` may call it.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where dialtone posts the organisation’s events
+         * @description API keys with `settings:write` may call it.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Add an endpoint; the answer alone carries its signing secret
+         * @description API keys with `settings:write` may call it.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove an endpoint
+         * @description API keys with `settings:write` may call it.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent deliveries to an endpoint with every attempt
+         * @description API keys with `settings:write` may call it.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-endpoints/{id}/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send again every delivery that failed since a time
+         * @description API keys with `settings:write` may call it.
+         */
+        post: operations["recoverWebhookDeliveries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new signing secret (the old one keeps signing for a while)
+         * @description API keys with `settings:write` may call it.
+         */
+        post: operations["rotateWebhookEndpointSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export interface webhooks {
+    "phone-number.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * dialtone posts `phone-number.failed` to your endpoint
+         * @description Signed as Standard Webhooks: headers `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>` (HMAC-SHA256 with the endpoint’s `whsec_` secret over `{id}.{timestamp}.{body}`). Answer 2xx within 10 s; anything else is retried on a schedule.
+         */
+        post: operations["webhookPhoneNumberFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "phone-number.live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * dialtone posts `phone-number.live` to your endpoint
+         * @description Signed as Standard Webhooks: headers `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>` (HMAC-SHA256 with the endpoint’s `whsec_` secret over `{id}.{timestamp}.{body}`). Answer 2xx within 10 s; anything else is retried on a schedule.
+         */
+        post: operations["webhookPhoneNumberLive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "phone-number.released": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * dialtone posts `phone-number.released` to your endpoint
+         * @description Signed as Standard Webhooks: headers `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>` (HMAC-SHA256 with the endpoint’s `whsec_` secret over `{id}.{timestamp}.{body}`). Answer 2xx within 10 s; anything else is retried on a schedule.
+         */
+        post: operations["webhookPhoneNumberReleased"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "phone-number.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * dialtone posts `phone-number.updated` to your endpoint
+         * @description Signed as Standard Webhooks: headers `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>` (HMAC-SHA256 with the endpoint’s `whsec_` secret over `{id}.{timestamp}.{body}`). Answer 2xx within 10 s; anything else is retried on a schedule.
+         */
+        post: operations["webhookPhoneNumberUpdated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export interface components {
+    schemas: {
+        AdminAlert: {
+            closedAt: string | null;
+            closingSummary: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: "success_rate_below" | "time_to_live_p90_above" | "pending_past_deadline" | "vapi_failing";
+            openedAt: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            summary: string;
+            threshold: number;
+            value: number | null;
+        };
+        CreateApiKeyRequest: {
+            expiresAt?: string | null;
+            name: string;
+            scopes: ("numbers:read" | "numbers:write" | "settings:write")[];
+        };
+        CreateApiKeyResponse201: {
+            createdAt: string;
+            createdBy: {
+                email: string;
+                id: string;
+                name: string;
+            };
+            expiresAt: string | null;
+            /** Format: uuid */
+            id: string;
+            isExpired: boolean;
+            isRevoked: boolean;
+            key: string;
+            lastFour: string;
+            lastUsedAt: string | null;
+            name: string;
+            prefix: string;
+            revokedAt: string | null;
+            scopes: ("numbers:read" | "numbers:write" | "settings:write")[];
+        };
+        CreatePhoneNumberRequest: {
+            areaCode: string;
+            /** Format: uuid */
+            assistantId?: string;
+            name?: string;
+        };
+        CreateWebhookEndpointRequest: {
+            events?: ("phone-number.live" | "phone-number.failed" | "phone-number.released" | "phone-number.updated")[];
+            url: string;
+        };
+        CreateWebhookEndpointResponse201: {
+            createdAt: string;
+            disabledAt: string | null;
+            disabledReason: string | null;
+            events: ("phone-number.live" | "phone-number.failed" | "phone-number.released" | "phone-number.updated")[];
+            failingSince: string | null;
+            /** Format: uuid */
+            id: string;
+            previousSecretExpiresAt: string | null;
+            /** Format: starts_with */
+            secret: string;
+            url: string;
+        };
+        DeleteOrganizationResponse: {
+            organization: {
+                deletedAt: string;
+                id: string;
+                name: string;
+            };
+        };
+        ErrorBody: {
+            error: {
+                code: string;
+                details?: unknown;
+                message: string;
+            };
+        };
+        GetMailResponse: {
+            attempts: number;
+            createdAt: string;
+            deliveredVia: ("smtp" | "mailbox" | "http") | null;
+            htmlBody: string | null;
+            id: string;
+            lastError: string | null;
+            nextAttemptAt: string | null;
+            recipient: string;
+            sentAt: string | null;
+            /** @enum {string} */
+            status: "queued" | "sending" | "sent" | "failed";
+            subject: string | null;
+            textBody: string | null;
+            /** @enum {string} */
+            topic: "phone-numbers" | "admin-alert";
+        };
+        GetNotificationPreferencesResponse: {
+            adminAlerts: boolean;
+            email: string;
+            /** @enum {string} */
+            mailDelivery: "smtp" | "mailbox" | "off";
+            numberFailed: boolean;
+            numberLive: boolean;
+            numberReleased: boolean;
+            numberStuck: boolean;
+        };
+        GetProvisioningStatsResponse: {
+            areaCodes: {
+                areaCode: string;
+                requested: number;
+                unavailable: number;
+            }[];
+            buckets: {
+                attempts: number;
+                failed: number;
+                failuresByReason: {
+                    [key: string]: number;
+                };
+                start: string;
+                succeeded: number;
+                successRate: number | null;
+                timeToLive: {
+                    p50Seconds: number | null;
+                    p90Seconds: number | null;
+                    p99Seconds: number | null;
+                };
+            }[];
+            detectedBy: {
+                manual: number;
+                poll: number;
+                webhook: number;
+            };
+            organizations: {
+                attempts: number;
+                failed: number;
+                failuresByReason: {
+                    [key: string]: number;
+                };
+                id: string;
+                liveNow: number;
+                name: string;
+                succeeded: number;
+                successRate: number | null;
+            }[];
+            range: {
+                /** @enum {string} */
+                bucket: "hour" | "day";
+                from: string;
+                to: string;
+            };
+            timeToLive: {
+                p50Seconds: number | null;
+                p90Seconds: number | null;
+                p99Seconds: number | null;
+            };
+            totals: {
+                attempts: number;
+                failed: number;
+                failuresByReason: {
+                    [key: string]: number;
+                };
+                oldestPendingSeconds: number | null;
+                pendingNow: number;
+                succeeded: number;
+                successRate: number | null;
+            };
+        };
+        GetProvisioningTimingResponse: {
+            sampleSize: number;
+            typicalSecondsToLive: number | null;
+        };
+        GetServerInfoResponse: {
+            isSandbox: boolean;
+            /** @enum {string} */
+            mailDelivery?: "smtp" | "mailbox" | "off";
+            provisioningDeadlineSeconds: number;
+            version: string;
+        };
+        GetSessionResponse: ({
+            session: {
+                expiresAt: string;
+                id: string;
+            } & {
+                [key: string]: unknown;
+            };
+            user: {
+                email: string;
+                id: string;
+                name: string;
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        }) | null;
+        ListAdminAlertsResponse: {
+            items: components["schemas"]["AdminAlert"][];
+        };
+        ListAlertRulesResponse: {
+            items: {
+                description: string;
+                enabled: boolean;
+                /** @enum {string} */
+                kind: "success_rate_below" | "time_to_live_p90_above" | "pending_past_deadline" | "vapi_failing";
+                threshold: number;
+                unit: string;
+            }[];
+        };
+        ListApiKeysResponse: {
+            items: components["schemas"]["RevokeApiKeyResponse"][];
+        };
+        ListMailResponse: {
+            items: {
+                attempts: number;
+                createdAt: string;
+                deliveredVia: ("smtp" | "mailbox" | "http") | null;
+                id: string;
+                lastError: string | null;
+                nextAttemptAt: string | null;
+                recipient: string;
+                sentAt: string | null;
+                /** @enum {string} */
+                status: "queued" | "sending" | "sent" | "failed";
+                subject: string | null;
+                /** @enum {string} */
+                topic: "phone-numbers" | "admin-alert";
+            }[];
+            /** @enum {string} */
+            mailDelivery: "smtp" | "mailbox" | "off";
+        };
+        ListPhoneNumbersResponse: {
+            items: components["schemas"]["PhoneNumber"][];
+            nextCursor: string | null;
+        };
+        ListWebhookDeliveriesResponse: {
+            items: components["schemas"]["RetryWebhookDeliveryResponse202"][];
+        };
+        ListWebhookEndpointsResponse: {
+            items: {
+                createdAt: string;
+                disabledAt: string | null;
+                disabledReason: string | null;
+                events: ("phone-number.live" | "phone-number.failed" | "phone-number.released" | "phone-number.updated")[];
+                failingSince: string | null;
+                /** Format: uuid */
+                id: string;
+                previousSecretExpiresAt: string | null;
+                url: string;
+            }[];
+        };
+        PhoneNumber: {
+            activatedAt: string | null;
+            areaCode: string;
+            createdAt: string;
+            detectedBy: ("webhook" | "poll" | "manual") | null;
+            failureReason: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            number: string | null;
+            /** @enum {string} */
+            status: "pending" | "active" | "failed" | "released";
+            updatedAt: string;
+            vapiPhoneNumberId: string;
+            version: number;
+        };
+        ProvisioningStatsChange: {
+            at: string;
+            organizationId: string;
+            phoneNumberId: string;
+            /** @enum {string} */
+            status: "pending" | "active" | "failed" | "released";
+        };
+        RecoverWebhookDeliveriesRequest: {
+            /** Format: date-time */
+            since: string;
+        };
+        RecoverWebhookDeliveriesResponse: {
+            recovered: number;
+        };
+        RefreshPendingPhoneNumbersResponse: {
+            activated: number;
+            checked: number;
+            failed: number;
+            stillPending: number;
+        };
+        RetryWebhookDeliveryResponse202: {
+            attempts: {
+                at: string;
+                id: string;
+                isSuccess: boolean;
+                latencyMs: number;
+                responseExcerpt: string;
+                responseStatus: number | null;
+            }[];
+            createdAt: string;
+            /** Format: uuid */
+            endpointId: string;
+            /** @enum {string} */
+            eventType: "phone-number.live" | "phone-number.failed" | "phone-number.released" | "phone-number.updated";
+            /** Format: uuid */
+            id: string;
+            nextAttemptAt: string | null;
+            phoneNumberId: string | null;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            webhookId: string;
+        };
+        RevokeApiKeyResponse: {
+            createdAt: string;
+            createdBy: {
+                email: string;
+                id: string;
+                name: string;
+            };
+            expiresAt: string | null;
+            /** Format: uuid */
+            id: string;
+            isExpired: boolean;
+            isRevoked: boolean;
+            lastFour: string;
+            lastUsedAt: string | null;
+            name: string;
+            prefix: string;
+            revokedAt: string | null;
+            scopes: ("numbers:read" | "numbers:write" | "settings:write")[];
+        };
+        SearchAreaCodesResponse: {
+            items: {
+                areaCode: string;
+                places: string[];
+                state: string;
+            }[];
+        };
+        SignInRequest: {
+            /** Format: email */
+            email: string;
+            password: string;
+        };
+        SignOutResponse: {
+            success: boolean;
+        };
+        SignUpRequest: {
+            /** Format: email */
+            email: string;
+            name: string;
+            password: string;
+        };
+        SignUpResponse: {
+            user: {
+                email: string;
+                id: string;
+                name: string;
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        UpdateAlertRulesRequest: {
+            rules: {
+                enabled?: boolean;
+                /** @enum {string} */
+                kind: "success_rate_below" | "time_to_live_p90_above" | "pending_past_deadline" | "vapi_failing";
+                threshold?: number;
+            }[];
+        };
+        UpdateNotificationPreferencesRequest: {
+            adminAlerts?: boolean;
+            numberFailed?: boolean;
+            numberLive?: boolean;
+            numberReleased?: boolean;
+            numberStuck?: boolean;
+        };
+        WebhookPayload: {
+            data: components["schemas"]["PhoneNumber"];
+            timestamp: string;
+            /** @enum {string} */
+            type: "phone-number.live" | "phone-number.failed" | "phone-number.released" | "phone-number.updated";
+        };
+    };
+    responses: {
+        /** @description VALIDATION_FAILED: the request is not valid; `details.issues` names each field. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description FORBIDDEN: the role or key lacks `details.required`, or the route is not for API keys (`details.reason`). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description NOT_FOUND: no such thing in your organisation (another organisation’s id answers the same). */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description RATE_LIMITED: too many requests; wait for `Retry-After` seconds. */
+        RateLimited: {
+            headers: {
+                /** @description Seconds to wait. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description UNAUTHENTICATED (no session) or API_KEY_INVALID (`details.reason`: unknown, revoked, expired, creator-inactive). */
+        Unauthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+    };
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    listAlertRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAlertRulesResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    updateAlertRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAlertRulesRequest"];
+            };
+        };
+        responses: {
+            /** @description Rules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAlertRulesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listAdminAlerts: {
+        parameters: {
+            query?: {
+                status?: "open" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alerts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAdminAlertsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getProvisioningStats: {
+        parameters: {
+            query?: {
+                bucket?: "hour" | "day";
+                from?: string;
+                organizationId?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Statistics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetProvisioningStatsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Keys, newest first, revoked ones included. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListApiKeysResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key, shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateApiKeyResponse201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key, revoked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokeApiKeyResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    searchAreaCodes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                near?: string;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Matching area codes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchAreaCodesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session and its user, or null. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSessionResponse"];
+                };
+            };
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignUpResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignOutResponse"];
+                };
+            };
+        };
+    };
+    signUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignUpRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed up and signed in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignUpResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description USER_ALREADY_EXISTS (Better Auth) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listMail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your mail. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListMailResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+        };
+    };
+    getMail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mail. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMailResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Preferences. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetNotificationPreferencesResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+        };
+    };
+    updateNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNotificationPreferencesRequest"];
+            };
+        };
+        responses: {
+            /** @description Preferences. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetNotificationPreferencesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+        };
+    };
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI 3.1 description of the API. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteOrganizationResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description ORGANIZATION_HAS_NUMBERS */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listPhoneNumbers: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                q?: string;
+                status?: "pending" | "active" | "failed" | "released";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of numbers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListPhoneNumbersResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    createPhoneNumber: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 200 printable ASCII characters; repeats replay. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePhoneNumberRequest"];
+            };
+        };
+        responses: {
+            /** @description The new number, pending. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description AREA_CODE_UNAVAILABLE (details.suggestedAreaCodes) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            /** @description VAPI_REJECTED, VAPI_UNAUTHORIZED */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description VAPI_UNAVAILABLE, VAPI_RATE_LIMITED (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getPhoneNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The number. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    releasePhoneNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The number, released. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            /** @description VAPI_REJECTED, VAPI_UNAUTHORIZED */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description VAPI_UNAVAILABLE, VAPI_RATE_LIMITED */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    refreshPhoneNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The number as Vapi has it now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            /** @description VAPI_REJECTED, VAPI_UNAUTHORIZED */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description VAPI_UNAVAILABLE, VAPI_RATE_LIMITED */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    refreshPendingPhoneNumbers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the check found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefreshPendingPhoneNumbersResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getProvisioningTiming: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Median seconds to live. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetProvisioningTimingResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getServerInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server information. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetServerInfoResponse"];
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued again. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryWebhookDeliveryResponse202"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints (never their secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListWebhookEndpointsResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint with `secret`. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateWebhookEndpointResponse201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListWebhookDeliveriesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    recoverWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoverWebhookDeliveriesRequest"];
+            };
+        };
+        responses: {
+            /** @description How many were queued again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoverWebhookDeliveriesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    rotateWebhookEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint with its new `secret`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateWebhookEndpointResponse201"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    webhookPhoneNumberFailed: {
+        parameters: {
+            query?: never;
+            header: {
+                "webhook-id": string;
+                "webhook-signature": string;
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookPhoneNumberLive: {
+        parameters: {
+            query?: never;
+            header: {
+                "webhook-id": string;
+                "webhook-signature": string;
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookPhoneNumberReleased: {
+        parameters: {
+            query?: never;
+            header: {
+                "webhook-id": string;
+                "webhook-signature": string;
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookPhoneNumberUpdated: {
+        parameters: {
+            query?: never;
+            header: {
+                "webhook-id": string;
+                "webhook-signature": string;
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod'
+
+/** What a key may do; the server's permission model (auth/permissions.ts) uses the same names. */
+export const apiKeyScopes = ['numbers:read', 'numbers:write', 'settings:write'] as const
+export const apiKeyScopeSchema = z.enum(apiKeyScopes)
+export type ApiKeyScopeName = z.infer<typeof apiKeyScopeSchema>
+
+/** What each scope allows, in words the key page and the reference show. */
+export const apiKeyScopeDescriptions: Record<ApiKeyScopeName, string> = {
+  'numbers:read': 'List and look at phone numbers, search area codes, ask dialtone to check pending numbers.',
+  'numbers:write': 'Buy and release phone numbers (costs money at Vapi).',
+  'settings:write': 'Manage webhook endpoints: add, remove, rotate secrets, resend deliveries.',
+}
+
+export const createApiKeyRequestSchema = z.object({
+  name: z.string().trim().min(1, 'Give the key a name.').max(60, 'A name is at most 60 characters.'),
+  scopes: z
+    .array(apiKeyScopeSchema)
+    .min(1, 'Choose at least one scope.')
+    .transform((scopes) => [...new Set(scopes)]),
+  /** Left out or null: the key does not expire. Must be in the future. */
+  expiresAt: z.iso
+    .datetime({ offset: true, error: 'expiresAt: expected an ISO 8601 time, like 2027-01-31T00:00:00Z.' })
+    .nullable()
+    .optional(),
+})
+export type CreateApiKeyRequest = z.input<typeof createApiKeyRequestSchema>
+
+export const apiKeySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  scopes: z.array(apiKeyScopeSchema),
+  /** The key's start (`dt_live_` or `dt_test_` and four more characters): enough to recognise it, never to use it. */
+  prefix: z.string(),
+  lastFour: z.string(),
+  createdBy: z.object({ id: z.string(), name: z.string(), email: z.string() }),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  /** Updated at most once a minute. */
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  isRevoked: z.boolean(),
+  isExpired: z.boolean(),
+})
+export type ApiKey = z.infer<typeof apiKeySchema>
+
+/** The only answer that carries the key itself: the create. */
+export const apiKeyWithSecretSchema = apiKeySchema.extend({
+  key: z.string().regex(/^dt_(live|test)_[A-Za-z0-9_-]{43}$/),
+})
+export type ApiKeyWithSecret = z.infer<typeof apiKeyWithSecretSchema>
+
+export const apiKeyListSchema = z.object({ items: z.array(apiKeySchema) })
+export type ApiKeyList = z.infer<typeof apiKeyListSchema>

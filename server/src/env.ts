@@ -104,6 +104,8 @@ export const envSchema = z
     ),
     /** Outbound webhooks may go to private, loopback and link-local addresses (tests, the sandbox, a LAN). */
     WEBHOOK_ALLOW_PRIVATE_URLS: booleanish.default(false),
+    /** Organisations' audit events older than this many days are deleted (hourly, by the notification worker). */
+    AUDIT_RETENTION_DAYS: positiveInt('a positive number of days').default(365),
   })
   .superRefine((env, context) => {
     if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {

@@ -64,7 +64,11 @@ function takenEmailAnswer(request: Record<string, unknown>): Record<string, unkn
  * sign-up with a taken email like a successful one, and ends the other sessions on a password change unless the
  * request asks to keep them.
  */
-export function authProxy(auth: Auth, clientAddressOf: (c: Context) => string | undefined) {
+export function authProxy(
+  auth: Auth,
+  clientAddressOf: (c: Context) => string | undefined,
+  options: { onOrganizationSwitched?: (sessionId: string) => void } = {},
+) {
   return async (c: Context) => {
     const path = c.req.path.slice(authBasePath.length)
     if (!isOfferedAuthRoute(c.req.method, path)) throw new AppError('NOT_FOUND', 'No such API endpoint.')
@@ -84,6 +88,11 @@ export function authProxy(auth: Auth, clientAddressOf: (c: Context) => string | 
       new Request(c.req.url, { method: c.req.method, headers, ...(bodyText === null ? {} : { body: bodyText }) }),
     )
 
+    if (path === '/organization/set-active' && response.ok && options.onOrganizationSwitched) {
+      // The session's sockets sit in the old organisation's room: they end, and reconnect into the new one.
+      const session = await auth.api.getSession({ headers, query: { disableRefresh: true } })
+      if (session) options.onOrganizationSwitched(session.session.id)
+    }
     if (path === '/sign-up/email' && response.status === 422 && body) {
       const refusal = parseJsonObject(await response.clone().text())
       if (typeof refusal?.code === 'string' && takenEmailCodes.has(refusal.code)) {

@@ -13,8 +13,11 @@ import { SettingsPage } from './features/settings/settings-page.tsx'
 import { usePhoneNumberEvents } from './features/phone-numbers/use-phone-number-events.ts'
 import { SandboxBanner } from './features/server-info/sandbox-banner.tsx'
 import { WebhookEndpointsPage } from './features/webhook-endpoints/webhook-endpoints-page.tsx'
+import { TeamPage } from './features/teams/team-page.tsx'
+import { AuditLogPage } from './features/audit-log/audit-log-page.tsx'
+import { AcceptInvitationPage, rememberInvitationPath } from './features/teams/accept-invitation-page.tsx'
 import { isApiError } from './lib/api-error.ts'
-import { navigate, routes, usePathname, type RoutePath } from './lib/router.ts'
+import { invitationPathPrefix, navigate, routes, usePathname, type RoutePath } from './lib/router.ts'
 import { useDocumentTitle } from './lib/use-document-title.ts'
 import { useSocketConnection } from './realtime/use-socket-connection.ts'
 
@@ -74,6 +77,8 @@ const titles: Record<string, string> = {
   [routes.webhooks]: 'Webhooks',
   [routes.settings]: 'Settings',
   [routes.mailbox]: 'Mailbox',
+  [routes.team]: 'Team',
+  [routes.auditLog]: 'Audit log',
 }
 
 function Screens() {
@@ -103,6 +108,11 @@ function Screens() {
 
   const user = session.data?.user ?? null
   if (user === null) {
+    if (pathname.startsWith(invitationPathPrefix)) {
+      // Sign in (or up) first; the invitation opens again afterwards.
+      rememberInvitationPath(pathname)
+      return <Redirect to={routes.signIn} />
+    }
     if (pathname === routes.signUp) return <AuthPage key="sign-up" mode="sign-up" />
     if (pathname !== routes.signIn) return <Redirect to={routes.signIn} />
     return <AuthPage key="sign-in" mode="sign-in" />
@@ -136,6 +146,18 @@ function SignedIn({ user, pathname }: { user: SessionUser; pathname: string }) {
     screen = <SettingsPage user={user} />
   } else if (pathname === routes.mailbox) {
     screen = <MailboxPage />
+  } else if (pathname === routes.team) {
+    screen = <TeamPage />
+  } else if (pathname === routes.auditLog) {
+    screen = <AuditLogPage />
+  } else if (pathname.startsWith(invitationPathPrefix)) {
+    screen = (
+      <AcceptInvitationPage
+        key={pathname}
+        invitationId={decodeURIComponent(pathname.slice(invitationPathPrefix.length))}
+        user={user}
+      />
+    )
   } else {
     // Signed in on /sign-in, a non-admin on /admin, or an unknown path: the dashboard is home.
     screen = <Redirect to={routes.home} />

@@ -9,8 +9,14 @@ export const routes = {
   webhooks: '/settings/webhooks',
   settings: '/settings',
   mailbox: '/mailbox',
+  team: '/settings/team',
+  auditLog: '/settings/audit-log',
 } as const
-export type RoutePath = (typeof routes)[keyof typeof routes]
+/** The page an invitation's link opens (its id is the link's secret). */
+export type InvitationPath = `/invitations/${string}`
+export type RoutePath = (typeof routes)[keyof typeof routes] | InvitationPath
+
+export const invitationPathPrefix = '/invitations/'
 
 const listeners = new Set<() => void>()
 

@@ -31,7 +31,7 @@ function useTeamMutation<Input, Output>(run: (input: Input) => Promise<Output>, 
 }
 
 export function TeamPage() {
-  const members = useMembers()
+  const members = useMembers({ isWatching: true })
   const data = members.data
   const canManage = data?.you.permissions.includes('members:manage') ?? false
   const [fresh, setFresh] = useState<Invitation | null>(null)

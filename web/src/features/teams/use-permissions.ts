@@ -3,8 +3,14 @@ import type { Permission } from '@dialtone/shared/teams'
 import { fetchMembers } from './teams-api.ts'
 import { teamsQueryKeys } from './teams-query-keys.ts'
 
-export function useMembers() {
-  return useQuery({ queryKey: teamsQueryKeys.members(), queryFn: fetchMembers, staleTime: 30_000 })
+/** `isWatching`: the team page, which looks again on opening and every 15 s (invitations get accepted elsewhere). */
+export function useMembers(options: { isWatching?: boolean } = {}) {
+  return useQuery({
+    queryKey: teamsQueryKeys.members(),
+    queryFn: fetchMembers,
+    staleTime: 30_000,
+    ...(options.isWatching ? { refetchOnMount: 'always' as const, refetchInterval: 15_000 } : {}),
+  })
 }
 
 /**

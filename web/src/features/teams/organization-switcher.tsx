@@ -4,6 +4,7 @@ import { getSocket } from '../../realtime/socket.ts'
 import { fetchOrganizations } from './teams-api.ts'
 import { teamsQueryKeys } from './teams-query-keys.ts'
 import { useSwitchOrganization } from './use-switch-organization.ts'
+import './teams.css'
 
 const roleNames = { owner: 'owner', admin: 'admin', member: 'member' } as const
 

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { auditLogResponseSchema } from '@dialtone/shared/audit-log'
 import { invitationSchema, membersResponseSchema } from '@dialtone/shared/teams'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { grantPlatformAdmin } from '../../src/auth/organization-repository.ts'
+import { pruneAuditEvents, recordAuditEvent } from '../../src/audit/audit-repository.ts'
+import { systemAuditActor } from '../../src/audit/audit-actor.ts'
 import { runNotificationRound } from '../../src/notifications/notification-worker.ts'
 import { testDatabaseKinds } from '../support/test-databases.ts'
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.ts'
@@ -347,5 +350,47 @@ describe.each(testDatabaseKinds)('teams: roles, invitations and the audit log on
     expect(row).toContain(`,phone-number.purchase,phone-number,${id},"'=HYPERLINK(""http://e.vil"", ""x""), +1",`)
     // (jsonb keeps shorter keys first.)
     expect(row).toMatch(/,"\{""status"":""pending"",""areaCode"":""415""\}"$/)
+  })
+
+  test('platform admins read every organisation’s events; others are refused; old events are pruned', async () => {
+    expect((await buy(owner.cookie)).status).toBe(201)
+    const admin = await harness.signUp('Platform Admin')
+    await grantPlatformAdmin(harness.db, admin.email)
+    const all = await harness.request('/api/admin/organization-audit-log?limit=500', { cookie: admin.cookie })
+    expect(all.status).toBe(200)
+    const organizations = new Set(
+      auditLogResponseSchema.parse(await all.json()).items.map((event) => event.organizationId),
+    )
+    expect(organizations.has(owner.organizationId)).toBe(true)
+    const one = await harness.request(`/api/admin/organization-audit-log?organizationId=${owner.organizationId}`, {
+      cookie: admin.cookie,
+    })
+    const items = auditLogResponseSchema.parse(await one.json()).items
+    expect(items.length).toBeGreaterThan(0)
+    expect(items.every((event) => event.organizationId === owner.organizationId)).toBe(true)
+    expect((await harness.request('/api/admin/organization-audit-log', { cookie: owner.cookie })).status).toBe(403)
+    // The account-admin log keeps its shape.
+    const accounts = await harness.request('/api/admin/audit-log', { cookie: admin.cookie })
+    expect(Object.keys((await accounts.json()) as object)).toEqual(['items'])
+
+    // Retention: an event older than the cut is deleted, a newer one stays; secrets never reach the row.
+    await recordAuditEvent(harness.db, {
+      organizationId: owner.organizationId,
+      actor: systemAuditActor,
+      action: 'test.old',
+      target: { type: 'test' },
+      details: { secret: 'whsec_should-not-be-stored', nested: { apiKey: 'dt_live_x' }, kept: 'yes' },
+    })
+    const [stored] = await auditLog('?action=test.old')
+    expect(stored?.details).toEqual({ secret: '[redacted]', nested: { apiKey: '[redacted]' }, kept: 'yes' })
+    await harness.db
+      .updateTable('audit_event')
+      .set({ at: new Date(Date.now() - 400 * 24 * 60 * 60 * 1000) })
+      .where('action', '=', 'test.old')
+      .execute()
+    const before = (await auditLog('?limit=500')).length
+    expect(await pruneAuditEvents(harness.db, { olderThan: new Date(Date.now() - 365 * 24 * 60 * 60 * 1000) })).toBe(1)
+    expect(await auditLog('?action=test.old')).toEqual([])
+    expect((await auditLog('?limit=500')).length).toBe(before - 1)
   })
 })

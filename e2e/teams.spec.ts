@@ -77,6 +77,11 @@ test('an owner invites a teammate, who accepts in another browser and sees the s
     await ownerPage.getByRole('link', { name: 'Download CSV' }).click()
     expect((await download).suggestedFilename()).toBe('dialtone-audit-log.csv')
     await ownerPage.screenshot({ path: artifactPath('teams-audit-log'), fullPage: true })
+    // An owner on a phone: five navigation entries and the audit table fit the width.
+    await ownerPage.setViewportSize({ width: 390, height: 844 })
+    expect(await ownerPage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    await ownerPage.screenshot({ path: artifactPath('teams-audit-log-390'), fullPage: true })
+    await ownerPage.setViewportSize({ width: 1280, height: 800 })
 
     // Removing the teammate ends their live connection at once; they fall back to their own organisation.
     await ownerPage.goto('/settings/team')

@@ -8,6 +8,7 @@ import * as rateLimits from './0006-rate-limits.ts'
 import * as notifications from './0008-notifications.ts'
 import * as outboundWebhooks from './0009-outbound-webhooks.ts'
 import * as apiKeys from './0011-api-keys.ts'
+import * as teamsAndAudit from './0012-teams-and-audit.ts'
 
 /** Every migration, by name, in the order they apply. Append only: a shipped migration is never edited. */
 export const allMigrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const allMigrations: Record<string, Migration> = {
   '0008-notifications': notifications,
   '0009-outbound-webhooks': outboundWebhooks,
   '0011-api-keys': apiKeys,
+  '0012-teams-and-audit': teamsAndAudit,
 }

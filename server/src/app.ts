@@ -6,7 +6,7 @@ import type { Auth } from './auth/create-auth.ts'
 import { authProxy } from './http/auth-proxy.ts'
 import { limitBodySize } from './http/body-limit.ts'
 import { errorHandler, notFoundHandler } from './http/error-handler.ts'
-import { requirePlatformAdmin, requireViewer, type ViewerVariables } from './http/require-viewer.ts'
+import { requirePermission, requirePlatformAdmin, requireViewer, type ViewerVariables } from './http/require-viewer.ts'
 import { requireSameOrigin } from './http/same-origin.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { serveWebApp } from './http/static-files.ts'
@@ -28,6 +28,9 @@ import { webhookDeliveryRoutes, webhookEndpointRoutes } from './routes/webhook-e
 import { serverInfoRoutes } from './routes/server-info-routes.ts'
 import { unsubscribeRoutes } from './routes/unsubscribe-routes.ts'
 import { webhookRoutes } from './routes/webhook-routes.ts'
+import { memberRoutes } from './routes/member-routes.ts'
+import { adminOrganizationAuditRoutes, auditLogRoutes } from './routes/audit-log-routes.ts'
+import { rememberClientAddress } from './http/audit-context.ts'
 import {
   defaultCreateRateLimits,
   limitPhoneNumberCreates,
@@ -130,7 +133,11 @@ export function createApp(deps: AppDeps) {
   if (deps.authRateLimits) {
     app.use('/api/auth/*', limitAuthRequests({ ...limits, limits: deps.authRateLimits, clientAddressOf }))
   }
-  app.on(['GET', 'POST'], '/api/auth/*', authProxy(auth, clientAddressOf))
+  app.on(
+    ['GET', 'POST'],
+    '/api/auth/*',
+    authProxy(auth, clientAddressOf, { onOrganizationSwitched: (sessionId) => sockets.sessionEnded(sessionId) }),
+  )
 
   const apiKeys: ApiKeyDeps = {
     db,
@@ -152,6 +159,7 @@ export function createApp(deps: AppDeps) {
     }),
   )
   api.use(requireViewer(auth, db, apiKeys))
+  api.use(rememberClientAddress(clientAddressOf))
   api.use(
     limitRequests<{ Variables: ViewerVariables }>(
       limits,
@@ -169,9 +177,12 @@ export function createApp(deps: AppDeps) {
     '/api-keys',
     apiKeyRoutes({ apiKeys, endSockets: (apiKeyId) => sockets.sessionEnded(apiKeySocketSession(apiKeyId)) }),
   )
+  api.use('/area-codes', requirePermission('numbers:read'))
   api.route('/area-codes', areaCodeRoutes(deps.areaCodes))
   api.post(
     '/phone-numbers',
+    // Before the limit: a member's refused purchase must not count against the organisation's purchases.
+    requirePermission('numbers:write'),
     limitPhoneNumberCreates({
       db,
       clock: provisioning.clock,
@@ -180,6 +191,7 @@ export function createApp(deps: AppDeps) {
   )
   api.post(
     '/phone-numbers/refresh',
+    requirePermission('numbers:read'),
     limitRequests<{ Variables: ViewerVariables }>(
       limits,
       checkAllRateLimit,
@@ -204,11 +216,24 @@ export function createApp(deps: AppDeps) {
   api.route('/webhook-endpoints', webhookEndpointRoutes(outboundWebhookRoutes))
   api.route('/webhook-deliveries', webhookDeliveryRoutes(outboundWebhookRoutes))
   api.route('/', notificationRoutes({ db, clock: provisioning.clock, mailDelivery: deps.notifications.mailDelivery }))
+  const teams = memberRoutes({
+    db,
+    clock: provisioning.clock,
+    sockets,
+    publicUrl: deps.notifications.publicUrl,
+    mailDelivery: deps.notifications.mailDelivery,
+  })
+  api.route('/members', teams.members)
+  api.route('/invitations', teams.invitations)
+  api.route('/organizations', teams.organizations)
+  api.use('/audit-log', requirePermission('settings:write'))
+  api.route('/audit-log', auditLogRoutes({ db }))
   const admin = new Hono<{ Variables: ViewerVariables }>()
   admin.use(requirePlatformAdmin())
   admin.route('/', adminRoutes({ db, clock: provisioning.clock }))
   admin.route('/', accountAdminRoutes({ db, sockets }))
   admin.route('/', alertRoutes({ db, clock: provisioning.clock }))
+  admin.route('/', adminOrganizationAuditRoutes({ db }))
   api.route('/admin', admin)
   app.route('/api', api)
 

@@ -251,7 +251,11 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
         : null,
   }
   const notificationWorker = runsWorker
-    ? startNotificationWorker(notifications, { intervalMs: 1_000, alertEvaluationMs: env.ALERT_EVALUATION_MS })
+    ? startNotificationWorker(notifications, {
+        intervalMs: 1_000,
+        alertEvaluationMs: env.ALERT_EVALUATION_MS,
+        auditRetentionMs: env.AUDIT_RETENTION_DAYS * 24 * 60 * 60 * 1_000,
+      })
     : null
 
   const areaCodes = loadAreaCodeDirectory()

@@ -115,6 +115,8 @@ export const envSchema = z
     SANDBOX_STATE_FILE: optionalString,
     /** Requests one API key may make per minute before 429 with Retry-After. */
     API_KEY_REQUESTS_PER_MINUTE: positiveInt('a positive whole number').default(600),
+    /** Organisations' audit events older than this many days are deleted (hourly, by the notification worker). */
+    AUDIT_RETENTION_DAYS: positiveInt('a positive number of days').default(365),
   })
   .superRefine((env, context) => {
     if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {

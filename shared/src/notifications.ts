@@ -32,7 +32,7 @@ export const outboxStatusSchema = z.enum(['queued', 'sending', 'sent', 'failed']
 export const mailSummarySchema = z.object({
   id: z.string(),
   recipient: z.string(),
-  topic: z.enum(['phone-numbers', 'admin-alert']),
+  topic: z.enum(['phone-numbers', 'admin-alert', 'invitation']),
   subject: z.string().nullable(),
   status: outboxStatusSchema,
   attempts: z.number().int(),

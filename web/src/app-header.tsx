@@ -6,10 +6,13 @@ import { NotifyButton } from './features/notifications/notify-button.tsx'
 import { Link } from './lib/link.tsx'
 import { routes, usePathname } from './lib/router.ts'
 import { ConnectionIndicator } from './realtime/connection-indicator.tsx'
+import { OrganizationSwitcher } from './features/teams/organization-switcher.tsx'
+import { usePermissions } from './features/teams/use-permissions.ts'
 
 export function AppHeader({ user }: { user: SessionUser }) {
   const pathname = usePathname()
   const signOut = useSignOut()
+  const permissions = usePermissions()
   return (
     <header className="app-header">
       <div className="app-header-inner">
@@ -21,8 +24,13 @@ export function AppHeader({ user }: { user: SessionUser }) {
           <Link to={routes.home} aria-current={pathname === routes.home ? 'page' : undefined}>
             Numbers
           </Link>
-          <Link to={routes.webhooks} aria-current={pathname === routes.webhooks ? 'page' : undefined}>
-            Webhooks
+          {permissions.can('settings:write') && (
+            <Link to={routes.webhooks} aria-current={pathname === routes.webhooks ? 'page' : undefined}>
+              Webhooks
+            </Link>
+          )}
+          <Link to={routes.team} aria-current={pathname === routes.team ? 'page' : undefined}>
+            Team
           </Link>
           <Link
             to={routes.apiKeys}
@@ -30,6 +38,11 @@ export function AppHeader({ user }: { user: SessionUser }) {
           >
             API
           </Link>
+          {permissions.can('settings:write') && (
+            <Link to={routes.auditLog} aria-current={pathname === routes.auditLog ? 'page' : undefined}>
+              Audit log
+            </Link>
+          )}
           {isPlatformAdmin(user) && (
             <Link to={routes.admin} aria-current={pathname === routes.admin ? 'page' : undefined}>
               Admin
@@ -40,6 +53,7 @@ export function AppHeader({ user }: { user: SessionUser }) {
           </Link>
         </nav>
         <div className="header-tools">
+          <OrganizationSwitcher />
           <ConnectionIndicator />
           <NotifyButton />
           <span className="header-user" title={user.email}>

@@ -14,8 +14,11 @@ import { usePhoneNumberEvents } from './features/phone-numbers/use-phone-number-
 import { SandboxBanner } from './features/server-info/sandbox-banner.tsx'
 import { ApiKeysPage } from './features/api-keys/api-keys-page.tsx'
 import { WebhookEndpointsPage } from './features/webhook-endpoints/webhook-endpoints-page.tsx'
+import { TeamPage } from './features/teams/team-page.tsx'
+import { AuditLogPage } from './features/audit-log/audit-log-page.tsx'
+import { AcceptInvitationPage, rememberInvitationPath } from './features/teams/accept-invitation-page.tsx'
 import { isApiError } from './lib/api-error.ts'
-import { navigate, routes, usePathname, type RoutePath } from './lib/router.ts'
+import { invitationPathPrefix, navigate, routes, usePathname, type RoutePath } from './lib/router.ts'
 import { useDocumentTitle } from './lib/use-document-title.ts'
 import { useSocketConnection } from './realtime/use-socket-connection.ts'
 
@@ -82,6 +85,8 @@ const titles: Record<string, string> = {
   [routes.mailbox]: 'Mailbox',
   [routes.apiKeys]: 'API keys',
   [routes.apiReference]: 'API reference',
+  [routes.team]: 'Team',
+  [routes.auditLog]: 'Audit log',
 }
 
 function Screens() {
@@ -111,6 +116,11 @@ function Screens() {
 
   const user = session.data?.user ?? null
   if (user === null) {
+    if (pathname.startsWith(invitationPathPrefix)) {
+      // Sign in (or up) first; the invitation opens again afterwards.
+      rememberInvitationPath(pathname)
+      return <Redirect to={routes.signIn} />
+    }
     if (pathname === routes.signUp) return <AuthPage key="sign-up" mode="sign-up" />
     if (pathname !== routes.signIn) return <Redirect to={routes.signIn} />
     return <AuthPage key="sign-in" mode="sign-in" />
@@ -157,6 +167,18 @@ function SignedIn({ user, pathname }: { user: SessionUser; pathname: string }) {
       >
         <ApiReferencePage />
       </Suspense>
+    )
+  } else if (pathname === routes.team) {
+    screen = <TeamPage />
+  } else if (pathname === routes.auditLog) {
+    screen = <AuditLogPage />
+  } else if (pathname.startsWith(invitationPathPrefix)) {
+    screen = (
+      <AcceptInvitationPage
+        key={pathname}
+        invitationId={decodeURIComponent(pathname.slice(invitationPathPrefix.length))}
+        user={user}
+      />
     )
   } else {
     // Signed in on /sign-in, a non-admin on /admin, or an unknown path: the dashboard is home.

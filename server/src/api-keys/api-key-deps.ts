@@ -6,7 +6,7 @@ import type { ApiKeyMode } from './api-key-secret.ts'
 
 /** A key was made or revoked: what the organisation's audit log records (wired by the composition root). */
 export interface ApiKeyAuditEvent {
-  action: 'api-key.created' | 'api-key.revoked'
+  action: 'api-key.create' | 'api-key.revoke'
   organizationId: string
   actor: Actor
   target: { type: 'api-key'; id: string; label: string }
@@ -18,8 +18,8 @@ export interface ApiKeyDeps {
   clock: Clock
   /** `test` in sandbox mode: the key's prefix says which world it buys in. */
   mode: ApiKeyMode
-  /** Told after each create and revoke commits; the audit log listens here. */
-  onAuditEvent?: (event: ApiKeyAuditEvent) => void
+  /** Told after each create and revoke commits, and awaited; the routes record it in the audit log. */
+  onAuditEvent?: (event: ApiKeyAuditEvent) => void | Promise<void>
 }
 
 /** last_used_at is written at most this often per key. */

@@ -39,8 +39,8 @@ export async function createApiKey(
     lastFour,
     expiresAt,
   })
-  deps.onAuditEvent?.({
-    action: 'api-key.created',
+  await deps.onAuditEvent?.({
+    action: 'api-key.create',
     organizationId: viewer.organizationId,
     actor: viewer.actor,
     target: { type: 'api-key', id: row.id, label: row.name },

@@ -22,8 +22,8 @@ export async function revokeApiKeyOfOrganization(
   if (!row) throw new AppError('NOT_FOUND', 'No such API key.')
   if (revokedId) {
     deps.endSockets(revokedId)
-    deps.onAuditEvent?.({
-      action: 'api-key.revoked',
+    await deps.onAuditEvent?.({
+      action: 'api-key.revoke',
       organizationId: viewer.organizationId,
       actor: viewer.actor,
       target: { type: 'api-key', id: row.id, label: row.name },

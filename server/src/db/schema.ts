@@ -153,6 +153,34 @@ export interface AccountAuditEventTable {
   target_organization_id: string | null
   details: ColumnType<Record<string, unknown>, string | undefined, string>
 }
+/** Better Auth's organisation-plugin table; dialtone's own routes (routes/member-routes.ts) write it. */
+export interface InvitationTable {
+  id: string
+  organizationId: string
+  email: string
+  role: string | null
+  status: string
+  expiresAt: Timestamp
+  inviterId: string
+  createdAt: Generated<Date>
+}
+
+export interface AuditEventTable {
+  id: Generated<string>
+  organization_id: string
+  actor_type: 'user' | 'api-key' | 'system'
+  actor_id: string | null
+  actor_label: string
+  action: string
+  target_type: string
+  target_id: string | null
+  target_label: string | null
+  details: ColumnType<Record<string, unknown>, string | undefined, string>
+  client_address: string | null
+  at: Generated<Date>
+}
+export type AuditEventRow = Selectable<AuditEventTable>
+
 export interface WebhookEndpointTable {
   id: Generated<string>
   organization_id: string
@@ -218,7 +246,7 @@ export interface NotificationEventTable {
 export interface NotificationOutboxTable {
   id: Generated<string>
   channel: 'email' | 'webhook'
-  topic: 'phone-numbers' | 'admin-alert'
+  topic: 'phone-numbers' | 'admin-alert' | 'invitation'
   recipient: string
   user_id: string | null
   payload: ColumnType<unknown, string, string>
@@ -294,4 +322,6 @@ export interface Database {
   alert_rule: AlertRuleTable
   admin_alert: AdminAlertTable
   api_key: ApiKeyTable
+  invitation: InvitationTable
+  audit_event: AuditEventTable
 }

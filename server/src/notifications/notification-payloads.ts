@@ -18,3 +18,13 @@ export const phoneNumberMailPayloadSchema = z.object({ events: z.array(mailEvent
 
 export const adminAlertPayloadSchema = z.object({ change: z.enum(['opened', 'closed']), alert: adminAlertSchema })
 export type AdminAlertPayload = z.infer<typeof adminAlertPayloadSchema>
+
+export const invitationMailPayloadSchema = z.object({
+  organizationName: z.string(),
+  inviterName: z.string(),
+  inviterEmail: z.string(),
+  role: z.enum(['owner', 'admin', 'member']),
+  acceptUrl: z.string(),
+  expiresAt: z.string(),
+})
+export type InvitationMailPayload = z.infer<typeof invitationMailPayloadSchema>

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely'
 import type { NotificationPreferences } from '@dialtone/shared/notifications'
 import type { Database, NotificationEventKind, NotificationOutboxRow } from '../db/schema.ts'
 import type { MailEvent } from './notification-payloads.ts'
@@ -302,11 +302,20 @@ export async function queueAlertDeliveries(
     .execute()
 }
 
-export async function listMailOfUser(db: Executor, userId: string, limit = 100): Promise<NotificationOutboxRow[]> {
+/**
+ * A user's mail: what was queued for them, and invitations sent to their address before they had an account
+ * (`email`), so an invited person who signs up finds their invitation in the sandbox mailbox.
+ */
+export async function listMailOfUser(
+  db: Executor,
+  userId: string,
+  limit = 100,
+  email?: string,
+): Promise<NotificationOutboxRow[]> {
   return db
     .selectFrom('notification_outbox')
     .selectAll()
-    .where('user_id', '=', userId)
+    .where((eb) => ownedBy(eb, userId, email))
     .where('channel', '=', 'email')
     .orderBy('created_at', 'desc')
     .limit(limit)
@@ -317,12 +326,22 @@ export async function findMailOfUser(
   db: Executor,
   userId: string,
   id: string,
+  email?: string,
 ): Promise<NotificationOutboxRow | undefined> {
   return db
     .selectFrom('notification_outbox')
     .selectAll()
     .where('id', '=', id)
-    .where('user_id', '=', userId)
+    .where((eb) => ownedBy(eb, userId, email))
     .where('channel', '=', 'email')
     .executeTakeFirst()
+}
+
+function ownedBy(eb: ExpressionBuilder<Database, 'notification_outbox'>, userId: string, email: string | undefined) {
+  const mine = eb('user_id', '=', userId)
+  if (!email) return mine
+  return eb.or([
+    mine,
+    eb.and([eb('user_id', 'is', null), eb('topic', '=', 'invitation'), eb('recipient', '=', email.toLowerCase())]),
+  ])
 }

@@ -1,4 +1,5 @@
 import { evaluateAlertRules } from '../alerts/evaluate-alert-rules.ts'
+import { pruneAuditEvents } from '../audit/audit-repository.ts'
 import { fanOutNotificationEvents } from './fan-out-notification-events.ts'
 import type { NotificationDeps } from './notification-deps.ts'
 import { sendDueNotifications } from './send-due-notifications.ts'
@@ -13,7 +14,11 @@ export interface NotificationWorkerOptions {
   intervalMs: number
   /** How often the admin alert rules are evaluated (ALERT_EVALUATION_MS). */
   alertEvaluationMs: number
+  /** Audit events older than this are deleted (AUDIT_RETENTION_DAYS), looked at once an hour. */
+  auditRetentionMs?: number
 }
+
+const auditHousekeepingEveryMs = 60 * 60 * 1_000
 
 /** One round: events to mail, due mail sent, and the alert rules when their interval has passed. */
 export async function runNotificationRound(
@@ -35,6 +40,7 @@ export function startNotificationWorker(
 ): NotificationWorker {
   let isStopping = false
   let lastEvaluation = 0
+  let lastAuditHousekeeping = 0
   let wakeSleeper: (() => void) | null = null
 
   const sleep = (ms: number) =>
@@ -53,6 +59,10 @@ export function startNotificationWorker(
       if (shouldEvaluateAlerts) lastEvaluation = now
       try {
         await runNotificationRound(deps, { shouldEvaluateAlerts })
+        if (options.auditRetentionMs !== undefined && now - lastAuditHousekeeping >= auditHousekeepingEveryMs) {
+          lastAuditHousekeeping = now
+          await pruneAuditEvents(deps.db, { olderThan: new Date(now - options.auditRetentionMs) })
+        }
       } catch (error) {
         // The database or the mail server being away must not end the loop; the next round tries again.
         deps.logger.warn({ err: error }, 'notification round failed')

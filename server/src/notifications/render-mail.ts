@@ -9,8 +9,9 @@ export interface RenderedMail {
 export interface MailFooter {
   /** Why this person gets this mail, in one sentence. */
   reason: string
-  unsubscribeUrl: string
-  preferencesUrl: string
+  /** Absent for mail nobody subscribed to (an invitation): no unsubscribe or preferences links then. */
+  unsubscribeUrl?: string
+  preferencesUrl?: string
 }
 
 export function escapeHtml(value: string): string {
@@ -41,8 +42,8 @@ export function renderMail(input: { subject: string; intro: string; sections: Ma
     ]),
     '--',
     footer.reason,
-    `Choose which mail you get: ${footer.preferencesUrl}`,
-    `Unsubscribe: ${footer.unsubscribeUrl}`,
+    ...(footer.preferencesUrl ? [`Choose which mail you get: ${footer.preferencesUrl}`] : []),
+    ...(footer.unsubscribeUrl ? [`Unsubscribe: ${footer.unsubscribeUrl}`] : []),
     '',
   ].join('\n')
 
@@ -63,9 +64,13 @@ export function renderMail(input: { subject: string; intro: string; sections: Ma
     <tr><td style="padding-bottom:12px"><strong style="font-size:18px;color:#111827">dialtone</strong></td></tr>
     <tr><td style="padding-bottom:8px;color:#111827">${escapeHtml(intro)}</td></tr>${sectionHtml}
     <tr><td style="padding-top:16px;border-top:1px solid #e5e7eb;font-size:13px;color:#6b7280">
-      ${escapeHtml(footer.reason)}<br>
+      ${escapeHtml(footer.reason)}${
+        footer.preferencesUrl && footer.unsubscribeUrl
+          ? `<br>
       <a href="${escapeHtml(footer.preferencesUrl)}" style="color:#6b7280">Choose which mail you get</a> ·
-      <a href="${escapeHtml(footer.unsubscribeUrl)}" style="color:#6b7280">Unsubscribe</a>
+      <a href="${escapeHtml(footer.unsubscribeUrl)}" style="color:#6b7280">Unsubscribe</a>`
+          : ''
+      }
     </td></tr>
   </table>
 </body></html>

@@ -1,6 +1,10 @@
 import type { NotificationOutboxRow } from '../db/schema.ts'
 import type { NotificationDeps } from './notification-deps.ts'
-import { adminAlertPayloadSchema, phoneNumberMailPayloadSchema } from './notification-payloads.ts'
+import {
+  adminAlertPayloadSchema,
+  invitationMailPayloadSchema,
+  phoneNumberMailPayloadSchema,
+} from './notification-payloads.ts'
 import {
   claimDueOutbox,
   markOutboxAttemptFailed,
@@ -8,6 +12,7 @@ import {
   preferenceOfEvent,
 } from './notification-repository.ts'
 import { renderAlertMail } from './render-alert-mail.ts'
+import { renderInvitationMail } from './render-invitation-mail.ts'
 import type { MailFooter, RenderedMail } from './render-mail.ts'
 import { renderPhoneNumberMail } from './render-phone-number-mail.ts'
 import { signAlertWebhook } from './sign-alert-webhook.ts'
@@ -21,8 +26,15 @@ function unsubscribeUrl(deps: NotificationDeps, row: NotificationOutboxRow, pref
 }
 
 /** What the mail says and which preferences its unsubscribe link turns off. */
-function renderRow(deps: NotificationDeps, row: NotificationOutboxRow): { mail: RenderedMail; unsubscribe: string } {
+function renderRow(
+  deps: NotificationDeps,
+  row: NotificationOutboxRow,
+): { mail: RenderedMail; unsubscribe: string | null } {
   const preferencesUrl = `${deps.publicUrl}/settings`
+  // Sent once, because someone asked: nothing to unsubscribe from.
+  if (row.topic === 'invitation') {
+    return { mail: renderInvitationMail(invitationMailPayloadSchema.parse(row.payload)), unsubscribe: null }
+  }
   if (row.topic === 'admin-alert') {
     const unsubscribe = unsubscribeUrl(deps, row, ['adminAlerts'])
     const footer: MailFooter = {
@@ -108,10 +120,9 @@ export async function sendDueNotifications(
           text: mail.text,
           html: mail.html,
           messageId: `<${row.id}@dialtone>`,
-          headers: {
-            'List-Unsubscribe': `<${unsubscribe}>`,
-            'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-          },
+          headers: unsubscribe
+            ? { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+            : {},
         })
       } else if (deps.transport.kind === 'off') {
         throw new Error('mail is off on this server (no SMTP_URL)')

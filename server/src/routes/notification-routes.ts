@@ -9,6 +9,8 @@ import {
 import { Hono } from 'hono'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
+import { recordAuditEvent } from '../audit/audit-repository.ts'
+import { auditActorOf } from '../http/audit-context.ts'
 import type { ViewerVariables } from '../http/require-viewer.ts'
 import type { Database, NotificationOutboxRow } from '../db/schema.ts'
 import { AppError } from '../lib/app-error.ts'
@@ -60,15 +62,23 @@ export function notificationRoutes(deps: { db: Kysely<Database>; clock: Clock; m
     .put('/notification-preferences', validate('json', notificationPreferencesUpdateSchema), async (c) => {
       const viewer = c.get('viewer')
       await updatePreferences(db, viewer.userId, c.req.valid('json'), deps.clock.now())
+      // Preferences are the person's own, but the log of the organisation they act for shows the change.
+      await recordAuditEvent(db, {
+        organizationId: viewer.organizationId,
+        actor: auditActorOf(c),
+        action: 'notification-preferences.update',
+        target: { type: 'user', id: viewer.userId, label: viewer.email },
+        details: { ...c.req.valid('json') },
+      })
       return c.json(await answer(viewer.userId, viewer.email))
     })
     .get('/mailbox', async (c) => {
-      const rows = await listMailOfUser(db, c.get('viewer').userId)
+      const rows = await listMailOfUser(db, c.get('viewer').userId, 100, c.get('viewer').email)
       c.header('Cache-Control', 'no-store')
       return c.json({ mailDelivery: deps.mailDelivery, items: rows.map(toMailSummary) } satisfies Mailbox)
     })
     .get('/mailbox/:id', validate('param', z.object({ id: z.uuid('Not a mail id.') })), async (c) => {
-      const row = await findMailOfUser(db, c.get('viewer').userId, c.req.valid('param').id)
+      const row = await findMailOfUser(db, c.get('viewer').userId, c.req.valid('param').id, c.get('viewer').email)
       if (!row) throw new AppError('NOT_FOUND', 'No such mail in your mailbox.')
       c.header('Cache-Control', 'no-store')
       return c.json({ ...toMailSummary(row), textBody: row.text_body, htmlBody: row.html_body } satisfies MailDetail)

@@ -1,7 +1,9 @@
 import { Hono } from 'hono'
 import type { Kysely } from 'kysely'
 import { deleteOrganization } from '../auth/organization-repository.ts'
-import type { ViewerVariables } from '../http/require-viewer.ts'
+import { recordAuditEvent } from '../audit/audit-repository.ts'
+import { auditActorOf } from '../http/audit-context.ts'
+import { requirePermission, type ViewerVariables } from '../http/require-viewer.ts'
 import type { Database } from '../db/schema.ts'
 import { AppError } from '../lib/app-error.ts'
 import type { SocketRevocation } from '../realtime/socket-server.ts'
@@ -11,7 +13,7 @@ import type { SocketRevocation } from '../realtime/socket-server.ts'
  * with 409 ORGANIZATION_HAS_NUMBERS while it holds numbers at Vapi: see deleteOrganization for the rules.
  */
 export function organizationRoutes(deps: { db: Kysely<Database>; sockets: SocketRevocation }) {
-  return new Hono<{ Variables: ViewerVariables }>().delete('/', async (c) => {
+  return new Hono<{ Variables: ViewerVariables }>().delete('/', requirePermission('settings:write'), async (c) => {
     const viewer = c.get('viewer')
     const result = await deleteOrganization(deps.db, {
       organizationId: viewer.organizationId,
@@ -32,6 +34,13 @@ export function organizationRoutes(deps: { db: Kysely<Database>; sockets: Socket
         throw new AppError('ORGANIZATION_HAS_NUMBERS', message, { pending, active, purchasesUnderWay })
       }
       case 'deleted':
+        await recordAuditEvent(deps.db, {
+          organizationId: result.organization.id,
+          actor: auditActorOf(c),
+          action: 'organization.delete',
+          target: { type: 'organization', id: result.organization.id, label: result.organization.name },
+          details: { formerMembers: result.formerMemberIds.length },
+        })
         // Their organisation changed under their sockets: they reconnect (if still signed in) to their new one.
         for (const userId of result.formerMemberIds) deps.sockets.userChanged(userId)
         return c.json({ organization: result.organization })

@@ -6,6 +6,8 @@ import {
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AreaCodeDirectory } from '../area-codes/area-code-directory.ts'
+import { recordAuditEvent } from '../audit/audit-repository.ts'
+import { auditActorOf } from '../http/audit-context.ts'
 import { requirePermission, type ViewerVariables } from '../http/require-viewer.ts'
 import { AppError } from '../lib/app-error.ts'
 import { validate } from '../http/validate.ts'
@@ -36,7 +38,13 @@ export interface PhoneNumberRouteDeps {
   onCreated?: () => void
 }
 
-/** Every route is scoped to the viewer's organisation; another organisation's id answers exactly like a missing one. */
+const numberLabel = (phoneNumber: { number: string | null; name: string | null; areaCode: string }) =>
+  phoneNumber.number ?? phoneNumber.name ?? `(${phoneNumber.areaCode}) pending`
+
+/**
+ * Every route is scoped to the viewer's organisation; another organisation's id answers exactly like a missing one.
+ * Reading and checking need numbers:read (members watch and check numbers); buying and releasing numbers:write.
+ */
 export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
   const { provisioning } = deps
   return new Hono<{ Variables: ViewerVariables }>()
@@ -60,10 +68,23 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
         },
       )
       if (result.isReplay) c.header('Idempotent-Replayed', 'true')
-      else deps.onCreated?.()
+      else {
+        deps.onCreated?.()
+        await recordAuditEvent(provisioning.db, {
+          organizationId: c.get('viewer').organizationId,
+          actor: auditActorOf(c),
+          action: 'phone-number.purchase',
+          target: { type: 'phone-number', id: result.phoneNumber.id, label: numberLabel(result.phoneNumber) },
+          details: {
+            areaCode: result.phoneNumber.areaCode,
+            status: result.phoneNumber.status,
+            ...(idempotencyKey ? { idempotent: true } : {}),
+          },
+        })
+      }
       return c.json(result.phoneNumber, 201)
     })
-    .get('/', validate('query', listPhoneNumbersQuerySchema), async (c) => {
+    .get('/', requirePermission('numbers:read'), validate('query', listPhoneNumbersQuerySchema), async (c) => {
       const query = c.req.valid('query')
       const after = query.cursor ? decodeCursor(query.cursor) : null
       if (query.cursor && !after) throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor this API gave out.')
@@ -81,11 +102,21 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
       }
       return c.json(body)
     })
-    .get('/timing', async (c) => c.json(await typicalSecondsToLive(provisioning.db, c.get('viewer').organizationId)))
-    .post('/refresh', async (c) =>
-      c.json(await refreshPendingPhoneNumbers(provisioning, { organizationId: c.get('viewer').organizationId })),
+    .get('/timing', requirePermission('numbers:read'), async (c) =>
+      c.json(await typicalSecondsToLive(provisioning.db, c.get('viewer').organizationId)),
     )
-    .get('/:id', async (c) => {
+    .post('/refresh', requirePermission('numbers:read'), async (c) => {
+      const result = await refreshPendingPhoneNumbers(provisioning, { organizationId: c.get('viewer').organizationId })
+      await recordAuditEvent(provisioning.db, {
+        organizationId: c.get('viewer').organizationId,
+        actor: auditActorOf(c),
+        action: 'phone-number.check-all',
+        target: { type: 'organization', id: c.get('viewer').organizationId, label: null },
+        details: { ...result },
+      })
+      return c.json(result)
+    })
+    .get('/:id', requirePermission('numbers:read'), async (c) => {
       const row = await findPhoneNumberOfOrganization(
         provisioning.db,
         c.get('viewer').organizationId,
@@ -94,7 +125,7 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
       if (!row) throw new AppError('NOT_FOUND', 'No such phone number.')
       return c.json(toPhoneNumber(row))
     })
-    .post('/:id/refresh', async (c) =>
+    .post('/:id/refresh', requirePermission('numbers:read'), async (c) =>
       c.json(
         await refreshPhoneNumber(provisioning, {
           organizationId: c.get('viewer').organizationId,
@@ -102,12 +133,19 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
         }),
       ),
     )
-    .delete('/:id', requirePermission('numbers:write'), async (c) =>
-      c.json(
-        await releasePhoneNumber(provisioning, {
-          organizationId: c.get('viewer').organizationId,
-          phoneNumberId: c.req.param('id'),
-        }),
-      ),
-    )
+    .delete('/:id', requirePermission('numbers:write'), async (c) => {
+      const organizationId = c.get('viewer').organizationId
+      const before = await findPhoneNumberOfOrganization(provisioning.db, organizationId, c.req.param('id'))
+      const released = await releasePhoneNumber(provisioning, { organizationId, phoneNumberId: c.req.param('id') })
+      if (before && before.status !== 'released') {
+        await recordAuditEvent(provisioning.db, {
+          organizationId,
+          actor: auditActorOf(c),
+          action: 'phone-number.release',
+          target: { type: 'phone-number', id: released.id, label: numberLabel(released) },
+          details: { previousStatus: before.status },
+        })
+      }
+      return c.json(released)
+    })
 }

@@ -2,10 +2,12 @@ import {
   createWebhookEndpointRequestSchema,
   recoverWebhookDeliveriesRequestSchema,
 } from '@dialtone/shared/webhook-endpoints'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import { isUuid } from '../lib/is-uuid.ts'
-import type { ViewerVariables } from '../http/require-viewer.ts'
+import { recordAuditEvent } from '../audit/audit-repository.ts'
+import { auditActorOf } from '../http/audit-context.ts'
+import { requirePermission, type ViewerVariables } from '../http/require-viewer.ts'
 import { AppError } from '../lib/app-error.ts'
 import { validate } from '../http/validate.ts'
 import type { OutboundWebhookDeps } from '../outbound-webhooks/outbound-webhook-deps.ts'
@@ -35,7 +37,10 @@ function requireId(raw: string, what: string): string {
   return raw
 }
 
-/** `/api/webhook-endpoints`: every route scoped to the viewer's organisation, like the phone-number routes. */
+/**
+ * `/api/webhook-endpoints`: every route scoped to the viewer's organisation, like the phone-number routes, and
+ * every one needs settings:write (an endpoint's URL and deliveries are settings; members have no use for them).
+ */
 export function webhookEndpointRoutes(deps: WebhookEndpointRouteDeps) {
   const { outboundWebhooks } = deps
   const { db, clock } = outboundWebhooks
@@ -44,7 +49,21 @@ export function webhookEndpointRoutes(deps: WebhookEndpointRouteDeps) {
     if (!endpoint) throw new AppError('NOT_FOUND', 'No such webhook endpoint.')
     return endpoint
   }
+  const audit = (
+    c: Context<{ Variables: ViewerVariables }>,
+    action: string,
+    endpoint: { id: string; url: string },
+    details?: Record<string, unknown>,
+  ) =>
+    recordAuditEvent(db, {
+      organizationId: c.get('viewer').organizationId,
+      actor: auditActorOf(c),
+      action,
+      target: { type: 'webhook-endpoint', id: endpoint.id, label: endpoint.url },
+      ...(details ? { details } : {}),
+    })
   return new Hono<{ Variables: ViewerVariables }>()
+    .use(requirePermission('settings:write'))
     .get('/', async (c) => {
       const rows = await listWebhookEndpoints(db, c.get('viewer').organizationId)
       const now = clock.now()
@@ -57,23 +76,25 @@ export function webhookEndpointRoutes(deps: WebhookEndpointRouteDeps) {
         url: request.url,
         events: request.events,
       })
+      await audit(c, 'webhook-endpoint.create', created, { events: created.events })
       return c.json(created, 201)
     })
     .delete('/:id', async (c) => {
-      const id = requireId(c.req.param('id'), 'webhook endpoint')
-      if (!(await deleteWebhookEndpoint(db, c.get('viewer').organizationId, id))) {
+      const endpoint = await findEndpoint(c.get('viewer').organizationId, c.req.param('id'))
+      if (!(await deleteWebhookEndpoint(db, c.get('viewer').organizationId, endpoint.id))) {
         throw new AppError('NOT_FOUND', 'No such webhook endpoint.')
       }
+      await audit(c, 'webhook-endpoint.delete', endpoint)
       return c.body(null, 204)
     })
-    .post('/:id/rotate-secret', async (c) =>
-      c.json(
-        await rotateSecretOfEndpoint(outboundWebhooks, {
-          organizationId: c.get('viewer').organizationId,
-          endpointId: requireId(c.req.param('id'), 'webhook endpoint'),
-        }),
-      ),
-    )
+    .post('/:id/rotate-secret', async (c) => {
+      const rotated = await rotateSecretOfEndpoint(outboundWebhooks, {
+        organizationId: c.get('viewer').organizationId,
+        endpointId: requireId(c.req.param('id'), 'webhook endpoint'),
+      })
+      await audit(c, 'webhook-endpoint.rotate-secret', rotated)
+      return c.json(rotated)
+    })
     .get('/:id/deliveries', validate('query', deliveriesQuerySchema), async (c) => {
       const endpoint = await findEndpoint(c.get('viewer').organizationId, c.req.param('id'))
       const deliveries = await listDeliveriesWithAttempts(db, {
@@ -90,6 +111,7 @@ export function webhookEndpointRoutes(deps: WebhookEndpointRouteDeps) {
         now: clock.now(),
       })
       deps.onRequeued?.()
+      await audit(c, 'webhook-endpoint.recover', endpoint, { recovered, since: c.req.valid('json').since })
       return c.json({ recovered })
     })
 }
@@ -97,15 +119,26 @@ export function webhookEndpointRoutes(deps: WebhookEndpointRouteDeps) {
 /** `/api/webhook-deliveries/:id/retry`: "send again" for one delivery, whatever its state. */
 export function webhookDeliveryRoutes(deps: WebhookEndpointRouteDeps) {
   const { db, clock } = deps.outboundWebhooks
-  return new Hono<{ Variables: ViewerVariables }>().post('/:id/retry', async (c) => {
-    const organizationId = c.get('viewer').organizationId
-    const deliveryId = requireId(c.req.param('id'), 'webhook delivery')
-    const delivery = await findDeliveryOfOrganization(db, organizationId, deliveryId)
-    if (!delivery) throw new AppError('NOT_FOUND', 'No such webhook delivery.')
-    await requeueDeliveries(db, { endpointId: delivery.endpoint_id, deliveryId, now: clock.now() })
-    deps.onRequeued?.()
-    const [requeued] = await listDeliveriesWithAttempts(db, { deliveryId })
-    if (!requeued) throw new AppError('NOT_FOUND', 'No such webhook delivery.')
-    return c.json(toWebhookDelivery(requeued), 202)
-  })
+  return new Hono<{ Variables: ViewerVariables }>().post(
+    '/:id/retry',
+    requirePermission('settings:write'),
+    async (c) => {
+      const organizationId = c.get('viewer').organizationId
+      const deliveryId = requireId(c.req.param('id'), 'webhook delivery')
+      const delivery = await findDeliveryOfOrganization(db, organizationId, deliveryId)
+      if (!delivery) throw new AppError('NOT_FOUND', 'No such webhook delivery.')
+      await requeueDeliveries(db, { endpointId: delivery.endpoint_id, deliveryId, now: clock.now() })
+      deps.onRequeued?.()
+      const [requeued] = await listDeliveriesWithAttempts(db, { deliveryId })
+      if (!requeued) throw new AppError('NOT_FOUND', 'No such webhook delivery.')
+      await recordAuditEvent(db, {
+        organizationId,
+        actor: auditActorOf(c),
+        action: 'webhook-delivery.retry',
+        target: { type: 'webhook-delivery', id: deliveryId, label: null },
+        details: { endpointId: delivery.endpoint_id },
+      })
+      return c.json(toWebhookDelivery(requeued), 202)
+    },
+  )
 }

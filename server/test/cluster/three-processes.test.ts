@@ -12,6 +12,7 @@ import {
   signUpThrough,
 } from '../support/cluster-client.ts'
 import { fetchMetrics, spawnServerProcess, type ServerProcess } from '../support/server-process.ts'
+import { disconnection, disconnectWithinMs } from '../security/security-assertions.ts'
 
 const webhookSecret = 'cluster-webhook-secret-0123456789abcdef0123456789'
 const authSecret = 'cluster-auth-secret-0123456789abcdef0123456789abcdef'
@@ -139,6 +140,59 @@ describe.runIf(testDatabaseUrl)('three server processes on one Postgres', () => 
     ).toBe(1)
     socket.close()
   })
+
+  test('sign-out on one process, and removal from an organisation on another, end sockets held by a third', async () => {
+    const connectTo = async (url: string, cookieHeader: string) => {
+      const socket: Socket<ServerToClientEvents> = connectSocket(url, {
+        transports: ['websocket'],
+        extraHeaders: { cookie: cookieHeader },
+        reconnection: false,
+      })
+      sockets.push(socket)
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve)
+        socket.once('connect_error', reject)
+      })
+      return socket
+    }
+    const post = (url: string, path: string, cookieHeader: string, body: unknown) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: url, cookie: cookieHeader },
+        body: JSON.stringify(body),
+      })
+
+    // Sign-out through process 1 ends the socket on process 0 (the adapter carries the revocation).
+    const leaving = await signUpThrough(server(0).url, 'Signs Out')
+    const signedOutSocket = await connectTo(server(0).url, leaving.cookie)
+    const signedOut = disconnection(signedOutSocket)
+    expect((await post(server(1).url, '/api/auth/sign-out', leaving.cookie, {})).status).toBe(200)
+    const afterSignOut = await signedOut
+    expect(afterSignOut.ms).toBeLessThan(disconnectWithinMs)
+
+    // A teammate invited through process 1, watching on process 0, removed through process 2.
+    const teammate = await signUpThrough(server(1).url, 'Teammate')
+    const invited = await post(server(1).url, '/api/invitations', cookie, { email: teammate.email, role: 'member' })
+    expect(invited.status).toBe(201)
+    const { id } = (await invited.json()) as { id: string }
+    expect((await post(server(1).url, `/api/invitations/${id}/accept`, teammate.cookie, {})).status).toBe(200)
+    const members = (await (
+      await fetch(`${server(2).url}/api/members`, { headers: { cookie, origin: server(2).url } })
+    ).json()) as { items: { id: string; email: string }[] }
+    const memberId = members.items.find((member) => member.email === teammate.email)?.id
+    const teammateSocket = await connectTo(server(0).url, teammate.cookie)
+    const removed = disconnection(teammateSocket)
+    const removal = await fetch(`${server(2).url}/api/members/${memberId}`, {
+      method: 'DELETE',
+      headers: { origin: server(2).url, cookie },
+    })
+    expect(removal.status).toBe(204)
+    const afterRemoval = await removed
+    expect(afterRemoval.ms).toBeLessThan(disconnectWithinMs)
+    console.info(
+      `[cluster] socket on process 0 ended ${Math.round(afterSignOut.ms)} ms after sign-out on process 1, ${Math.round(afterRemoval.ms)} ms after removal on process 2`,
+    )
+  }, 30_000)
 
   test('killing the process that holds the poll claims leaves the others to finish every pending number', async () => {
     const poller = server(2)

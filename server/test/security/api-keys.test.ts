@@ -101,7 +101,7 @@ describe.each(testDatabaseKinds)('API keys on %s', (kind) => {
     expect(item?.createdBy.email).toBe(alice.email)
     expect(item).not.toHaveProperty('key')
     expect(harness.auditEvents.find((event) => event.target.id === created.id)).toMatchObject({
-      action: 'api-key.created',
+      action: 'api-key.create',
       organizationId: alice.organizationId,
       actor: { type: 'user', label: alice.email },
       target: { type: 'api-key', label: created.name },
@@ -183,8 +183,8 @@ describe.each(testDatabaseKinds)('API keys on %s', (kind) => {
     expect(revoked.status).toBe(200)
     expect(apiKeySchema.parse(await revoked.json()).isRevoked).toBe(true)
     expect(harness.auditEvents.filter((event) => event.target.id === created.id).map((event) => event.action)).toEqual([
-      'api-key.created',
-      'api-key.revoked',
+      'api-key.create',
+      'api-key.revoke',
     ])
     await ended
 

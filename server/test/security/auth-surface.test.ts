@@ -169,7 +169,7 @@ describe(`the auth library's surface on ${kind}`, () => {
     expect(organization.name).toMatch(/’s organisation$/)
   })
 
-  test('sign-up does not tell which emails have an account: same status, same body', async () => {
+  test('sign-up does not tell which emails have an account: same status, same body, same Set-Cookie', async () => {
     const taken = await harness.signUp('Taken')
     const answers = []
     for (const email of [taken.email, `fresh-${Date.now()}@example.com`]) {
@@ -179,6 +179,11 @@ describe(`the auth library's surface on ${kind}`, () => {
       })
       answers.push({
         status: response.status,
+        // The cookie's name and attributes, and the length of its value: a decoy must not stand out.
+        cookieShape: (response.headers.get('set-cookie') ?? '').replace(
+          /=([^;]*)/,
+          (_match, value: string) => `=<${decodeURIComponent(value).length}>`,
+        ),
         body: (await response.json()) as { user: { email: string; name: string } },
       })
     }
@@ -186,6 +191,10 @@ describe(`the auth library's surface on ${kind}`, () => {
     expect(forTaken?.status).toBe(forFresh?.status)
     expect(forTaken?.status).toBe(200)
     expect(shapeOf(forTaken?.body)).toEqual(shapeOf(forFresh?.body))
+    expect(forFresh?.cookieShape).toMatch(
+      /^dialtone\.session_token=<\d+>; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax$/,
+    )
+    expect(forTaken?.cookieShape).toBe(forFresh?.cookieShape)
     expect(forTaken?.body.user).toMatchObject({ email: taken.email, name: 'Someone' })
     // The taken account is untouched: its owner still signs in with their own password.
     const signIn = await harness.request('/api/auth/sign-in/email', {

@@ -36,3 +36,21 @@ export async function readErrorBody(response: Response): Promise<ErrorBody | str
     return `not JSON: ${text.slice(0, 300)}`
   }
 }
+
+/** The brief's bound: a socket whose session ended is gone within a second. */
+export const disconnectWithinMs = 1_000
+
+/** Resolves with how long the socket took to be disconnected by the server, or rejects after `timeoutMs`. */
+export function disconnection(
+  socket: { once(event: 'disconnect', listener: (reason: string) => void): unknown },
+  timeoutMs = disconnectWithinMs * 3,
+): Promise<{ ms: number; reason: string }> {
+  const startedAt = performance.now()
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`still connected after ${timeoutMs} ms`)), timeoutMs)
+    socket.once('disconnect', (reason) => {
+      clearTimeout(timer)
+      resolve({ ms: performance.now() - startedAt, reason })
+    })
+  })
+}

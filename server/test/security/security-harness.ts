@@ -84,8 +84,8 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     return fetch(`${baseUrl}${path}`, { ...init, headers, ...(body === undefined ? {} : { body }) })
   }
 
-  const signUp = async (name = 'Owner') => {
-    const email = `${name.toLowerCase().replace(/\W/g, '')}-${randomUUID()}@example.com`
+  const signUp = async (name = 'Owner', chosenEmail?: string) => {
+    const email = chosenEmail ?? `${name.toLowerCase().replace(/\W/g, '')}-${randomUUID()}@example.com`
     const response = await request('/api/auth/sign-up/email', {
       method: 'POST',
       json: { name, email, password: harnessSecrets.password },
@@ -163,6 +163,7 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     db: database.db,
     sandbox,
     provisioning,
+    notifications: server.notifications,
     request,
     signUp,
     createOrganization,

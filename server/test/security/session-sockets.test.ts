@@ -1,27 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { grantPlatformAdmin } from '../../src/auth/organization-repository.ts'
 import { testDatabaseKinds } from '../support/test-databases.ts'
+import { disconnection, disconnectWithinMs } from './security-assertions.ts'
 import { harnessSecrets, startSecurityHarness, type HarnessSocket, type SecurityHarness } from './security-harness.ts'
 
 const kind = testDatabaseKinds.at(-1) ?? 'pglite'
-/** The brief's bound: a socket whose session ended is gone within a second. */
-const disconnectWithinMs = 1_000
-
-/** Resolves with how long the socket took to be disconnected by the server, or rejects after `timeoutMs`. */
-function disconnection(
-  socket: HarnessSocket,
-  timeoutMs = disconnectWithinMs * 3,
-): Promise<{ ms: number; reason: string }> {
-  const startedAt = performance.now()
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`still connected after ${timeoutMs} ms`)), timeoutMs)
-    socket.once('disconnect', (reason) => {
-      clearTimeout(timer)
-      resolve({ ms: performance.now() - startedAt, reason })
-    })
-  })
-}
-
 function nextEvent<Name extends 'phone-number:updated' | 'provisioning-stats:changed'>(
   socket: HarnessSocket,
   name: Name,

@@ -11,8 +11,14 @@ export const routes = {
   mailbox: '/mailbox',
   apiKeys: '/settings/api-keys',
   apiReference: '/api-reference',
+  team: '/settings/team',
+  auditLog: '/settings/audit-log',
 } as const
-export type RoutePath = (typeof routes)[keyof typeof routes]
+/** The page an invitation's link opens (its id is the link's secret). */
+export type InvitationPath = `/invitations/${string}`
+export type RoutePath = (typeof routes)[keyof typeof routes] | InvitationPath
+
+export const invitationPathPrefix = '/invitations/'
 
 const listeners = new Set<() => void>()
 

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { Link } from '../../lib/link.tsx'
 import { navigate, routes } from '../../lib/router.ts'
+import { takePendingInvitationPath } from '../teams/accept-invitation-page.tsx'
 import { isPlatformAdmin, signIn, signUp, type Session } from './auth-api.ts'
 import { authQueryKeys } from './auth-query-keys.ts'
 import { describeAuthError } from './describe-auth-error.ts'
@@ -29,7 +30,9 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
       await queryClient.invalidateQueries({ queryKey: authQueryKeys.session() })
       // An admin's own organisation rarely buys numbers: the analytics are where an admin works.
       const user = queryClient.getQueryData<Session>(authQueryKeys.session())?.user
-      navigate(user && isPlatformAdmin(user) ? routes.admin : routes.home, { replace: true })
+      // An invitation link opened before signing in is where they were going.
+      const invitationPath = takePendingInvitationPath()
+      navigate(invitationPath ?? (user && isPlatformAdmin(user) ? routes.admin : routes.home), { replace: true })
     },
   })
 

@@ -9,6 +9,7 @@ import { describeCreateError, describeFailureReason } from './describe-create-er
 import { formatElapsed, formatTypicalWait } from './format-duration.ts'
 import { formatPhoneNumber, formatPlaceholderNumber } from './format-phone-number.ts'
 import { useCreatePhoneNumber, useRefreshPhoneNumber } from './phone-number-mutations.ts'
+import { reasonWithout, usePermissions } from '../teams/use-permissions.ts'
 
 export const statusLabels: Record<PhoneNumberStatus, string> = {
   pending: 'Provisioning…',
@@ -186,6 +187,8 @@ function CardActions({
 }) {
   const refresh = useRefreshPhoneNumber()
   const retry = useCreatePhoneNumber()
+  const permissions = usePermissions()
+  const mayRelease = permissions.can('numbers:write')
   const [isChoosingCode, setIsChoosingCode] = useState(false)
 
   function checkNow() {
@@ -232,6 +235,8 @@ function CardActions({
       className="button button-quiet button-small"
       onClick={() => onRelease(phoneNumber)}
       aria-label={`Release ${displayName}`}
+      disabled={!mayRelease}
+      title={mayRelease ? undefined : reasonWithout['numbers:write']}
     >
       Release
     </button>

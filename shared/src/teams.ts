@@ -1,0 +1,82 @@
+import { z } from 'zod'
+
+export const organizationRoleSchema = z.enum(['owner', 'admin', 'member'])
+export type OrganizationRole = z.infer<typeof organizationRoleSchema>
+
+/** What the viewer may do in the organisation they act for (the server's permission names). */
+export const permissionSchema = z.enum([
+  'numbers:read',
+  'numbers:write',
+  'settings:write',
+  'members:manage',
+  'api-keys:manage',
+])
+export type Permission = z.infer<typeof permissionSchema>
+
+export const memberSchema = z.object({
+  id: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: organizationRoleSchema,
+  joinedAt: z.string(),
+  isYou: z.boolean(),
+})
+export type Member = z.infer<typeof memberSchema>
+
+export const invitationStatusSchema = z.enum(['pending', 'accepted', 'revoked', 'expired'])
+
+export const invitationSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: organizationRoleSchema,
+  status: invitationStatusSchema,
+  expiresAt: z.string(),
+  createdAt: z.string(),
+  invitedBy: z.string(),
+  /** The link the invited person opens (copyable; the same one the mail carries). */
+  acceptUrl: z.string(),
+})
+export type Invitation = z.infer<typeof invitationSchema>
+
+export const membersResponseSchema = z.object({
+  organization: z.object({ id: z.string(), name: z.string() }),
+  you: z.object({ role: organizationRoleSchema, permissions: z.array(permissionSchema) }),
+  items: z.array(memberSchema),
+  invitations: z.array(invitationSchema),
+})
+export type MembersResponse = z.infer<typeof membersResponseSchema>
+
+const invitedRoleSchema = z.enum(['admin', 'member'], { error: 'role: choose admin or member.' })
+
+export const createInvitationRequestSchema = z.object({
+  email: z.string().trim().toLowerCase().max(254, 'An email is at most 254 characters.').pipe(z.email('Not an email.')),
+  role: invitedRoleSchema.default('member'),
+})
+export type CreateInvitationRequest = z.input<typeof createInvitationRequestSchema>
+
+export const updateMemberRequestSchema = z.object({ role: organizationRoleSchema })
+
+/** What the accept page shows before the person accepts (no secret, no other member's data). */
+export const invitationPreviewSchema = z.object({
+  id: z.string(),
+  organizationName: z.string(),
+  email: z.string(),
+  role: organizationRoleSchema,
+  status: invitationStatusSchema,
+  expiresAt: z.string(),
+  invitedBy: z.string(),
+})
+export type InvitationPreview = z.infer<typeof invitationPreviewSchema>
+
+export const acceptInvitationResponseSchema = z.object({
+  organization: z.object({ id: z.string(), name: z.string() }),
+  role: organizationRoleSchema,
+})
+
+/** The organisations the viewer belongs to, for the header's switcher. */
+export const organizationsResponseSchema = z.object({
+  activeOrganizationId: z.string(),
+  items: z.array(z.object({ id: z.string(), name: z.string(), role: organizationRoleSchema })),
+})
+export type OrganizationsResponse = z.infer<typeof organizationsResponseSchema>

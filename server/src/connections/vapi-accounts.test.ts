@@ -385,6 +385,62 @@ describe.each(testDatabaseKinds)('Vapi accounts per organisation, in sandbox mod
     }
   })
 
+  test('a Vapi account paused by Retry-After holds back only its own numbers; another account is still polled', async () => {
+    const [paused, free] = [await harness.signUp('Throttled'), await harness.signUp('Unthrottled')]
+    await setFaults(sandbox, { webhookDropRate: 1 })
+    const pausedNumber = await buy(paused, { areaCode: '537' })
+    const freeNumber = await buy(free, { areaCode: '537' })
+    await waitUntil(async () => {
+      const held = await sandboxJson<(SandboxNumber & { number?: string })[]>(sandbox, '/_sandbox/phone-numbers')
+      return [pausedNumber, freeNumber].every((bought) =>
+        Boolean(held.find((entry) => entry.id === bought.body.vapiPhoneNumberId)?.number),
+      )
+    }, 'both numbers are assigned at the sandbox')
+    // Another process was told "Retry-After: 60" for the first organisation's account.
+    const account = await harness.db
+      .selectFrom('phone_number')
+      .select('vapi_account')
+      .where('id', '=', pausedNumber.body.id)
+      .executeTakeFirstOrThrow()
+    const pausedUntil = new Date(Date.now() + 60_000)
+    await harness.db
+      .insertInto('vapi_account_pause')
+      .values({ account_key: (account.vapi_account ?? '').replace(/^key:/, ''), paused_until: pausedUntil })
+      .execute()
+    const before = (await sandboxRequests(sandbox)).length
+    const ids = [pausedNumber.body.id, freeNumber.body.id]
+    // One at a time, the paused account's number first: a poller pausing everyone would never reach the other.
+    await harness.db
+      .updateTable('phone_number')
+      .set({ next_check_at: new Date(Date.now() - 1_000) })
+      .where('id', '=', pausedNumber.body.id)
+      .execute()
+    await harness.db
+      .updateTable('phone_number')
+      .set({ next_check_at: new Date() })
+      .where('id', '=', freeNumber.body.id)
+      .execute()
+    const round = await pollDueNumbers(harness.provisioning, {
+      ...defaultPollRoundOptions,
+      concurrency: 1,
+      random: () => 0,
+    })
+    await setFaults(sandbox, { webhookDropRate: 0 })
+    expect(round.activated).toBeGreaterThanOrEqual(1)
+    const rows = await harness.db
+      .selectFrom('phone_number')
+      .select(['id', 'status', 'next_check_at'])
+      .where('id', 'in', ids)
+      .execute()
+    const rowOf = (id: string) => rows.find((row) => row.id === id)
+    expect(rowOf(freeNumber.body.id)?.status).toBe('active')
+    expect(rowOf(pausedNumber.body.id)?.status).toBe('pending')
+    expect(rowOf(pausedNumber.body.id)?.next_check_at?.getTime()).toBeGreaterThan(Date.now() + 30_000)
+    const sent = (await sandboxRequests(sandbox)).slice(before)
+    expect(sent.some((request) => request.path.endsWith(freeNumber.body.vapiPhoneNumberId))).toBe(true)
+    expect(sent.some((request) => request.path.endsWith(pausedNumber.body.vapiPhoneNumberId))).toBe(false)
+  })
+
   test('a Retry-After pause one instance learns holds for another instance on the same database', async () => {
     const owner = await harness.signUp('Paused')
     await api(owner, '/api/connections/vapi')
@@ -394,7 +450,16 @@ describe.each(testDatabaseKinds)('Vapi accounts per organisation, in sandbox mod
       const limited = await api(owner, '/api/assistants')
       expect(limited.status).toBe(503)
       await setFaults(sandbox, { rateLimitRate: 0 })
-      const pause = await harness.db.selectFrom('vapi_account_pause').selectAll().execute()
+      const connection = await harness.db
+        .selectFrom('provider_connection')
+        .select('account_fingerprint')
+        .where('organization_id', '=', owner.organizationId)
+        .executeTakeFirstOrThrow()
+      const pause = await harness.db
+        .selectFrom('vapi_account_pause')
+        .selectAll()
+        .where('account_key', '=', connection.account_fingerprint)
+        .execute()
       expect(pause.length).toBeGreaterThan(0)
       const pausedUntil = Math.max(...pause.map((row) => new Date(row.paused_until).getTime()))
       const before = (await sandboxRequests(sandbox)).length

@@ -179,8 +179,18 @@ describe.each(testDatabaseKinds)('Vapi accounts per organisation, in sandbox mod
     const assistants = (
       (await (await api(owner, '/api/assistants')).json()) as { items: { id: string; name: string }[] }
     ).items
-    const bought = await buy(owner, { areaCode: '305' })
+    // Every event: a rename or reassignment must reach it as phone-number.updated, never as "live".
+    expect(
+      (await api(owner, '/api/webhook-endpoints', { method: 'POST', json: { url: 'http://127.0.0.1:9/hook' } })).status,
+    ).toBe(201)
+    // A live number (537: assigned within a second, the webhook follows), so a change that keeps the status shows.
+    const bought = await buy(owner, { areaCode: '537' })
     const id = bought.body.id
+    await waitUntil(
+      async () => ((await (await api(owner, `/api/phone-numbers/${id}`)).json()) as PhoneNumber).status === 'active',
+      'the number is live',
+    )
+    const live = (await (await api(owner, `/api/phone-numbers/${id}`)).json()) as PhoneNumber
     const eventsBefore = harness.events.length
 
     const assigned = await api(owner, `/api/phone-numbers/${id}`, {
@@ -189,7 +199,7 @@ describe.each(testDatabaseKinds)('Vapi accounts per organisation, in sandbox mod
     })
     expect(assigned.status).toBe(200)
     const body = (await assigned.json()) as Answer
-    expect(body).toMatchObject({ name: 'Night line', version: bought.body.version + 1 })
+    expect(body).toMatchObject({ name: 'Night line', status: 'active', version: live.version + 1 })
     expect(body.assistant).toEqual({ id: assistants[1]!.id, name: assistants[1]!.name })
     const atVapi = (await sandboxJson<SandboxNumber[]>(sandbox, '/_sandbox/phone-numbers')).find(
       (held) => held.id === bought.body.vapiPhoneNumberId,
@@ -199,6 +209,21 @@ describe.each(testDatabaseKinds)('Vapi accounts per organisation, in sandbox mod
       organizationId: owner.organizationId,
       phoneNumber: body,
     })
+    const deliveries = await harness.db
+      .selectFrom('outbound_webhook_delivery')
+      .select(['event_type', 'phone_number_snapshot'])
+      .where('phone_number_id', '=', id)
+      .execute()
+    const eventTypes = deliveries.map((delivery) => delivery.event_type)
+    expect(eventTypes).toContain('phone-number.updated')
+    expect(eventTypes.filter((type) => type === 'phone-number.live')).toHaveLength(1)
+    expect(JSON.stringify(deliveries.map((delivery) => delivery.phone_number_snapshot))).toContain(assistants[1]!.id)
+    const mails = await harness.db
+      .selectFrom('notification_event')
+      .select('kind')
+      .where('phone_number_id', '=', id)
+      .execute()
+    expect(mails).toEqual([{ kind: 'live' }])
 
     // An assistant Vapi does not know: refused there, nothing changed here.
     const unknown = await api(owner, `/api/phone-numbers/${id}`, {

@@ -4,7 +4,7 @@ import type { Env } from '../../src/env.ts'
 import type { Clock } from '../../src/lib/clock.ts'
 import type { Logger } from '../../src/lib/logger.ts'
 import { createVapiAccounts } from '../../src/connections/vapi-accounts.ts'
-import { createVapiClient, type VapiClientOptions } from '../../src/vapi/vapi-client.ts'
+import { createVapiClient, type VapiClient, type VapiClientOptions } from '../../src/vapi/vapi-client.ts'
 import type { AdminAlert } from '@dialtone/shared/admin-alerts'
 import { createRecordingPublisher } from '../../src/realtime/publisher.ts'
 import { createTestDatabase, type TestDatabase } from './test-databases.ts'
@@ -132,16 +132,20 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     return server.credentialBox.open(connection.secret_ciphertext)
   }
   /** The organisations' accounts as the server resolves them, with Vapi clients made with these options. */
-  const vapiAccountsWith = (clientOptions: Partial<VapiClientOptions>) =>
+  const vapiAccountsWith = (
+    clientOptions: Partial<VapiClientOptions>,
+    /** Wraps every client made (a test watching what each process asks Vapi). */
+    wrap: (client: VapiClient) => VapiClient = (client) => client,
+  ) =>
     createVapiAccounts({
       db: database.db,
       box: server.credentialBox,
       policy: server.config.env.VAPI_ACCOUNT_POLICY,
       isSandbox: server.config.isSandbox,
-      platformClient: createVapiClient({ baseUrl: server.vapiBaseUrl, apiKey: vapiApiKey, ...clientOptions }),
+      platformClient: wrap(createVapiClient({ baseUrl: server.vapiBaseUrl, apiKey: vapiApiKey, ...clientOptions })),
       sandboxUrl: server.config.isSandbox ? server.vapiBaseUrl : null,
       makeClient: (apiKey, accountKey) =>
-        createVapiClient({ baseUrl: server.vapiBaseUrl, apiKey, accountKey, ...clientOptions }),
+        wrap(createVapiClient({ baseUrl: server.vapiBaseUrl, apiKey, accountKey, ...clientOptions })),
       logger: server.logger,
     })
 

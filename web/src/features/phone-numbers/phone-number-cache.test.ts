@@ -16,6 +16,7 @@ function phoneNumber(overrides: Partial<PhoneNumber> & { id: string; createdAt: 
     version: 1,
     activatedAt: null,
     updatedAt: overrides.createdAt,
+    assistant: null,
     ...overrides,
   }
 }

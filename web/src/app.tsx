@@ -9,7 +9,6 @@ import { useSession } from './features/auth/use-session.ts'
 import { useAdminAlertEvents } from './features/alerts/use-admin-alert-events.ts'
 import { MailboxPage } from './features/mailbox/mailbox-page.tsx'
 import { DashboardPage } from './features/phone-numbers/dashboard-page.tsx'
-import { SettingsPage } from './features/settings/settings-page.tsx'
 import { usePhoneNumberEvents } from './features/phone-numbers/use-phone-number-events.ts'
 import { SandboxBanner } from './features/server-info/sandbox-banner.tsx'
 import { WebhookEndpointsPage } from './features/webhook-endpoints/webhook-endpoints-page.tsx'
@@ -21,6 +20,10 @@ import { useSocketConnection } from './realtime/use-socket-connection.ts'
 // The analytics page carries the charting library; owners never download it.
 const AdminPage = lazy(() =>
   import('./features/admin/admin-page.tsx').then((module) => ({ default: module.AdminPage })),
+)
+// Settings are visited rarely; the numbers page stays light without them.
+const SettingsPage = lazy(() =>
+  import('./features/settings/settings-page.tsx').then((module) => ({ default: module.SettingsPage })),
 )
 
 function createQueryClient(): QueryClient {
@@ -133,7 +136,17 @@ function SignedIn({ user, pathname }: { user: SessionUser; pathname: string }) {
   } else if (pathname === routes.home) {
     screen = <DashboardPage />
   } else if (pathname === routes.settings) {
-    screen = <SettingsPage user={user} />
+    screen = (
+      <Suspense
+        fallback={
+          <main id="main" className="page page-loading" aria-busy="true">
+            <span className="spinner" aria-hidden="true" /> Loading settings…
+          </main>
+        }
+      >
+        <SettingsPage user={user} />
+      </Suspense>
+    )
   } else if (pathname === routes.mailbox) {
     screen = <MailboxPage />
   } else {

@@ -5,7 +5,7 @@ import { ApiError } from './api-error.ts'
 const betterAuthErrorSchema = z.object({ code: z.string().optional(), message: z.string() })
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   body?: unknown
   headers?: Record<string, string>
   signal?: AbortSignal

@@ -23,3 +23,11 @@ test('failure reasons are put in words, and unknown reasons are kept as given', 
   expect(describeFailureReason('Number is not available.')).toBe('Number is not available.')
   expect(describeFailureReason(null)).toBe('Vapi did not give a reason.')
 })
+
+test('the free-number limit is shown in the server’s words, with what to do about it', () => {
+  const message = 'This Vapi account already has its 5 free numbers.'
+  const error = new ApiError({ status: 409, code: 'FREE_NUMBER_LIMIT_REACHED', message })
+  const explanation = describeCreateError(error)
+  expect(explanation.message).toBe(message)
+  expect(explanation.nextStep).toMatch(/^Nothing was bought\. Release a number you no longer use/)
+})

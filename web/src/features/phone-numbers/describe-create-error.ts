@@ -25,8 +25,9 @@ export function describeCreateError(error: unknown): ErrorExplanation {
       return { message: error.message, nextStep: 'Correct the form and try again.' }
     case 'VAPI_UNAUTHORIZED':
       return {
-        message: 'dialtone’s Vapi key was refused, so no number could be requested.',
-        nextStep: 'The operator must fix VAPI_API_KEY on the server. Nothing was bought.',
+        message: 'Vapi refused the key dialtone used, so nothing was done.',
+        nextStep:
+          'If your organisation connected its own Vapi account, connect a valid private key in Settings; otherwise the operator must fix VAPI_API_KEY on the server.',
       }
     case 'VAPI_UNAVAILABLE':
       return {
@@ -62,6 +63,14 @@ export function describeCreateError(error: unknown): ErrorExplanation {
       return { message: 'dialtone could not be reached.', nextStep: 'Check your connection and try again.' }
     case 'NOT_FOUND':
       return { message: 'That number no longer exists.', nextStep: 'Reload the page to see your current numbers.' }
+  }
+  // The free-number limit of a Vapi account (5 per account): the server's message says which limit.
+  if (/LIMIT/.test(error.code)) {
+    return {
+      message: error.message,
+      nextStep:
+        'Nothing was bought. Release a number you no longer use, or connect a Vapi account with billing set up in Settings.',
+    }
   }
   if (error.status >= 500) {
     return {

@@ -101,6 +101,8 @@ export async function startApp(options: AppOptions): Promise<RunningProcess> {
     DATA_DIR: options.dataDir,
     SANDBOX_MIN_DELAY_MS: '1500',
     SANDBOX_MAX_DELAY_MS: '3000',
+    // The suite's owners all buy with dialtone's one sandbox key; Vapi's real limit (5) would refuse most of them.
+    SANDBOX_FREE_NUMBER_LIMIT: '1000',
     DEMO_ACCOUNTS: 'false',
     // The suite signs up a score of owners within minutes, all from 127.0.0.1; Better Auth's per-client limit
     // (10 sign-ups a minute) would refuse most of them. NODE_ENV=test turns off that limit and nothing else
@@ -128,6 +130,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningProc
     VAPI_WEBHOOK_SECRET: options.webhookSecret,
     SANDBOX_MIN_DELAY_MS: String(options.minDelayMs),
     SANDBOX_MAX_DELAY_MS: String(options.maxDelayMs),
+    SANDBOX_FREE_NUMBER_LIMIT: '1000',
   })
   await waitUntil(
     async () => (await fetch(`${url}/_sandbox/phone-numbers`)).status < 500,

@@ -127,6 +127,15 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
           webhookSecret: config.webhookSecret,
           webhookAuth: env.VAPI_WEBHOOK_AUTH,
           logger: logger.child({ component: 'vapi-sandbox' }),
+          // On the embedded database this process opened, the sandbox's numbers live beside it in DATA_DIR, so a
+          // restart neither forgets live numbers nor fails pending ones. Tests bring their own database: no file.
+          stateFile:
+            env.SANDBOX_STATE_FILE ??
+            (config.isEmbeddedDatabase && !options.database
+              ? path.resolve(env.DATA_DIR, 'vapi-sandbox.json')
+              : undefined),
+          // Assignments that fell due while the process was down wait until this server listens for their webhook.
+          restoredSettlementDelayMs: 3_000,
         })
       : null
   const vapiBaseUrl = sandbox?.url ?? config.vapiBaseUrl ?? ''

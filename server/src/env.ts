@@ -59,7 +59,8 @@ export const envSchema = z
     SANDBOX_PORT: positiveInt('a port number').default(4010),
     SANDBOX_MIN_DELAY_MS: z.coerce.number().int().min(0, 'expected 0 or more milliseconds').default(5_000),
     SANDBOX_MAX_DELAY_MS: z.coerce.number().int().min(0, 'expected 0 or more milliseconds').default(30_000),
-    SANDBOX_FREE_NUMBER_LIMIT: positiveInt('a positive whole number').default(1000),
+    /** Free numbers one sandbox account may hold at once: Vapi's real limit (5 since August 2026). */
+    SANDBOX_FREE_NUMBER_LIMIT: positiveInt('a positive whole number').default(5),
     REDIS_URL: optionalString.pipe(z.url({ error: 'expected a redis:// URL' }).optional()),
     /** Where mail goes out (nodemailer's URL form). Unset: the sandbox's local mailbox, or no mail outside it. */
     SMTP_URL: optionalString.pipe(
@@ -104,6 +105,11 @@ export const envSchema = z
     ),
     /** Outbound webhooks may go to private, loopback and link-local addresses (tests, the sandbox, a LAN). */
     WEBHOOK_ALLOW_PRIVATE_URLS: booleanish.default(false),
+    /**
+     * Where the Vapi sandbox keeps its accounts, numbers and pending assignments across restarts. Unset: DATA_DIR's
+     * vapi-sandbox.json for the in-process sandbox on the embedded database; nothing kept otherwise.
+     */
+    SANDBOX_STATE_FILE: optionalString,
   })
   .superRefine((env, context) => {
     if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {

@@ -1,20 +1,24 @@
 import { isUuid } from '../lib/is-uuid.ts'
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { areaCodeSchema } from '@dialtone/shared/phone-number'
 import { systemClock, type Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/logger.ts'
 import { noFaults, sandboxFaultsPatchSchema, type SandboxFaults } from './sandbox-faults.ts'
+import { keyHint, newAccount, newApiKey, newAssistant, orgIdForKey, type SandboxAccount } from './sandbox-accounts.ts'
 import { generatePhoneNumber, pickHintAreaCodes } from './sandbox-numbers.ts'
+import { readSandboxState, writeSandboxState, type SandboxState } from './sandbox-state-file.ts'
 import {
+  createAccountBodySchema,
+  createAssistantBodySchema,
   createVapiPhoneNumberBodySchema,
   listPhoneNumbersQuerySchema,
   toValidationMessages,
   updateVapiPhoneNumberBodySchema,
   vapiProviders,
-  type CreateVapiPhoneNumberBody,
   type ListPhoneNumbersQuery,
+  type SandboxPhoneNumber,
 } from './sandbox-validation.ts'
 import { buildWebhookHeaders, type SandboxWebhookAuth } from './sandbox-webhooks.ts'
 
@@ -22,8 +26,25 @@ export interface VapiSandboxOptions {
   /** How long an ordinary area code takes to get its number: uniform in [minDelayMs, maxDelayMs]. */
   minDelayMs: number
   maxDelayMs: number
-  /** Numbers one API key may hold at once (released ones do not count). Default 1000. */
+  /**
+   * Free numbers one account may hold at once (released ones do not count). Vapi's real limit is 5 (the env's
+   * default for `pnpm start` and `pnpm sandbox`); tests that buy many numbers on one key ask for more. Default 1000.
+   */
   freeNumberLimit?: number
+  /**
+   * An unknown Bearer key becomes an account of its own on first use (true, the default, and how the sandbox always
+   * behaved), or is refused with Vapi's invalid-key 401 (false: only keys of accounts made on purpose work).
+   */
+  acceptUnknownKeys?: boolean
+  /** Accounts that exist from the start (e.g. the server-wide key dialtone is configured with). */
+  accounts?: { apiKey: string; name: string }[]
+  /** Keep accounts, numbers and pending assignments in this JSON file across restarts (written on every change). */
+  stateFile?: string
+  /**
+   * After a restart, a number whose assignment fell due while the sandbox was down is settled this long after the
+   * start at the earliest, so the server it tells (starting alongside) is listening. Default 0.
+   */
+  restoredSettlementDelayMs?: number
   webhookSecret: string
   /** How webhooks prove they come from "Vapi". Default hmac. */
   webhookAuth?: SandboxWebhookAuth
@@ -41,25 +62,16 @@ export interface VapiSandbox {
   close(): void
 }
 
-type SandboxEnv = { Variables: { apiKey: string } }
+type SandboxEnv = { Variables: { account: SandboxAccount } }
 
-type PhoneNumberStatus = 'activating' | 'active' | 'blocked'
-
-/** What the sandbox answers for a number: Vapi's fields, plus whatever else the caller set (hooks, workflowId…). */
-type SandboxPhoneNumber = Omit<CreateVapiPhoneNumberBody, 'provider'> & {
-  id: string
-  orgId: string
-  provider: 'vapi'
-  status: PhoneNumberStatus
-  number?: string
-  createdAt: string
-  updatedAt: string
-}
+type PhoneNumberStatus = SandboxPhoneNumber['status']
 
 interface HeldNumber {
   phoneNumber: SandboxPhoneNumber
-  apiKey: string
+  accountId: string
   releasedAt: string | null
+  /** What happens to a number still waiting, and when (kept across restarts). */
+  settlement: { outcome: 'assign' | 'block'; dueAt: string } | null
   assignmentTimer: NodeJS.Timeout | null
 }
 
@@ -69,6 +81,9 @@ interface RequestLogEntry {
   /** The path with ids replaced by ":id", for counting. */
   route: string
   status: number | null
+  /** The account whose key made the request; null when the key was missing or refused. */
+  accountId: string | null
+  keyHint: string | null
   at: string
 }
 
@@ -106,15 +121,26 @@ function vapiError(status: number, message: string | string[], headers?: Record<
   return Response.json(body, { status, headers })
 }
 
-/** A stable, uuid-shaped organisation id per API key, so each key is its own Vapi org. */
-function orgIdForKey(apiKey: string) {
-  const hex = createHash('sha256').update(`dialtone-sandbox-org:${apiKey}`).digest('hex')
-  const variant = '89ab'[Number.parseInt(hex.charAt(16), 16) % 4] ?? '8'
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+/** Vapi's API (as opposed to the sandbox's own control routes under /_sandbox). */
+function isApiPath(path: string) {
+  return /^\/(phone-number|assistant)(\/|$)/.test(path)
 }
 
-function isApiPath(path: string) {
-  return path === '/phone-number' || path.startsWith('/phone-number/')
+/**
+ * What the sandbox answers for an assistantId that is not one of the account's assistants. Vapi's spec documents
+ * no error for it; the sandbox answers a 400 in Vapi's (NestJS's) error shape, like its other refused bodies.
+ */
+function unknownAssistantMessage(assistantId: string) {
+  return `Couldn't find assistant ${assistantId} in this organization. Use the id of one of your assistants (GET /assistant).`
+}
+
+/**
+ * The sixth free number of an account (with the default limit) is refused with this 400; "free number limit" is
+ * the marker a client can recognise. Exact text: "You've reached your free number limit of 5 numbers. Delete a
+ * number or import one from Twilio, Vonage or Telnyx to add more."
+ */
+function freeNumberLimitMessage(limit: number) {
+  return `You've reached your free number limit of ${limit} numbers. Delete a number or import one from Twilio, Vonage or Telnyx to add more.`
 }
 
 function stringHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {
@@ -155,15 +181,19 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
   const clock = options.clock ?? systemClock
   const logger = options.logger?.child({ component: 'vapi-sandbox' })
   const freeNumberLimit = options.freeNumberLimit ?? 1000
+  const acceptUnknownKeys = options.acceptUnknownKeys ?? true
   const webhookAuth = options.webhookAuth ?? 'hmac'
   const webhookTimeoutMs = options.webhookTimeoutMs ?? 20_000
+  const stateFile = options.stateFile
 
+  const accountsByKey = new Map<string, SandboxAccount>()
   const held = new Map<string, HeldNumber>()
   const assignedNumbers = new Set<string>()
   // The sandbox may run for days inside `pnpm start` with the poller calling it: logs keep the latest entries only,
   // while the counts cover everything since the last reset.
   const requestLog: RequestLogEntry[] = []
   const requestCounts = new Map<string, number>()
+  const requestCountsByAccount = new Map<string, Map<string, number>>()
   let requestTotal = 0
   const webhookLog: WebhookLogEntry[] = []
   const remember = <T>(log: T[], entry: T) => {
@@ -191,10 +221,69 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     return new Promise<void>((resolve) => schedule(resolve, delayMs))
   }
 
-  function holdingFor(apiKey: string, id: string) {
+  /** Another account's number is as unknown as one that never existed (Vapi answers 404 for both). */
+  function holdingFor(account: SandboxAccount, id: string) {
     const holding = held.get(id)
-    if (!holding || holding.releasedAt !== null || holding.phoneNumber.orgId !== orgIdForKey(apiKey)) return null
+    if (!holding || holding.releasedAt !== null || holding.accountId !== account.id) return null
     return holding
+  }
+
+  function snapshot(): SandboxState {
+    return {
+      version: 1,
+      accounts: [...accountsByKey.values()],
+      numbers: [...held.values()].map(({ phoneNumber, accountId, releasedAt, settlement }) => ({
+        phoneNumber,
+        accountId,
+        releasedAt,
+        settlement,
+      })),
+    }
+  }
+
+  /** Called after every change; a failed write is logged loudly, and the sandbox keeps serving from memory. */
+  function persist() {
+    if (stateFile === undefined || closing.signal.aborted) return
+    try {
+      writeSandboxState(stateFile, snapshot())
+    } catch (error) {
+      logger?.error({ err: error, stateFile }, 'sandbox state could not be written')
+    }
+  }
+
+  function addAccount(input: { name: string; apiKey: string; orgId: string; isImplicit: boolean }) {
+    const account = newAccount({ ...input, now: nowIso() })
+    accountsByKey.set(account.apiKey, account)
+    return account
+  }
+
+  /** The account a Bearer key opens; an unknown key becomes one while the sandbox accepts unknown keys. */
+  function accountForKey(apiKey: string): SandboxAccount | null {
+    const known = accountsByKey.get(apiKey)
+    if (known) return known
+    if (!acceptUnknownKeys) return null
+    const account = addAccount({
+      name: `Key …${keyHint(apiKey)}`,
+      apiKey,
+      orgId: orgIdForKey(apiKey),
+      isImplicit: true,
+    })
+    logger?.info({ accountId: account.id, keyHint: keyHint(apiKey) }, 'sandbox account made for a new key')
+    persist()
+    return account
+  }
+
+  function assistantOf(account: SandboxAccount, id: string) {
+    return account.assistants.find((assistant) => assistant.id === id) ?? null
+  }
+
+  /**
+   * Vapi refuses an assistantId that is not one of the organisation's assistants. Accounts made on purpose do too;
+   * an implicit account (a key the sandbox had not seen) takes any id, as every key did before accounts existed,
+   * because older callers and tests route numbers to assistants they made up.
+   */
+  function isUnknownAssistant(account: SandboxAccount, assistantId: string) {
+    return !account.isImplicit && !assistantOf(account, assistantId)
   }
 
   async function deliverOnce(
@@ -256,6 +345,7 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
 
   function settle(holding: HeldNumber, outcome: 'assign' | 'block') {
     holding.assignmentTimer = null
+    holding.settlement = null
     if (holding.releasedAt !== null) return
     const { phoneNumber } = holding
     if (outcome === 'assign') {
@@ -266,6 +356,7 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
       } catch (error) {
         // Like Vapi's inventory running dry: the record simply never gets a number.
         logger?.warn({ id: phoneNumber.id, err: error }, 'sandbox could not assign a number')
+        persist()
         return
       }
       assignedNumbers.add(number)
@@ -279,7 +370,15 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
       { id: phoneNumber.id, status: phoneNumber.status, number: phoneNumber.number },
       'sandbox number settled',
     )
+    persist()
     void sendStatusWebhook(holding)
+  }
+
+  function startSettlementTimer(holding: HeldNumber, minimumDelayMs = 0) {
+    const { settlement } = holding
+    if (!settlement) return
+    const delayMs = Math.max(minimumDelayMs, Date.parse(settlement.dueAt) - clock.now().getTime(), 0)
+    holding.assignmentTimer = schedule(() => settle(holding, settlement.outcome), delayMs)
   }
 
   /** The magic area codes decide what happens next; every other code gets a number after the configured delay. */
@@ -290,8 +389,43 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
       areaCode === '537'
         ? 200 + random() * 600
         : options.minDelayMs + random() * (options.maxDelayMs - options.minDelayMs)
-    holding.assignmentTimer = schedule(() => settle(holding, areaCode === '535' ? 'block' : 'assign'), delayMs)
+    holding.settlement = {
+      outcome: areaCode === '535' ? 'block' : 'assign',
+      dueAt: new Date(clock.now().getTime() + delayMs).toISOString(),
+    }
+    startSettlementTimer(holding)
   }
+
+  function restore(state: SandboxState) {
+    for (const account of state.accounts) accountsByKey.set(account.apiKey, account)
+    const knownAccounts = new Set(state.accounts.map((account) => account.id))
+    let resumed = 0
+    for (const { phoneNumber, accountId, releasedAt, settlement } of state.numbers) {
+      if (!knownAccounts.has(accountId)) throw new Error(`sandbox state: number ${phoneNumber.id} has no account`)
+      const holding: HeldNumber = { phoneNumber, accountId, releasedAt, settlement, assignmentTimer: null }
+      held.set(phoneNumber.id, holding)
+      if (phoneNumber.number !== undefined) assignedNumbers.add(phoneNumber.number)
+      if (releasedAt === null && settlement !== null) {
+        startSettlementTimer(holding, options.restoredSettlementDelayMs ?? 0)
+        resumed += 1
+      }
+    }
+    logger?.info(
+      { stateFile, accounts: state.accounts.length, numbers: state.numbers.length, resumed },
+      'sandbox state restored',
+    )
+  }
+
+  const restored = stateFile === undefined ? null : readSandboxState(stateFile)
+  if (restored) restore(restored)
+  let isChanged = false
+  for (const preset of options.accounts ?? []) {
+    // "invalid" is Vapi's refused key in the sandbox; it never opens an account.
+    if (preset.apiKey === 'invalid' || accountsByKey.has(preset.apiKey)) continue
+    addAccount({ ...preset, orgId: orgIdForKey(preset.apiKey), isImplicit: false })
+    isChanged = true
+  }
+  if (isChanged || (stateFile !== undefined && !restored)) persist()
 
   const app = new Hono<SandboxEnv>()
 
@@ -307,8 +441,10 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     const entry: RequestLogEntry = {
       method: c.req.method,
       path: c.req.path,
-      route: c.req.path.replace(/^\/phone-number\/.+$/, '/phone-number/:id'),
+      route: c.req.path.replace(/^\/(phone-number|assistant)\/.+$/, '/$1/:id'),
       status: null,
+      accountId: null,
+      keyHint: null,
       at: nowIso(),
     }
     remember(requestLog, entry)
@@ -317,6 +453,14 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     requestTotal += 1
     await next()
     entry.status = c.res.status
+    const account = c.get('account') as SandboxAccount | undefined
+    if (account) {
+      entry.accountId = account.id
+      entry.keyHint = keyHint(account.apiKey)
+      const counts = requestCountsByAccount.get(account.id) ?? new Map<string, number>()
+      counts.set(countKey, (counts.get(countKey) ?? 0) + 1)
+      requestCountsByAccount.set(account.id, counts)
+    }
   })
 
   app.use('*', async (c, next) => {
@@ -336,17 +480,21 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     const apiKey = match?.[1]
     if (apiKey === undefined) return vapiError(401, 'Unauthorized')
     if (apiKey === 'invalid') return vapiError(401, invalidKeyMessage)
-    c.set('apiKey', apiKey)
+    const account = accountForKey(apiKey)
+    if (!account) return vapiError(401, invalidKeyMessage)
+    c.set('account', account)
     return next()
   })
 
-  app.use('/phone-number/:id', async (c, next) => {
-    if (!isUuid(c.req.param('id'))) return vapiError(400, 'Validation failed (uuid is expected)')
-    return next()
-  })
+  for (const path of ['/phone-number/:id', '/assistant/:id']) {
+    app.use(path, async (c, next) => {
+      if (!isUuid(c.req.param('id') ?? '')) return vapiError(400, 'Validation failed (uuid is expected)')
+      return next()
+    })
+  }
 
   app.post('/phone-number', async (c) => {
-    const apiKey = c.get('apiKey')
+    const account = c.get('account')
     const json = parseJson(await c.req.text())
     if (!json.ok) return vapiError(400, json.message)
     const provider: unknown = z.looseObject({ provider: z.unknown() }).safeParse(json.body).data?.provider
@@ -361,13 +509,10 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     const { provider: _provider, ...fields } = parsed.data
     const areaCode = fields.numberDesiredAreaCode
 
-    const orgId = orgIdForKey(apiKey)
-    const heldByKey = [...held.values()].filter((h) => h.apiKey === apiKey && h.releasedAt === null).length
-    if (heldByKey >= freeNumberLimit) {
-      return vapiError(
-        400,
-        `You've reached your free number limit of ${freeNumberLimit} numbers. Delete a number or import one from Twilio, Vonage or Telnyx to add more.`,
-      )
+    const heldByAccount = [...held.values()].filter((h) => h.accountId === account.id && h.releasedAt === null)
+    if (heldByAccount.length >= freeNumberLimit) return vapiError(400, freeNumberLimitMessage(freeNumberLimit))
+    if (fields.assistantId !== undefined && isUnknownAssistant(account, fields.assistantId)) {
+      return vapiError(400, unknownAssistantMessage(fields.assistantId))
     }
     if (areaCode === '536') return vapiError(500, 'Internal server error')
     if (areaCode === '533') {
@@ -383,16 +528,23 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     const now = nowIso()
     const phoneNumber: SandboxPhoneNumber = {
       id: randomUUID(),
-      orgId,
+      orgId: account.orgId,
       provider: 'vapi',
       status: 'activating',
       ...fields,
       createdAt: now,
       updatedAt: now,
     }
-    const holding: HeldNumber = { phoneNumber, apiKey, releasedAt: null, assignmentTimer: null }
+    const holding: HeldNumber = {
+      phoneNumber,
+      accountId: account.id,
+      releasedAt: null,
+      settlement: null,
+      assignmentTimer: null,
+    }
     held.set(phoneNumber.id, holding)
     scheduleSettlement(holding)
+    persist()
     logger?.info({ id: phoneNumber.id, areaCode }, 'sandbox number ordered')
     // The number exists, but the caller never learns its id: the hardest failure a create can have.
     if (random() < faults.lostCreateAnswerRate) return vapiError(500, 'Internal server error')
@@ -403,9 +555,9 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     const parsed = listPhoneNumbersQuerySchema.safeParse(c.req.query())
     if (!parsed.success) return vapiError(400, toValidationMessages(parsed.error))
     const query = parsed.data
-    const orgId = orgIdForKey(c.get('apiKey'))
+    const accountId = c.get('account').id
     const matches = [...held.values()]
-      .filter((h) => h.releasedAt === null && h.phoneNumber.orgId === orgId)
+      .filter((h) => h.releasedAt === null && h.accountId === accountId)
       .map((h) => h.phoneNumber)
       .filter((phoneNumber) =>
         listFilters.every(([name, field, compare]) => {
@@ -418,25 +570,36 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
   })
 
   app.get('/phone-number/:id', (c) => {
-    const holding = holdingFor(c.get('apiKey'), c.req.param('id'))
+    const holding = holdingFor(c.get('account'), c.req.param('id'))
     if (!holding) return vapiError(404, 'Phone number not found')
     return c.json(holding.phoneNumber)
   })
 
   app.patch('/phone-number/:id', async (c) => {
-    const holding = holdingFor(c.get('apiKey'), c.req.param('id'))
+    const holding = holdingFor(c.get('account'), c.req.param('id'))
     if (!holding) return vapiError(404, 'Phone number not found')
     const json = parseJson(await c.req.text())
     if (!json.ok) return vapiError(400, json.message)
     const parsed = updateVapiPhoneNumberBodySchema.safeParse(json.body)
     if (!parsed.success) return vapiError(400, toValidationMessages(parsed.error))
     const { provider: _provider, ...fields } = parsed.data
-    Object.assign(holding.phoneNumber, fields, { updatedAt: nowIso() })
-    return c.json(holding.phoneNumber)
+    const { assistantId } = fields
+    if (typeof assistantId === 'string' && isUnknownAssistant(c.get('account'), assistantId)) {
+      return vapiError(400, unknownAssistantMessage(assistantId))
+    }
+    const { phoneNumber } = holding
+    for (const [field, value] of Object.entries(fields)) {
+      // null clears: Vapi answers the number without the field, as if it had never been set.
+      if (value === null) Reflect.deleteProperty(phoneNumber, field)
+      else if (value !== undefined) Reflect.set(phoneNumber, field, value)
+    }
+    phoneNumber.updatedAt = nowIso()
+    persist()
+    return c.json(phoneNumber)
   })
 
   app.delete('/phone-number/:id', (c) => {
-    const holding = holdingFor(c.get('apiKey'), c.req.param('id'))
+    const holding = holdingFor(c.get('account'), c.req.param('id'))
     if (!holding) return vapiError(404, 'Phone number not found')
     holding.releasedAt = nowIso()
     if (holding.assignmentTimer) {
@@ -444,12 +607,97 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
       timers.delete(holding.assignmentTimer)
       holding.assignmentTimer = null
     }
+    holding.settlement = null
+    persist()
     logger?.info({ id: holding.phoneNumber.id }, 'sandbox number released')
     return c.json(holding.phoneNumber)
   })
 
+  app.get('/assistant', (c) => {
+    const parsed = listPhoneNumbersQuerySchema.safeParse(c.req.query())
+    if (!parsed.success) return vapiError(400, toValidationMessages(parsed.error))
+    const query = parsed.data
+    const matches = c
+      .get('account')
+      .assistants.filter((assistant) =>
+        listFilters.every(([name, field, compare]) => {
+          const bound = query[name]
+          return typeof bound !== 'string' || compare(Date.parse(assistant[field]), Date.parse(bound))
+        }),
+      )
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+    return c.json(matches.slice(0, Math.floor(query.limit)))
+  })
+
+  app.get('/assistant/:id', (c) => {
+    const assistant = assistantOf(c.get('account'), c.req.param('id'))
+    if (!assistant) return vapiError(404, 'Assistant not found')
+    return c.json(assistant)
+  })
+
+  app.post('/assistant', async (c) => {
+    const json = parseJson(await c.req.text())
+    if (!json.ok) return vapiError(400, json.message)
+    const parsed = createAssistantBodySchema.safeParse(json.body)
+    if (!parsed.success) return vapiError(400, toValidationMessages(parsed.error))
+    const account = c.get('account')
+    const assistant = newAssistant(account.orgId, parsed.data, nowIso())
+    account.assistants.push(assistant)
+    persist()
+    return c.json(assistant, 201)
+  })
+
   app.get('/_sandbox/phone-numbers', (c) =>
-    c.json([...held.values()].map((h) => ({ ...h.phoneNumber, releasedAt: h.releasedAt }))),
+    c.json([...held.values()].map((h) => ({ ...h.phoneNumber, accountId: h.accountId, releasedAt: h.releasedAt }))),
+  )
+
+  // Development accounts: each is its own Vapi organisation with its own key, numbers and assistants.
+  app.post('/_sandbox/accounts', async (c) => {
+    const text = await c.req.text()
+    const json = text.trim() === '' ? { ok: true as const, body: {} } : parseJson(text)
+    if (!json.ok) return vapiError(400, json.message)
+    const parsed = createAccountBodySchema.safeParse(json.body)
+    if (!parsed.success) return vapiError(400, toValidationMessages(parsed.error))
+    const apiKey = newApiKey()
+    const account = addAccount({
+      name: parsed.data.name ?? `Sandbox account ${accountsByKey.size + 1}`,
+      apiKey,
+      orgId: randomUUID(),
+      isImplicit: false,
+    })
+    persist()
+    logger?.info({ accountId: account.id, keyHint: keyHint(apiKey) }, 'sandbox account created')
+    return c.json(
+      {
+        accountId: account.id,
+        orgId: account.orgId,
+        name: account.name,
+        apiKey,
+        assistants: account.assistants.map(({ id, name }) => ({ id, name })),
+      },
+      201,
+    )
+  })
+
+  // Never the whole key: the last four characters are enough to tell accounts apart.
+  app.get('/_sandbox/accounts', (c) =>
+    c.json(
+      [...accountsByKey.values()].map((account) => {
+        const numbers = [...held.values()].filter((h) => h.accountId === account.id)
+        return {
+          accountId: account.id,
+          orgId: account.orgId,
+          name: account.name,
+          keyHint: keyHint(account.apiKey),
+          isImplicit: account.isImplicit,
+          createdAt: account.createdAt,
+          numbers: numbers.filter((h) => h.releasedAt === null).length,
+          releasedNumbers: numbers.filter((h) => h.releasedAt !== null).length,
+          assistants: account.assistants.length,
+          freeNumberLimit,
+        }
+      }),
+    ),
   )
 
   app.get('/_sandbox/faults', (c) => c.json(faults))
@@ -468,13 +716,22 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
   })
 
   app.get('/_sandbox/requests', (c) => {
-    return c.json({ total: requestTotal, counts: Object.fromEntries(requestCounts), requests: requestLog })
+    const countsByAccount = Object.fromEntries(
+      [...requestCountsByAccount].map(([accountId, counts]) => [accountId, Object.fromEntries(counts)]),
+    )
+    return c.json({
+      total: requestTotal,
+      counts: Object.fromEntries(requestCounts),
+      countsByAccount,
+      requests: requestLog,
+    })
   })
   app.delete('/_sandbox/requests', (c) => {
     requestLog.length = 0
     requestCounts.clear()
+    requestCountsByAccount.clear()
     requestTotal = 0
-    return c.json({ total: 0, counts: {}, requests: [] })
+    return c.json({ total: 0, counts: {}, countsByAccount: {}, requests: [] })
   })
 
   app.get('/_sandbox/webhooks', (c) => c.json(webhookLog))

@@ -44,11 +44,48 @@ export const createVapiPhoneNumberBodySchema = z.strictObject({
 })
 export type CreateVapiPhoneNumberBody = z.infer<typeof createVapiPhoneNumberBodySchema>
 
+// On an update, `null` clears what a number is routed to (Vapi's docs: "null clears") and its server.
 export const updateVapiPhoneNumberBodySchema = z.strictObject({
   provider: z.literal('vapi').optional(),
   ...sharedFields,
+  assistantId: z.string().nullable().optional(),
+  workflowId: z.string().nullable().optional(),
+  squadId: z.string().nullable().optional(),
+  server: serverSchema.nullable().optional(),
 })
 export type UpdateVapiPhoneNumberBody = z.infer<typeof updateVapiPhoneNumberBodySchema>
+
+/** What the sandbox holds and answers for a number (also what its state file stores). */
+export const sandboxPhoneNumberSchema = z.object({
+  ...sharedFields,
+  id: z.string(),
+  orgId: z.string(),
+  provider: z.literal('vapi'),
+  status: z.enum(['activating', 'active', 'blocked']),
+  number: z.string().optional(),
+  numberDesiredAreaCode: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+})
+export type SandboxPhoneNumber = z.infer<typeof sandboxPhoneNumberSchema>
+
+/** The part of Vapi's CreateAssistantDTO the sandbox keeps; other properties are refused as Vapi refuses unknown ones. */
+export const createAssistantBodySchema = z.strictObject({
+  name: z.string().max(40).optional(),
+  firstMessage: z.string().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+})
+
+export const sandboxAssistantSchema = createAssistantBodySchema.extend({
+  id: z.string(),
+  orgId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+})
+export type SandboxAssistant = z.infer<typeof sandboxAssistantSchema>
+
+/** `POST /_sandbox/accounts`. */
+export const createAccountBodySchema = z.strictObject({ name: z.string().trim().min(1).max(80).optional() })
 
 export const listPhoneNumbersQuerySchema = z.strictObject({
   limit: z.coerce.number().min(0).max(1000).default(100),

@@ -7,6 +7,7 @@ import * as organizationDeletionAndAccountAudit from './0005-organization-deleti
 import * as rateLimits from './0006-rate-limits.ts'
 import * as notifications from './0008-notifications.ts'
 import * as outboundWebhooks from './0009-outbound-webhooks.ts'
+import * as vapiConnections from './0010-vapi-connections.ts'
 
 /** Every migration, by name, in the order they apply. Append only: a shipped migration is never edited. */
 export const allMigrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const allMigrations: Record<string, Migration> = {
   '0006-rate-limits': rateLimits,
   '0008-notifications': notifications,
   '0009-outbound-webhooks': outboundWebhooks,
+  '0010-vapi-connections': vapiConnections,
 }

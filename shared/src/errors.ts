@@ -16,6 +16,11 @@ export const errorCodes = [
   'VAPI_RATE_LIMITED',
   'DATABASE_UNAVAILABLE',
   'INTERNAL',
+  'CONNECTION_INVALID',
+  'CONNECTION_REQUIRED',
+  'VAPI_ACCOUNT_DISCONNECTED',
+  'FREE_NUMBER_LIMIT',
+  'ASSISTANT_NOT_FOUND',
 ] as const
 export const errorCodeSchema = z.enum(errorCodes)
 export type ErrorCode = z.infer<typeof errorCodeSchema>

@@ -16,6 +16,11 @@ const statusByCode = {
   VAPI_RATE_LIMITED: 503,
   DATABASE_UNAVAILABLE: 503,
   INTERNAL: 500,
+  CONNECTION_INVALID: 422,
+  CONNECTION_REQUIRED: 409,
+  VAPI_ACCOUNT_DISCONNECTED: 409,
+  FREE_NUMBER_LIMIT: 409,
+  ASSISTANT_NOT_FOUND: 422,
 } as const satisfies Record<ErrorCode, number>
 
 export type AppErrorStatus = (typeof statusByCode)[ErrorCode]

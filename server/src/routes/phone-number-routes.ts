@@ -1,12 +1,13 @@
 import {
   createPhoneNumberRequestSchema,
   listPhoneNumbersQuerySchema,
+  updatePhoneNumberRequestSchema,
   type PhoneNumberList,
 } from '@dialtone/shared/phone-number'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AreaCodeDirectory } from '../area-codes/area-code-directory.ts'
-import type { ViewerVariables } from '../http/require-viewer.ts'
+import { requirePermission, type ViewerVariables } from '../http/require-viewer.ts'
 import { AppError } from '../lib/app-error.ts'
 import { validate } from '../http/validate.ts'
 import { toPhoneNumber } from '../provisioning/phone-number-mapper.ts'
@@ -21,6 +22,7 @@ import { provisionPhoneNumber } from '../provisioning/provision-phone-number.ts'
 import type { ProvisioningDeps } from '../provisioning/provisioning-deps.ts'
 import { refreshPendingPhoneNumbers, refreshPhoneNumber } from '../provisioning/refresh-phone-numbers.ts'
 import { releasePhoneNumber } from '../provisioning/release-phone-number.ts'
+import { updatePhoneNumber } from '../provisioning/update-phone-number.ts'
 
 const idempotencyKeySchema = z
   .string()
@@ -99,6 +101,15 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
         await refreshPhoneNumber(provisioning, {
           organizationId: c.get('viewer').organizationId,
           phoneNumberId: c.req.param('id'),
+        }),
+      ),
+    )
+    .patch('/:id', requirePermission('numbers:write'), validate('json', updatePhoneNumberRequestSchema), async (c) =>
+      c.json(
+        await updatePhoneNumber(provisioning, {
+          organizationId: c.get('viewer').organizationId,
+          phoneNumberId: c.req.param('id'),
+          request: c.req.valid('json'),
         }),
       ),
     )

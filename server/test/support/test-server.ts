@@ -28,6 +28,8 @@ export async function startTestServer(database: TestDatabase, settings: TestServ
       AUTH_SECRET: authSecret,
       VAPI_WEBHOOK_SECRET: webhookSecret,
       VAPI_MAX_RPS: '1000',
+      // Never generated into a DATA_DIR from a test; rotation tests pass their own.
+      CREDENTIALS_KEY: 'test-credentials-key-0123456789abcdef',
       // Every organisation of a test server buys with its one key; tests of Vapi's real limit (5) set it back.
       SANDBOX_FREE_NUMBER_LIMIT: '1000',
       ...(database.url ? { DATABASE_URL: database.url } : {}),

@@ -23,6 +23,7 @@ function phoneNumber(overrides: Partial<PhoneNumber> & { id: string; createdAt: 
     version: 1,
     activatedAt: null,
     updatedAt: overrides.createdAt,
+    assistant: null,
     ...overrides,
   }
 }

@@ -151,7 +151,7 @@ test('three numbers get the same assistant at once; the selection clears afterwa
   await page.setViewportSize(desktop)
 })
 
-test('settings show the development sandbox as the Vapi account, and a refused key is explained and not stored', async ({
+test('settings show the development sandbox as the Vapi account; a refused key is explained and not stored; a key can be connected and disconnected', async ({
   page,
 }) => {
   await signUp(page, newOwner('Settings'))
@@ -162,13 +162,15 @@ test('settings show the development sandbox as the Vapi account, and a refused k
   await expect(status).toHaveAttribute('data-source', 'sandbox')
   await expect(status).toContainText('Development sandbox')
   await expect(section.getByTestId('vapi-sandbox-note')).toContainText('nobody can call them')
+  await expect(section.getByRole('button', { name: 'Disconnect' })).toHaveCount(0)
 
+  // "invalid" is the key the sandbox refuses as Vapi does; the server turns it away with its reason.
   const keyField = section.getByLabel('Vapi private key')
   await expect(keyField).toHaveAttribute('type', 'password')
   await keyField.fill('invalid')
   await section.getByRole('button', { name: 'Connect' }).click()
   const refusal = section.getByTestId('vapi-connection-error')
-  await expect(refusal).toBeVisible()
+  await expect(refusal).toContainText('copy it from the Vapi dashboard')
   await expect(refusal).toContainText('Nothing was saved.')
   await expect(keyField).toHaveAttribute('aria-invalid', 'true')
   await page.screenshot({ path: artifactPath('settings-key-refused'), fullPage: true })
@@ -177,6 +179,28 @@ test('settings show the development sandbox as the Vapi account, and a refused k
   await page.reload()
   await expect(page.getByTestId('vapi-connection-status')).toHaveAttribute('data-source', 'sandbox')
   await expect(page.getByLabel('Vapi private key')).toHaveValue('')
+
+  // The sandbox takes any other key as an account of its own: the organisation's key, shown by its last four.
+  const key = `sandbox-e2e-${Date.now().toString(36)}-k9f3`
+  await page.getByLabel('Vapi private key').fill(key)
+  await page.getByRole('button', { name: 'Connect' }).click()
+  await expect(status).toHaveAttribute('data-source', 'organization')
+  await expect(status).toContainText('Your organisation’s own Vapi account')
+  await expect(status).toContainText('••••k9f3')
+  await expect(status).toContainText('Connected since')
+  await expect(section.getByLabel('Replace with another private key')).toHaveValue('')
+  expect(await page.content()).not.toContain(key)
+
+  await section.getByRole('button', { name: 'Disconnect' }).click()
+  const dialog = page.getByTestId('disconnect-vapi-dialog')
+  await expect(dialog).toContainText('Numbers bought with it stay in your Vapi account and keep answering calls')
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused()
+  await page.screenshot({ path: artifactPath('settings-disconnect-dialog') })
+  await dialog.getByRole('button', { name: 'Disconnect' }).click()
+  await expect(dialog).toBeHidden()
+  // In sandbox mode the organisation gets a fresh sandbox account again.
+  await expect(status).toHaveAttribute('data-source', 'sandbox')
+
   await page.setViewportSize(phone)
   await page.screenshot({ path: artifactPath('settings-phone'), fullPage: true })
   await expectNoSidewaysScroll(page)

@@ -1,5 +1,5 @@
 import { useId, useState, type KeyboardEvent } from 'react'
-import { filterAssistants, type AssistantChoice } from './filter-assistants.ts'
+import { assistantLabel, filterAssistants, type AssistantChoice } from './filter-assistants.ts'
 
 export const noAssistantLabel = 'No assistant'
 
@@ -9,8 +9,8 @@ interface AssistantComboboxProps {
   value: string | null
   onValueChange: (assistantId: string | null) => void
   assistants: readonly AssistantChoice[]
-  /** The name to show for `value` when the list does not hold it (not loaded yet, or deleted in Vapi). */
-  fallbackName?: string
+  /** What to show for `value` when the list does not hold it (not loaded yet, or deleted in Vapi). */
+  fallbackLabel?: string
   describedBy?: string
   isDisabled?: boolean
   autoFocus?: boolean
@@ -20,7 +20,7 @@ interface AssistantComboboxProps {
 
 interface Option {
   id: string | null
-  name: string
+  label: string
 }
 
 /**
@@ -33,24 +33,28 @@ export function AssistantCombobox({
   value,
   onValueChange,
   assistants,
-  fallbackName,
+  fallbackLabel,
   describedBy,
   isDisabled,
   autoFocus,
   onDismiss,
 }: AssistantComboboxProps) {
   const listboxId = useId()
+  const selectedAssistant = assistants.find((assistant) => assistant.id === value)
   const selectedName =
     value === null
       ? noAssistantLabel
-      : (assistants.find((assistant) => assistant.id === value)?.name ?? fallbackName ?? 'Unknown assistant')
+      : selectedAssistant
+        ? assistantLabel(selectedAssistant)
+        : (fallbackLabel ?? 'Unknown assistant')
   const [search, setSearch] = useState<string | null>(null)
   const [isOpen, setIsOpen] = useState(false)
   const [activeIndex, setActiveIndex] = useState(-1)
   const isSearching = search !== null && search !== selectedName
   const matches = filterAssistants(assistants, isSearching ? search : '')
   // "No assistant" is always offered first while nothing is typed; a search shows only what it found.
-  const options: Option[] = isSearching ? matches : [{ id: null, name: noAssistantLabel }, ...matches]
+  const found = matches.map((assistant) => ({ id: assistant.id, label: assistantLabel(assistant) }))
+  const options: Option[] = isSearching ? found : [{ id: null, label: noAssistantLabel }, ...found]
   const isExpanded = isOpen && options.length > 0
   const activeOption = isExpanded && activeIndex >= 0 ? options[activeIndex] : undefined
   const optionId = (option: Option) => `${listboxId}-${option.id ?? 'none'}`
@@ -170,7 +174,7 @@ export function AssistantCombobox({
               onMouseMove={() => setActiveIndex(index)}
             >
               <span className={option.id === null ? 'combobox-assistant combobox-none' : 'combobox-assistant'}>
-                {option.name}
+                {option.label}
               </span>
               {option.id === value && <span className="combobox-places">current</span>}
             </li>

@@ -1,6 +1,13 @@
 export interface AssistantChoice {
   id: string
-  name: string
+  /** Vapi lets an assistant have no name. */
+  name: string | null
+}
+
+/** What an assistant is called on screen: its name, or the start of its id when it has none. */
+export function assistantLabel(assistant: AssistantChoice): string {
+  const name = assistant.name?.trim() ?? ''
+  return name === '' ? `Unnamed assistant (${assistant.id.slice(0, 8)})` : name
 }
 
 /** Lower case without accents, so "cafe" finds "Café" and "FRONT" finds "Front desk". */
@@ -18,13 +25,14 @@ function fold(text: string): string {
  */
 export function filterAssistants(assistants: readonly AssistantChoice[], search: string): AssistantChoice[] {
   const words = fold(search).split(/\s+/).filter(Boolean)
-  const byName = (a: AssistantChoice, b: AssistantChoice) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)
+  const byName = (a: AssistantChoice, b: AssistantChoice) =>
+    assistantLabel(a).localeCompare(assistantLabel(b)) || a.id.localeCompare(b.id)
   if (words.length === 0) return [...assistants].sort(byName)
   const wholeSearch = words.join(' ')
   const matches = assistants.filter((assistant) => {
-    const name = fold(assistant.name)
+    const name = fold(assistantLabel(assistant))
     return words.every((word) => name.includes(word)) || fold(assistant.id).startsWith(wholeSearch)
   })
-  const startsWithSearch = (assistant: AssistantChoice) => fold(assistant.name).startsWith(wholeSearch)
+  const startsWithSearch = (assistant: AssistantChoice) => fold(assistantLabel(assistant)).startsWith(wholeSearch)
   return matches.sort((a, b) => Number(startsWithSearch(b)) - Number(startsWithSearch(a)) || byName(a, b))
 }

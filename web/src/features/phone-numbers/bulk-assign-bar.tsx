@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react'
 import type { PhoneNumber } from '@dialtone/shared/phone-number'
 import { AssistantCombobox, noAssistantLabel } from '../assistants/assistant-combobox.tsx'
+import { assistantLabel } from '../assistants/filter-assistants.ts'
 import { useAssistants } from '../assistants/use-assistants.ts'
 import { formatPhoneNumber } from './format-phone-number.ts'
 import { useBulkAssign, type BulkAssignment } from './use-bulk-assign.ts'
@@ -112,7 +113,7 @@ export function BulkAssignBar({
 }
 
 function BulkOutcome({ assignment, onDismiss }: { assignment: BulkAssignment; onDismiss: () => void }) {
-  const who = assignment.assistant?.name ?? noAssistantLabel
+  const who = assignment.assistant ? assistantLabel(assignment.assistant) : noAssistantLabel
   const succeeded = assignment.done - assignment.failures.length
   if (assignment.isRunning) {
     return (

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react'
 import type { PhoneNumber } from '@dialtone/shared/phone-number'
 import { AssistantCombobox } from '../assistants/assistant-combobox.tsx'
+import { assistantLabel } from '../assistants/filter-assistants.ts'
 import { useAssistants } from '../assistants/use-assistants.ts'
 import { describeCreateError } from './describe-create-error.ts'
 import { assistantOf, canHaveAssistant } from './phone-number-assistant.ts'
@@ -33,7 +34,7 @@ export function CardAssistant({ phoneNumber, displayName }: { phoneNumber: Phone
           <AssistantCombobox
             id={pickerId}
             value={assistant?.id ?? null}
-            fallbackName={assistant?.name}
+            {...(assistant ? { fallbackLabel: assistantLabel(assistant) } : {})}
             assistants={assistants.data?.items ?? []}
             describedBy={hintId}
             autoFocus
@@ -63,7 +64,7 @@ export function CardAssistant({ phoneNumber, displayName }: { phoneNumber: Phone
     <div className="card-assistant" data-testid="card-assistant" data-assistant-id={assistant?.id ?? ''}>
       {assistant !== null ? (
         <p className="card-assistant-name">
-          Answered by <strong>{assistant.name}</strong>
+          Answered by <strong>{assistantLabel(assistant)}</strong>
         </p>
       ) : (
         <p className="card-assistant-none" data-testid="no-assistant">

@@ -11,7 +11,9 @@ import { AreaCodeCombobox, formatPlaces } from '../area-codes/area-code-combobox
 import { AssistantCombobox } from '../assistants/assistant-combobox.tsx'
 import { useAssistants } from '../assistants/use-assistants.ts'
 import { useAreaCodeSearch } from '../area-codes/use-area-code-search.ts'
-import { describeCreateError } from './describe-create-error.ts'
+import { describeCreateError, isFixedInSettings } from './describe-create-error.ts'
+import { Link } from '../../lib/link.tsx'
+import { routes } from '../../lib/router.ts'
 import { formatTypicalWait } from './format-duration.ts'
 import { formatPhoneNumber } from './format-phone-number.ts'
 import { useCreatePhoneNumber } from './phone-number-mutations.ts'
@@ -258,6 +260,11 @@ function CreateError({
       <p className="create-error-message">
         <strong>{explanation.message}</strong> {explanation.nextStep}
       </p>
+      {isFixedInSettings(error) && (
+        <p>
+          <Link to={routes.settings}>Open Settings → Vapi account</Link>
+        </p>
+      )}
     </div>
   )
 }

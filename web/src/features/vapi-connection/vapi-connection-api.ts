@@ -1,26 +1,20 @@
-import { z } from 'zod'
+import { connectionSchema, type Connection } from '@dialtone/shared/connections'
 import { requestJson } from '../../lib/request-json.ts'
 
-// GET/PUT/DELETE /api/connections/vapi (CONTRACT.md, second round). The key goes in, never comes back.
-const vapiConnectionSchema = z.object({
-  connected: z.boolean(),
-  source: z.enum(['organization', 'platform', 'sandbox']).nullable(),
-  keyHint: z.string().nullable(),
-  connectedAt: z.string().nullable(),
-})
-export type VapiConnection = z.infer<typeof vapiConnectionSchema>
+export type VapiConnection = Connection
 
+// The key goes in, never comes back: every answer carries its last four characters at most.
 const path = '/api/connections/vapi'
 
 export function fetchVapiConnection(signal?: AbortSignal) {
-  return requestJson(path, vapiConnectionSchema, signal ? { signal } : {})
+  return requestJson(path, connectionSchema, signal ? { signal } : {})
 }
 
 export function connectVapiAccount(apiKey: string) {
-  return requestJson(path, vapiConnectionSchema, { method: 'PUT', body: { apiKey } })
+  return requestJson(path, connectionSchema, { method: 'PUT', body: { apiKey } })
 }
 
-/** The answer may be the connection left (the platform's, say) or empty: the caller asks again either way. */
+/** The answer is what is left: the platform's account, or nothing (a sandbox account is made when next needed). */
 export function disconnectVapiAccount() {
-  return requestJson(path, z.unknown(), { method: 'DELETE' })
+  return requestJson(path, connectionSchema, { method: 'DELETE' })
 }

@@ -26,6 +26,13 @@ export function useConnectVapiAccount() {
 }
 
 export function useDisconnectVapiAccount() {
+  const queryClient = useQueryClient()
   const afterChange = useAfterConnectionChange()
-  return useMutation({ mutationFn: disconnectVapiAccount, onSuccess: afterChange })
+  return useMutation({
+    mutationFn: disconnectVapiAccount,
+    onSuccess: async (connection) => {
+      queryClient.setQueryData(vapiConnectionQueryKeys.current(), connection)
+      await afterChange()
+    },
+  })
 }

@@ -110,9 +110,10 @@ export function AssistantCombobox({
         break
       }
       case 'Escape':
+        // A search is cleared first; then a card's picker closes (its list with it), a form's list just closes.
         event.preventDefault()
-        if (isOpen || isSearching) close()
-        else onDismiss?.()
+        if (isSearching || !onDismiss) close()
+        else onDismiss()
         break
       case 'Tab':
         close()

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { useQuery } from '@tanstack/react-query'
 import { toast } from 'sonner'
 import { isApiError } from '../../lib/api-error.ts'
+import { useServerInfo } from '../server-info/use-server-info.ts'
 import { fetchVapiConnection, type VapiConnection } from './vapi-connection-api.ts'
 import { useConnectVapiAccount, useDisconnectVapiAccount } from './vapi-connection-mutations.ts'
 import { vapiConnectionQueryKeys } from './vapi-connection-query-keys.ts'
@@ -212,6 +213,7 @@ function DisconnectDialog({
   const ids = useId()
   const dialogRef = useRef<HTMLDialogElement>(null)
   const disconnect = useDisconnectVapiAccount()
+  const isSandbox = useServerInfo().data?.isSandbox ?? false
   const { reset } = disconnect
 
   useEffect(() => {

@@ -262,8 +262,10 @@ function DisconnectDialog({
         <p>dialtone forgets the key{keyHint ? ` ending ${keyHint.slice(-4)}` : ''}.</p>
         <p>
           Numbers bought with it stay in your Vapi account and keep answering calls, but dialtone can no longer check,
-          re-assign or release them until you connect that account again. New numbers use the platform’s account if this
-          dialtone offers one; otherwise connect a key first.
+          re-assign or release them until you connect that account again.{' '}
+          {isSandbox
+            ? 'New numbers go to a fresh development sandbox account.'
+            : 'New numbers use the platform’s account if this dialtone offers one; otherwise connect a key first.'}
         </p>
       </div>
       {disconnect.isError && (

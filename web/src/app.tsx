@@ -26,6 +26,15 @@ const SettingsPage = lazy(() =>
   import('./features/settings/settings-page.tsx').then((module) => ({ default: module.SettingsPage })),
 )
 
+/** While a lazily loaded page arrives. */
+function PageLoading({ what }: { what: string }) {
+  return (
+    <main id="main" className="page page-loading" aria-busy="true">
+      <span className="spinner" aria-hidden="true" /> Loading {what}…
+    </main>
+  )
+}
+
 function createQueryClient(): QueryClient {
   // A session that ended (expired, signed out in another tab) shows up as a 401 anywhere: look at the session
   // again, and the app moves to the sign-in screen if it is gone.
@@ -121,13 +130,7 @@ function SignedIn({ user, pathname }: { user: SessionUser; pathname: string }) {
   let screen
   if (pathname === routes.admin && isPlatformAdmin(user)) {
     screen = (
-      <Suspense
-        fallback={
-          <main id="main" className="page page-loading" aria-busy="true">
-            <span className="spinner" aria-hidden="true" /> Loading analytics…
-          </main>
-        }
-      >
+      <Suspense fallback={<PageLoading what="analytics" />}>
         <AdminPage />
       </Suspense>
     )
@@ -137,13 +140,7 @@ function SignedIn({ user, pathname }: { user: SessionUser; pathname: string }) {
     screen = <DashboardPage />
   } else if (pathname === routes.settings) {
     screen = (
-      <Suspense
-        fallback={
-          <main id="main" className="page page-loading" aria-busy="true">
-            <span className="spinner" aria-hidden="true" /> Loading settings…
-          </main>
-        }
-      >
+      <Suspense fallback={<PageLoading what="settings" />}>
         <SettingsPage user={user} />
       </Suspense>
     )

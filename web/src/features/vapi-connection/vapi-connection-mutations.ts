@@ -1,38 +1,28 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
+import type { Connection } from '@dialtone/shared/connections'
 import { assistantQueryKeys } from '../assistants/assistant-query-keys.ts'
 import { connectVapiAccount, disconnectVapiAccount } from './vapi-connection-api.ts'
 import { vapiConnectionQueryKeys } from './vapi-connection-query-keys.ts'
 
-/** Another account means other assistants: the pickers ask again. */
-function useAfterConnectionChange() {
+/** The answer is the connection now; another account also means other assistants, so the pickers ask again. */
+function useConnectionChange<Variables>(change: (variables: Variables) => Promise<Connection>) {
   const queryClient = useQueryClient()
-  return () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: vapiConnectionQueryKeys.all }),
-      queryClient.invalidateQueries({ queryKey: assistantQueryKeys.all }),
-    ])
+  return useMutation({
+    mutationFn: change,
+    onSuccess: async (connection) => {
+      queryClient.setQueryData(vapiConnectionQueryKeys.current(), connection)
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: vapiConnectionQueryKeys.all }),
+        queryClient.invalidateQueries({ queryKey: assistantQueryKeys.all }),
+      ])
+    },
+  })
 }
 
 export function useConnectVapiAccount() {
-  const queryClient = useQueryClient()
-  const afterChange = useAfterConnectionChange()
-  return useMutation({
-    mutationFn: connectVapiAccount,
-    onSuccess: async (connection) => {
-      queryClient.setQueryData(vapiConnectionQueryKeys.current(), connection)
-      await afterChange()
-    },
-  })
+  return useConnectionChange((apiKey: string) => connectVapiAccount(apiKey))
 }
 
 export function useDisconnectVapiAccount() {
-  const queryClient = useQueryClient()
-  const afterChange = useAfterConnectionChange()
-  return useMutation({
-    mutationFn: disconnectVapiAccount,
-    onSuccess: async (connection) => {
-      queryClient.setQueryData(vapiConnectionQueryKeys.current(), connection)
-      await afterChange()
-    },
-  })
+  return useConnectionChange(() => disconnectVapiAccount())
 }

@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { useId, useState, type FormEvent } from 'react'
 import { useQuery } from '@tanstack/react-query'
 import { toast } from 'sonner'
 import { isApiError } from '../../lib/api-error.ts'
+import { useModalDialog } from '../../lib/use-modal-dialog.ts'
 import { useServerInfo } from '../server-info/use-server-info.ts'
 import { fetchVapiConnection, type VapiConnection } from './vapi-connection-api.ts'
 import { useConnectVapiAccount, useDisconnectVapiAccount } from './vapi-connection-mutations.ts'
@@ -211,21 +212,9 @@ function DisconnectDialog({
   onForbidden: (message: string) => void
 }) {
   const ids = useId()
-  const dialogRef = useRef<HTMLDialogElement>(null)
   const disconnect = useDisconnectVapiAccount()
   const isSandbox = useServerInfo().data?.isSandbox ?? false
-  const { reset } = disconnect
-
-  useEffect(() => {
-    const dialog = dialogRef.current
-    if (!dialog) return
-    if (isOpen && !dialog.open) {
-      reset()
-      dialog.showModal()
-    } else if (!isOpen && dialog.open) {
-      dialog.close()
-    }
-  }, [isOpen, reset])
+  const dialogProps = useModalDialog({ isOpen, isBusy: disconnect.isPending, onOpen: disconnect.reset, onClose })
 
   function confirm() {
     disconnect.mutate(undefined, {
@@ -244,17 +233,10 @@ function DisconnectDialog({
 
   return (
     <dialog
-      ref={dialogRef}
+      {...dialogProps}
       className="dialog"
       aria-labelledby={`${ids}-title`}
       aria-describedby={`${ids}-body`}
-      onCancel={(event) => {
-        if (disconnect.isPending) event.preventDefault()
-        else onClose()
-      }}
-      onClose={() => {
-        if (isOpen) onClose()
-      }}
       data-testid="disconnect-vapi-dialog"
     >
       <h2 id={`${ids}-title`}>Disconnect your Vapi account?</h2>

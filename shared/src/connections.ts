@@ -18,7 +18,7 @@ export const putVapiConnectionRequestSchema = z.strictObject({
   apiKey: z
     .string()
     .trim()
-    .min(8, 'A Vapi private key is longer than that; copy it from the Vapi dashboard (API Keys).')
+    .min(4, 'Paste the Vapi private key from the Vapi dashboard (API Keys).')
     .max(200, 'A Vapi private key is shorter than that.'),
 })
 export type PutVapiConnectionRequest = z.infer<typeof putVapiConnectionRequestSchema>

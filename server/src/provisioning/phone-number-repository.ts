@@ -172,3 +172,14 @@ export async function updatePhoneNumberDetails(
   })
   return row
 }
+
+/** Every number dialtone still holds at Vapi (pending or live), with the account that bought it. */
+export async function listNumbersHeldAtVapi(executor: Executor) {
+  return executor
+    .selectFrom('phone_number')
+    .select(['id', 'organization_id', 'vapi_phone_number_id', 'vapi_account', 'number', 'name'])
+    .where('status', 'in', ['pending', 'active'])
+    .orderBy('organization_id')
+    .orderBy('created_at')
+    .execute()
+}

@@ -124,7 +124,10 @@ export function freeNumberLimitMessage(vapiMessage: string): string {
 
 /** Vapi's words for an assistant id that is not in the account ("Couldn't Get Assistant…", "Assistant not found"). */
 export function isUnknownAssistantMessage(message: string): boolean {
-  return /assistant/i.test(message) && /not found|couldn'?t get|does not exist|no assistant|invalid/i.test(message)
+  return (
+    /assistant/i.test(message) &&
+    /not found|couldn'?t (get|find)|could not find|does not exist|no assistant|invalid/i.test(message)
+  )
 }
 
 export function unknownAssistantMessage(outcome: string): string {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { DatabaseKind } from '../../src/db/create-database.ts'
 import type { Env } from '../../src/env.ts'
 import type { Clock } from '../../src/lib/clock.ts'
+import type { Logger } from '../../src/lib/logger.ts'
 import type { AdminAlert } from '@dialtone/shared/admin-alerts'
 import { createRecordingPublisher } from '../../src/realtime/publisher.ts'
 import { createTestDatabase, type TestDatabase } from './test-databases.ts'
@@ -25,6 +26,12 @@ export interface TestAppOptions {
   /** Compressed in tests: the waits before each retry of a mail. */
   mailRetryDelaysMs?: readonly number[]
   alertWebhook?: { url: string; secret: string }
+  /** Another server on the same database (a second instance): its close() leaves the database open. */
+  database?: TestDatabase
+  /** Anything else env.ts reads (CREDENTIALS_KEY, VAPI_BASE_URL of a sandbox the test runs, ...). */
+  env?: Record<string, string>
+  logger?: Logger
+  runsWorker?: boolean
 }
 
 /**
@@ -32,7 +39,10 @@ export interface TestAppOptions {
  * webhooks reaching the app over HTTP), minus the background worker, which tests drive round by round.
  */
 export async function startTestApp(kind: DatabaseKind, options: TestAppOptions = {}) {
-  const database: TestDatabase = await createTestDatabase(kind)
+  const sharedDatabase = options.database
+  const database: TestDatabase = sharedDatabase
+    ? { ...sharedDatabase, close: async () => {} }
+    : await createTestDatabase(kind)
   const recording = createRecordingPublisher()
   /** Alerts the worker told admins' browsers about, in order. */
   const alerts: AdminAlert[] = []
@@ -54,7 +64,10 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
       ...(options.alertWebhook
         ? { ADMIN_ALERT_WEBHOOK_URL: options.alertWebhook.url, ADMIN_ALERT_WEBHOOK_SECRET: options.alertWebhook.secret }
         : {}),
+      ...options.env,
     },
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.runsWorker === undefined ? {} : { runsWorker: options.runsWorker }),
     publisher: recording.publisher,
     alertPublisher: { alertChanged: (alert) => alerts.push(alert) },
     mailRetryDelaysMs: options.mailRetryDelaysMs ?? [50, 100, 200],
@@ -109,6 +122,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     provisioning,
     outboundWebhooks,
     areaCodes,
+    server,
     events: recording.events,
     notifications: server.notifications,
     alerts,

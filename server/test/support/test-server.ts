@@ -40,7 +40,10 @@ export async function startTestServer(database: TestDatabase, settings: TestServ
     { ...config, vapiApiKey },
     { clusterAdapter: false, runsWorker: false, webDistDir: null, vapiRetryBaseDelayMs: 10, ...options, database },
   )
-  const { sandbox, url } = server
-  if (!sandbox || !url) throw new Error('a test server runs the web role with the built-in sandbox')
+  const { url } = server
+  // VAPI_BASE_URL in `env`: a sandbox the test started itself on a real port (as an external Vapi), not closed here.
+  const sandbox =
+    server.sandbox ?? (env.VAPI_BASE_URL ? { url: server.vapiBaseUrl, port: 0, close: async () => {} } : null)
+  if (!sandbox || !url) throw new Error('a test server runs the web role with the built-in sandbox or VAPI_BASE_URL')
   return { ...server, sandbox, url }
 }

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { createVapiSandbox } from './create-vapi-sandbox.ts'
 import { startVapiSandbox, type RunningVapiSandbox } from './start-vapi-sandbox.ts'
 import { startWebhookReceiver } from '../../test/support/start-webhook-receiver.ts'
+import { sandboxPhoneNumberShape, vapiErrorShape } from './test-support/sandbox-client.ts'
 
 const webhookSecret = 'sandbox-test-secret'
 let sandbox: RunningVapiSandbox
@@ -19,21 +20,8 @@ afterEach(async () => {
   await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'DELETE' })
 })
 
-const phoneNumberShape = z.looseObject({
-  id: z.uuid(),
-  orgId: z.string(),
-  provider: z.literal('vapi'),
-  status: z.string(),
-  number: z.string().optional(),
-  numberDesiredAreaCode: z.string(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-})
-const errorShape = z.object({
-  message: z.union([z.string(), z.array(z.string())]),
-  error: z.string(),
-  statusCode: z.number(),
-})
+const phoneNumberShape = sandboxPhoneNumberShape
+const errorShape = vapiErrorShape
 
 async function call(
   baseUrl: string,

@@ -1,3 +1,6 @@
+// A stand-in for Vapi's API: accounts (one Vapi organisation each: key, numbers, assistants), Vapi's phone-number
+// and assistant paths in Vapi's shapes, the sandbox's own control routes under /_sandbox, and an optional state file.
+// What it answers and why: docs/vapi-sandbox.md.
 import { isUuid } from '../lib/is-uuid.ts'
 import { randomUUID } from 'node:crypto'
 import { Hono } from 'hono'
@@ -8,7 +11,7 @@ import type { Logger } from '../lib/logger.ts'
 import { noFaults, sandboxFaultsPatchSchema, type SandboxFaults } from './sandbox-faults.ts'
 import { keyHint, newAccount, newApiKey, newAssistant, orgIdForKey, type SandboxAccount } from './sandbox-accounts.ts'
 import { generatePhoneNumber, pickHintAreaCodes } from './sandbox-numbers.ts'
-import { readSandboxState, writeSandboxState, type SandboxState } from './sandbox-state-file.ts'
+import { readSandboxState, SandboxStateFileError, writeSandboxState, type SandboxState } from './sandbox-state-file.ts'
 import {
   createAccountBodySchema,
   createAssistantBodySchema,
@@ -174,6 +177,23 @@ const listFilters: [
   ['updatedAtGe', 'updatedAt', (value, bound) => value >= bound],
   ['updatedAtLe', 'updatedAt', (value, bound) => value <= bound],
 ]
+
+/**
+ * Vapi's list answer: the items inside the query's created/updated bounds, newest first, at most `limit`. Reversed
+ * before the (stable) sort, so items made in the same millisecond come latest first too.
+ */
+function listNewestFirst<T extends { createdAt: string; updatedAt: string }>(items: T[], query: ListPhoneNumbersQuery) {
+  return [...items]
+    .reverse()
+    .filter((item) =>
+      listFilters.every(([name, field, compare]) => {
+        const bound = query[name]
+        return typeof bound !== 'string' || compare(Date.parse(item[field]), Date.parse(bound))
+      }),
+    )
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+    .slice(0, Math.floor(query.limit))
+}
 
 export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
   if (options.minDelayMs > options.maxDelayMs) throw new Error('minDelayMs must not exceed maxDelayMs')
@@ -401,7 +421,9 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     const knownAccounts = new Set(state.accounts.map((account) => account.id))
     let resumed = 0
     for (const { phoneNumber, accountId, releasedAt, settlement } of state.numbers) {
-      if (!knownAccounts.has(accountId)) throw new Error(`sandbox state: number ${phoneNumber.id} has no account`)
+      if (!knownAccounts.has(accountId)) {
+        throw new SandboxStateFileError(stateFile ?? '', `number ${phoneNumber.id} belongs to no account in the file`)
+      }
       const holding: HeldNumber = { phoneNumber, accountId, releasedAt, settlement, assignmentTimer: null }
       held.set(phoneNumber.id, holding)
       if (phoneNumber.number !== undefined) assignedNumbers.add(phoneNumber.number)
@@ -554,19 +576,14 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
   app.get('/phone-number', (c) => {
     const parsed = listPhoneNumbersQuerySchema.safeParse(c.req.query())
     if (!parsed.success) return vapiError(400, toValidationMessages(parsed.error))
-    const query = parsed.data
     const accountId = c.get('account').id
-    const matches = [...held.values()]
-      .filter((h) => h.releasedAt === null && h.accountId === accountId)
-      .map((h) => h.phoneNumber)
-      .filter((phoneNumber) =>
-        listFilters.every(([name, field, compare]) => {
-          const bound = query[name]
-          return typeof bound !== 'string' || compare(Date.parse(phoneNumber[field]), Date.parse(bound))
-        }),
-      )
-      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
-    return c.json(matches.slice(0, Math.floor(query.limit)))
+    const holdings = [...held.values()].filter((h) => h.releasedAt === null && h.accountId === accountId)
+    return c.json(
+      listNewestFirst(
+        holdings.map((h) => h.phoneNumber),
+        parsed.data,
+      ),
+    )
   })
 
   app.get('/phone-number/:id', (c) => {
@@ -616,17 +633,7 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
   app.get('/assistant', (c) => {
     const parsed = listPhoneNumbersQuerySchema.safeParse(c.req.query())
     if (!parsed.success) return vapiError(400, toValidationMessages(parsed.error))
-    const query = parsed.data
-    const matches = c
-      .get('account')
-      .assistants.filter((assistant) =>
-        listFilters.every(([name, field, compare]) => {
-          const bound = query[name]
-          return typeof bound !== 'string' || compare(Date.parse(assistant[field]), Date.parse(bound))
-        }),
-      )
-      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
-    return c.json(matches.slice(0, Math.floor(query.limit)))
+    return c.json(listNewestFirst(c.get('account').assistants, parsed.data))
   })
 
   app.get('/assistant/:id', (c) => {

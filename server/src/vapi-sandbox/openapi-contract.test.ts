@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { createVapiClient } from '../vapi/vapi-client.ts'
 import { startVapiSandbox, type RunningVapiSandbox } from './start-vapi-sandbox.ts'
 import { startWebhookReceiver } from '../../test/support/start-webhook-receiver.ts'
+import { createSandboxAccount, sandboxCall } from './test-support/sandbox-client.ts'
 
 // The sandbox is only worth testing against if it answers what Vapi answers. Every body it sends to the real
 // client is checked against Vapi's own OpenAPI spec (a copy kept in the repo, so the test stands alone).
@@ -39,6 +40,20 @@ addFormats(ajv)
 ajv.addSchema(openapi, 'vapi')
 ajv.addSchema(withoutExtraProperties(openapi), 'vapi-strict')
 
+// The assistant part of Vapi's spec (extracted into this folder: the whole spec is 2 MB), once as published and once
+// with additionalProperties: false, so the sandbox's assistants carry no field Vapi does not document.
+const assistantOpenapi = jsonObject.parse(
+  JSON.parse(readFileSync(new URL('./assistant-openapi.json', import.meta.url), 'utf8')),
+)
+const strictAssistantOpenapi = structuredClone(assistantOpenapi)
+Reflect.set(
+  objectAt(objectAt(objectAt(strictAssistantOpenapi, 'components'), 'schemas'), 'Assistant'),
+  'additionalProperties',
+  false,
+)
+ajv.addSchema(assistantOpenapi, 'vapi-assistant')
+ajv.addSchema(strictAssistantOpenapi, 'vapi-assistant-strict')
+
 function validator(ref: string): ValidateFunction {
   const validate = ajv.getSchema(ref)
   if (!validate) throw new Error(`No schema at ${ref}`)
@@ -57,6 +72,12 @@ const schemas = {
   getResponse: responseOf('/phone-number/%7Bid%7D', 'get', 200),
   updateResponse: responseOf('/phone-number/%7Bid%7D', 'patch', 200),
   deleteResponse: responseOf('/phone-number/%7Bid%7D', 'delete', 200),
+  assistantList: validator('vapi-assistant#/paths/~1assistant/get/responses/200/content/application~1json/schema'),
+  assistantCreate: validator('vapi-assistant#/paths/~1assistant/post/responses/201/content/application~1json/schema'),
+  assistantGet: validator(
+    'vapi-assistant#/paths/~1assistant~1%7Bid%7D/get/responses/200/content/application~1json/schema',
+  ),
+  strictAssistant: validator('vapi-assistant-strict#/components/schemas/Assistant'),
 }
 
 function expectValid(validate: ValidateFunction, value: unknown, what: string) {
@@ -207,4 +228,49 @@ test('the phone number inside the sandbox’s webhook matches the spec too', asy
     { timeout: 3_000, interval: 25 },
   )
   expectValid(schemas.strictVapiPhoneNumber, delivery?.message.phoneNumber, 'webhook phoneNumber')
+})
+
+test('assistants, and a number routed to one and cleared with null, match Vapi’s spec', async () => {
+  const account = await createSandboxAccount(sandbox.url, 'Contract account')
+  const key = account.apiKey
+  const listed = await sandboxCall(sandbox.url, 'GET', '/assistant', { key })
+  expectValid(schemas.assistantList, listed.json, 'GET /assistant answer')
+  const items = z.array(z.unknown()).parse(listed.json)
+  expect(items).toHaveLength(3)
+  for (const item of items) expectValid(schemas.strictAssistant, item, 'GET /assistant item')
+
+  const created = await sandboxCall(sandbox.url, 'POST', '/assistant', { key, body: { name: 'Contract desk' } })
+  expect(created.status).toBe(201)
+  expectValid(schemas.assistantCreate, created.json, 'POST /assistant answer')
+  expectValid(schemas.strictAssistant, created.json, 'POST /assistant answer (no undocumented fields)')
+  const assistantId = z.object({ id: z.string() }).parse(created.json).id
+  const got = await sandboxCall(sandbox.url, 'GET', `/assistant/${assistantId}`, { key })
+  expectValid(schemas.assistantGet, got.json, 'GET /assistant/{id} answer')
+  expectValid(schemas.strictAssistant, got.json, 'GET /assistant/{id} answer (no undocumented fields)')
+  // A validator that accepts anything would pass the lines above; this one must not.
+  expect(schemas.strictAssistant({ ...jsonObject.parse(got.json), releasedAt: null })).toBe(false)
+  expect(schemas.assistantGet({ name: 'no id' })).toBe(false)
+
+  const createBody = { provider: 'vapi', numberDesiredAreaCode: '415', assistantId, server: { url: receiver.url } }
+  expectValid(schemas.strictCreateBody, createBody, 'POST /phone-number body')
+  const bought = await sandboxCall(sandbox.url, 'POST', '/phone-number', { key, body: createBody })
+  expectValid(schemas.createResponse, bought.json, 'POST /phone-number answer')
+  const id = z.object({ id: z.string() }).parse(bought.json).id
+
+  const routeBody = { assistantId: account.assistants[1]?.id, name: 'After hours' }
+  expectValid(schemas.strictUpdateBody, routeBody, 'PATCH body')
+  const routed = await sandboxCall(sandbox.url, 'PATCH', `/phone-number/${id}`, { key, body: routeBody })
+  expect(routed.status).toBe(200)
+  expectValid(schemas.updateResponse, routed.json, 'PATCH answer')
+  expectValid(schemas.strictVapiPhoneNumber, routed.json, 'PATCH answer (no undocumented fields)')
+
+  // `null` is how Vapi's docs say a route is cleared; the answer then has no assistantId or server at all.
+  const cleared = await sandboxCall(sandbox.url, 'PATCH', `/phone-number/${id}`, {
+    key,
+    body: { assistantId: null, server: null },
+  })
+  expect(cleared.status).toBe(200)
+  expectValid(schemas.updateResponse, cleared.json, 'PATCH (cleared) answer')
+  expectValid(schemas.strictVapiPhoneNumber, cleared.json, 'PATCH (cleared) answer (no undocumented fields)')
+  expect(cleared.json).not.toHaveProperty('assistantId')
 })

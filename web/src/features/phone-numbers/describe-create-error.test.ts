@@ -41,3 +41,9 @@ test('a limit the page does not know yet is still shown with what to do', () => 
       'Nothing was bought. Release a number you no longer use, or connect a Vapi account with billing set up in Settings.',
   })
 })
+
+test('a refusal for want of a permission shows the server’s reason and who can do it', () => {
+  const message = 'Changing numbers needs the numbers:write permission.'
+  const error = new ApiError({ status: 403, code: 'FORBIDDEN', message })
+  expect(describeCreateError(error)).toEqual({ message, nextStep: 'Ask an owner of your organisation to do it.' })
+})

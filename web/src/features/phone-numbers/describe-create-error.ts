@@ -73,6 +73,9 @@ export function describeCreateError(error: unknown): ErrorExplanation {
     case 'VAPI_ACCOUNT_DISCONNECTED':
     case 'ASSISTANT_NOT_FOUND':
       return { message: error.message, nextStep: '' }
+    case 'FORBIDDEN':
+      // The server names the permission; only someone who has it can do this.
+      return { message: error.message, nextStep: 'Ask an owner of your organisation to do it.' }
     case 'NETWORK':
       return { message: 'dialtone could not be reached.', nextStep: 'Check your connection and try again.' }
     case 'NOT_FOUND':

@@ -54,7 +54,13 @@ export function BulkAssignBar({
   const pickerId = `${ids}-assistant`
   const warningId = `${ids}-warning`
   return (
-    <div className="bulk-bar" role="region" aria-label="Change several numbers at once" data-testid="bulk-assign">
+    <div
+      className="bulk-bar"
+      role="region"
+      aria-label="Change several numbers at once"
+      data-testid="bulk-assign"
+      data-active={selected.length > 0 || assignment !== null}
+    >
       <div className="bulk-bar-row">
         <label className="bulk-select-all">
           <input

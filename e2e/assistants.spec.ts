@@ -163,14 +163,16 @@ test('settings show the development sandbox as the Vapi account; a refused key i
   await expect(section.getByTestId('vapi-sandbox-note')).toContainText('nobody can call them')
   await expect(section.getByRole('button', { name: 'Disconnect' })).toHaveCount(0)
 
-  // "invalid" is the key the sandbox refuses as Vapi does; the server turns it away with its reason.
+  // "invalid" is the key the sandbox refuses as Vapi does (401); the server answers 422 with its reason.
   const keyField = section.getByLabel('Vapi private key')
   await expect(keyField).toHaveAttribute('type', 'password')
   await keyField.fill('invalid')
   await section.getByRole('button', { name: 'Connect' }).click()
   const refusal = section.getByTestId('vapi-connection-error')
-  await expect(refusal).toContainText('copy it from the Vapi dashboard')
-  await expect(refusal).toContainText('Nothing was saved.')
+  // The server's 422 CONNECTION_INVALID, whole, once.
+  await expect(refusal).toHaveText(
+    'Vapi refused this key, so nothing was saved. Paste the private key (not the public one) from the Vapi dashboard, under API Keys.',
+  )
   await expect(keyField).toHaveAttribute('aria-invalid', 'true')
   await page.screenshot({ path: artifactPath('settings-key-refused'), fullPage: true })
 

@@ -121,7 +121,9 @@ export function VapiConnectionSection() {
               />
               {connectError !== null && (
                 <p id={keyErrorId} className="field-error" role="alert" data-testid="vapi-connection-error">
-                  {connectError.message} Nothing was saved.
+                  {/nothing was saved/i.test(connectError.message)
+                    ? connectError.message
+                    : `${connectError.message} Nothing was saved.`}
                 </p>
               )}
               <p id={keyHintId} className="field-hint">

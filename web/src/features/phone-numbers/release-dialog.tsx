@@ -1,6 +1,7 @@
 import { useId } from 'react'
 import { toast } from 'sonner'
 import type { PhoneNumber } from '@dialtone/shared/phone-number'
+import { ConfirmActions } from '../../lib/confirm-actions.tsx'
 import { useModalDialog } from '../../lib/use-modal-dialog.ts'
 import { describeCreateError } from './describe-create-error.ts'
 import { formatPhoneNumber, formatPlaceholderNumber } from './format-phone-number.ts'
@@ -64,20 +65,14 @@ export function ReleaseDialog({
           ? 'dialtone stops waiting for this number and releases it at Vapi.'
           : `${shownNumber} stops answering calls and goes back to Vapi. You may not get the same number again.`}
       </p>
-      {errorExplanation && (
-        <p className="form-error" role="alert">
-          {errorExplanation.message} {errorExplanation.nextStep}
-        </p>
-      )}
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={onClose} disabled={release.isPending}>
-          Cancel
-        </button>
-        <button type="button" className="button button-danger" onClick={confirm} disabled={release.isPending}>
-          {release.isPending && <span className="spinner" aria-hidden="true" />}
-          {release.isPending ? 'Releasing…' : 'Release number'}
-        </button>
-      </div>
+      <ConfirmActions
+        error={errorExplanation && `${errorExplanation.message} ${errorExplanation.nextStep}`.trim()}
+        isPending={release.isPending}
+        actionLabel="Release number"
+        pendingLabel="Releasing…"
+        onCancel={onClose}
+        onConfirm={confirm}
+      />
     </dialog>
   )
 }

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react'
 import { useQuery } from '@tanstack/react-query'
 import { toast } from 'sonner'
 import { isApiError } from '../../lib/api-error.ts'
+import { ConfirmActions } from '../../lib/confirm-actions.tsx'
 import { useModalDialog } from '../../lib/use-modal-dialog.ts'
 import { useServerInfo } from '../server-info/use-server-info.ts'
 import { fetchVapiConnection, type VapiConnection } from './vapi-connection-api.ts'
@@ -252,20 +253,14 @@ function DisconnectDialog({
             : 'New numbers use the platform’s account if this dialtone offers one; otherwise connect a key first.'}
         </p>
       </div>
-      {disconnect.isError && (
-        <p className="form-error" role="alert">
-          {disconnect.error.message}
-        </p>
-      )}
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={onClose} disabled={disconnect.isPending}>
-          Cancel
-        </button>
-        <button type="button" className="button button-danger" onClick={confirm} disabled={disconnect.isPending}>
-          {disconnect.isPending && <span className="spinner" aria-hidden="true" />}
-          {disconnect.isPending ? 'Disconnecting…' : 'Disconnect'}
-        </button>
-      </div>
+      <ConfirmActions
+        error={disconnect.isError ? disconnect.error.message : null}
+        isPending={disconnect.isPending}
+        actionLabel="Disconnect"
+        pendingLabel="Disconnecting…"
+        onCancel={onClose}
+        onConfirm={confirm}
+      />
     </dialog>
   )
 }

@@ -140,7 +140,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
               ? path.resolve(env.DATA_DIR, 'vapi-sandbox.json')
               : undefined),
           // Assignments that fell due while the process was down wait until this server listens for their webhook.
-          restoredSettlementDelayMs: 3_000,
+          restoredSettlementDelayMs: 5_000,
         })
       : null
   const vapiBaseUrl = sandbox?.url ?? config.vapiBaseUrl ?? ''

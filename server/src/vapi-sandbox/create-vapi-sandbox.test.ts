@@ -312,13 +312,35 @@ test('list, update and delete: newest first, filters, limit; a released number i
   expect(phoneNumberShape.parse(deleted.json).id).toBe(newer.id)
   expect((await api('GET', `/phone-number/${newer.id}`, { key })).status).toBe(404)
   expect((await api('DELETE', `/phone-number/${newer.id}`, { key })).status).toBe(404)
-
-  await new Promise((resolve) => setTimeout(resolve, 400))
   const held = await inventory()
-  const released = held.find((phoneNumber) => phoneNumber.id === newer.id)
-  expect(released?.releasedAt).toEqual(expect.any(String))
-  expect(released).not.toHaveProperty('number')
+  expect(held.find((phoneNumber) => phoneNumber.id === newer.id)?.releasedAt).toEqual(expect.any(String))
   expect(held.find((phoneNumber) => phoneNumber.id === older.id)?.releasedAt).toBeNull()
+})
+
+test('a number released while pending is never assigned afterwards', async () => {
+  // Slow enough that the release surely comes before the assignment, even on a loaded machine.
+  const local = await startVapiSandbox({ port: 0, minDelayMs: 1_500, maxDelayMs: 1_500, webhookSecret })
+  try {
+    const key = freshKey()
+    const ordered = await call(local.url, 'POST', '/phone-number', {
+      key,
+      body: { provider: 'vapi', numberDesiredAreaCode: '206' },
+    })
+    const { id, createdAt } = phoneNumberShape.parse(ordered.json)
+    const deleted = phoneNumberShape.parse((await call(local.url, 'DELETE', `/phone-number/${id}`, { key })).json)
+    expect(deleted).not.toHaveProperty('number')
+    // Wait until well past the moment it would have been assigned, by the sandbox's own clock.
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(Date.parse(createdAt) + 2_000), {
+      timeout: 10_000,
+      interval: 100,
+    })
+    const held = z
+      .array(phoneNumberShape.extend({ releasedAt: z.string().nullable() }))
+      .parse(await (await fetch(`${local.url}/_sandbox/phone-numbers`)).json())
+    expect(held.find((phoneNumber) => phoneNumber.id === id)).not.toHaveProperty('number')
+  } finally {
+    await local.close()
+  }
 })
 
 test('a key may hold freeNumberLimit numbers; beyond it Vapi-style 400, and releasing one makes room', async () => {

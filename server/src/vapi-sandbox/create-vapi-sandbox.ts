@@ -124,6 +124,10 @@ function vapiError(status: number, message: string | string[], headers?: Record<
   return Response.json(body, { status, headers })
 }
 
+function bearerKey(authorization: string | undefined) {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1]
+}
+
 /** Vapi's API (as opposed to the sandbox's own control routes under /_sandbox). */
 function isApiPath(path: string) {
   return /^\/(phone-number|assistant)(\/|$)/.test(path)
@@ -475,7 +479,8 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     requestTotal += 1
     await next()
     entry.status = c.res.status
-    const account = c.get('account') as SandboxAccount | undefined
+    // Answers a fault made before the key was checked still name the account whose key asked (429s per account).
+    const account = accountsByKey.get(bearerKey(c.req.header('authorization')) ?? '')
     if (account) {
       entry.accountId = account.id
       entry.keyHint = keyHint(account.apiKey)
@@ -498,8 +503,7 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
 
   app.use('*', async (c, next) => {
     if (!isApiPath(c.req.path)) return next()
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')
-    const apiKey = match?.[1]
+    const apiKey = bearerKey(c.req.header('authorization'))
     if (apiKey === undefined) return vapiError(401, 'Unauthorized')
     if (apiKey === 'invalid') return vapiError(401, invalidKeyMessage)
     const account = accountForKey(apiKey)

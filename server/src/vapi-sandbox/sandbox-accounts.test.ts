@@ -301,6 +301,19 @@ test('the request log names the account (and key’s last four) behind each purc
   })
   expect(log.countsByAccount[other.accountId]).toEqual({ 'GET /phone-number/:id': 1 })
   expect(JSON.stringify(log)).not.toContain(owner.apiKey)
+
+  // A 429 made by the faults (before the key is even checked) still names the account that was throttled.
+  await api('POST', '/_sandbox/faults', { body: { rateLimitRate: 1 } })
+  try {
+    expect((await api('GET', '/phone-number', { key: other.apiKey })).status).toBe(429)
+  } finally {
+    await api('DELETE', '/_sandbox/faults')
+  }
+  const throttled = z
+    .object({ requests: z.array(z.object({ status: z.number(), accountId: z.string().nullable() })) })
+    .parse(await (await fetch(`${sandbox.url}/_sandbox/requests`)).json())
+    .requests.at(-1)
+  expect(throttled).toEqual({ status: 429, accountId: other.accountId })
 })
 
 test('with acceptUnknownKeys false only accounts’ keys work; any other key gets Vapi’s invalid-key 401', async () => {

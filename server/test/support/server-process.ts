@@ -8,9 +8,11 @@ export const serverPackageDir = path.resolve(import.meta.dirname, '../..')
 export interface ServerProcessOptions {
   /** Loopback port to listen on; 0 is not reported back by main.ts, so the caller picks a free one. */
   port: number
-  databaseUrl: string
+  /** null: the embedded database in DATA_DIR (set it in extraEnv), as `pnpm start` on a fresh clone. */
+  databaseUrl: string | null
   authSecret: string
-  vapiBaseUrl: string
+  /** null: the built-in sandbox in the process, as `pnpm start` with no VAPI_API_KEY. */
+  vapiBaseUrl: string | null
   webhookSecret: string
   /** Where Vapi (the sandbox) sends webhooks; defaults to this process. */
   publicUrl?: string
@@ -62,9 +64,9 @@ export function spawnServerProcess(options: ServerProcessOptions): ServerProcess
     HOST: '127.0.0.1',
     PORT: String(options.port),
     ROLE: options.role ?? 'both',
-    DATABASE_URL: options.databaseUrl,
+    ...(options.databaseUrl === null ? {} : { DATABASE_URL: options.databaseUrl }),
     AUTH_SECRET: options.authSecret,
-    VAPI_BASE_URL: options.vapiBaseUrl,
+    ...(options.vapiBaseUrl === null ? {} : { VAPI_BASE_URL: options.vapiBaseUrl }),
     VAPI_WEBHOOK_SECRET: options.webhookSecret,
     PUBLIC_URL: options.publicUrl ?? url,
     DEMO_ACCOUNTS: 'false',

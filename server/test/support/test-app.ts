@@ -3,6 +3,8 @@ import type { DatabaseKind } from '../../src/db/create-database.ts'
 import type { Env } from '../../src/env.ts'
 import type { Clock } from '../../src/lib/clock.ts'
 import type { Logger } from '../../src/lib/logger.ts'
+import { createVapiAccounts } from '../../src/connections/vapi-accounts.ts'
+import { createVapiClient, type VapiClientOptions } from '../../src/vapi/vapi-client.ts'
 import type { AdminAlert } from '@dialtone/shared/admin-alerts'
 import { createRecordingPublisher } from '../../src/realtime/publisher.ts'
 import { createTestDatabase, type TestDatabase } from './test-databases.ts'
@@ -112,9 +114,42 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     return { cookie, email, userId: member.id, organizationId: member.organizationId }
   }
 
+  const vapiApiKey = options.vapiApiKey ?? 'test-key'
+  /** The key (as the sandbox knows it) of the Vapi account that bought this number: its organisation's, sealed. */
+  const vapiKeyOfNumber = async (vapiPhoneNumberId: string): Promise<string> => {
+    const number = await database.db
+      .selectFrom('phone_number')
+      .select(['organization_id', 'vapi_account'])
+      .where('vapi_phone_number_id', '=', vapiPhoneNumberId)
+      .executeTakeFirstOrThrow()
+    if (number.vapi_account === null || number.vapi_account === 'platform') return vapiApiKey
+    const connection = await database.db
+      .selectFrom('provider_connection')
+      .select('secret_ciphertext')
+      .where('organization_id', '=', number.organization_id)
+      .where('account_fingerprint', '=', number.vapi_account.replace(/^key:/, ''))
+      .executeTakeFirstOrThrow()
+    return server.credentialBox.open(connection.secret_ciphertext)
+  }
+  /** The organisations' accounts as the server resolves them, with Vapi clients made with these options. */
+  const vapiAccountsWith = (clientOptions: Partial<VapiClientOptions>) =>
+    createVapiAccounts({
+      db: database.db,
+      box: server.credentialBox,
+      policy: server.config.env.VAPI_ACCOUNT_POLICY,
+      isSandbox: server.config.isSandbox,
+      platformClient: createVapiClient({ baseUrl: server.vapiBaseUrl, apiKey: vapiApiKey, ...clientOptions }),
+      sandboxUrl: server.config.isSandbox ? server.vapiBaseUrl : null,
+      makeClient: (apiKey, accountKey) =>
+        createVapiClient({ baseUrl: server.vapiBaseUrl, apiKey, accountKey, ...clientOptions }),
+      logger: server.logger,
+    })
+
   return {
     app,
     baseUrl,
+    vapiKeyOfNumber,
+    vapiAccountsWith,
     db: database.db,
     database,
     sandbox,

@@ -1,3 +1,4 @@
+import { usePermissions } from '../teams/use-permissions.ts'
 import { useId, useState } from 'react'
 import type { PhoneNumber } from '@dialtone/shared/phone-number'
 import { AssistantCombobox } from '../assistants/assistant-combobox.tsx'
@@ -17,6 +18,8 @@ export function CardAssistant({ phoneNumber, displayName }: { phoneNumber: Phone
   const assign = useAssignAssistant()
   const assistants = useAssistants()
   const assistant = assistantOf(phoneNumber)
+  // Members watch numbers; admins and owners choose who answers them (the server refuses the rest anyway).
+  const mayAssign = usePermissions().can('numbers:write')
   if (!canHaveAssistant(phoneNumber)) return null
 
   const failure =
@@ -71,7 +74,7 @@ export function CardAssistant({ phoneNumber, displayName }: { phoneNumber: Phone
           <span aria-hidden="true">⚠ </span>No assistant — calls go unanswered
         </p>
       )}
-      {assign.isPending ? (
+      {!mayAssign ? null : assign.isPending ? (
         <span className="card-assistant-saving" role="status">
           <span className="spinner" aria-hidden="true" /> Saving…
         </span>

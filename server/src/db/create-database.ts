@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } f
 import { isDatabaseUnavailable } from '../lib/is-database-unavailable.ts'
 import pg from 'pg'
 import { PGliteDialect } from './pglite-dialect.ts'
+import { embeddedPgliteStartParams, initializePgliteDataDir } from './pglite-memory.ts'
 import type { Database } from './schema.ts'
 
 export type DatabaseKind = 'pglite' | 'postgres'
@@ -67,8 +68,9 @@ export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHa
   if (target.dataDir !== null) {
     dataDir = path.resolve(target.dataDir, 'pglite')
     await mkdir(dataDir, { recursive: true })
+    await initializePgliteDataDir(dataDir)
   }
-  const client = new PGlite(dataDir === undefined ? undefined : { dataDir })
+  const client = new PGlite(dataDir === undefined ? undefined : { dataDir, startParams: embeddedPgliteStartParams })
   await client.waitReady
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) })
   return { db, kind: 'pglite', pool: null, close: () => db.destroy() }

@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely'
 import { isDatabaseUnavailable } from '../lib/is-database-unavailable.ts'
 import pg from 'pg'
@@ -70,6 +69,8 @@ export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHa
     await mkdir(dataDir, { recursive: true })
     await initializePgliteDataDir(dataDir)
   }
+  // Loaded only for the embedded database: a server on Postgres never needs PGlite's module in memory.
+  const { PGlite } = await import('@electric-sql/pglite')
   const client = new PGlite(dataDir === undefined ? undefined : { dataDir, startParams: embeddedPgliteStartParams })
   await client.waitReady
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) })

@@ -135,15 +135,32 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
         }),
       ),
     )
-    .patch('/:id', requirePermission('numbers:write'), validate('json', updatePhoneNumberRequestSchema), async (c) =>
-      c.json(
-        await updatePhoneNumber(provisioning, {
-          organizationId: c.get('viewer').organizationId,
-          phoneNumberId: c.req.param('id'),
-          request: c.req.valid('json'),
-        }),
-      ),
-    )
+    .patch('/:id', requirePermission('numbers:write'), validate('json', updatePhoneNumberRequestSchema), async (c) => {
+      const organizationId = c.get('viewer').organizationId
+      const request = c.req.valid('json')
+      const before = await findPhoneNumberOfOrganization(provisioning.db, organizationId, c.req.param('id'))
+      const updated = await updatePhoneNumber(provisioning, {
+        organizationId,
+        phoneNumberId: c.req.param('id'),
+        request,
+      })
+      await recordAuditEvent(provisioning.db, {
+        organizationId,
+        actor: auditActorOf(c),
+        action: request.assistantId !== undefined ? 'phone-number.assign' : 'phone-number.rename',
+        target: { type: 'phone-number', id: updated.id, label: numberLabel(updated) },
+        details: {
+          ...(request.assistantId !== undefined
+            ? {
+                assistantBefore: before?.assistant_id ? { id: before.assistant_id, name: before.assistant_name } : null,
+                assistantAfter: updated.assistant,
+              }
+            : {}),
+          ...(request.name !== undefined ? { nameBefore: before?.name ?? null, nameAfter: updated.name } : {}),
+        },
+      })
+      return c.json(updated)
+    })
     .delete('/:id', requirePermission('numbers:write'), async (c) => {
       const organizationId = c.get('viewer').organizationId
       const before = await findPhoneNumberOfOrganization(provisioning.db, organizationId, c.req.param('id'))

@@ -280,9 +280,20 @@ describe.each(testDatabaseKinds)('teams: roles, invitations and the audit log on
     ).toBe(200)
   })
 
-  test('every purchase, release and member change is in the audit log with its actor', async () => {
+  test('every purchase, assignment, release, connection and member change is in the audit log with its actor', async () => {
     const admin = await joinAs('admin', 'Auditable Admin')
     const bought = (await (await buy(admin.cookie)).json()) as { id: string }
+    const assistants = (await (await harness.request('/api/assistants', { cookie: admin.cookie })).json()) as {
+      items: { id: string; name: string | null }[]
+    }
+    const assistant = assistants.items[0]
+    if (!assistant) throw new Error('the organisation’s sandbox account has no assistants')
+    const assigned = await harness.request(`/api/phone-numbers/${bought.id}`, {
+      method: 'PATCH',
+      cookie: admin.cookie,
+      json: { assistantId: assistant.id },
+    })
+    expect(assigned.status).toBe(200)
     const released = await harness.request(`/api/phone-numbers/${bought.id}`, {
       method: 'DELETE',
       cookie: admin.cookie,
@@ -294,6 +305,9 @@ describe.each(testDatabaseKinds)('teams: roles, invitations and the audit log on
     expect(find('phone-number.purchase', bought.id)?.actor).toMatchObject({ type: 'user', label: admin.email })
     expect(find('phone-number.release', bought.id)?.actor).toMatchObject({ type: 'user', label: admin.email })
     expect(find('phone-number.purchase', bought.id)?.clientAddress).toMatch(/127\.0\.0\.1/)
+    const assignment = find('phone-number.assign', bought.id)
+    expect(assignment?.actor).toMatchObject({ type: 'user', label: admin.email })
+    expect(assignment?.details).toMatchObject({ assistantBefore: null, assistantAfter: { id: assistant.id } })
     expect(
       events.find((event) => event.action === 'invitation.create' && event.target.label === admin.email)?.actor.label,
     ).toBe(owner.email)
@@ -320,6 +334,14 @@ describe.each(testDatabaseKinds)('teams: roles, invitations and the audit log on
       ).json(),
     )
     expect(Number(second.items[0]?.id)).toBeLessThan(Number(page.items[1]?.id))
+    // A connection change names who made it and never the key.
+    const disconnected = await harness.request('/api/connections/vapi', { method: 'DELETE', cookie: owner.cookie })
+    expect(disconnected.status).toBe(200)
+    const connectionEvents = (await auditLog('?action=connection.delete')).filter(
+      (event) => event.target.type === 'connection',
+    )
+    expect(connectionEvents[0]?.actor.label).toBe(owner.email)
+
     // Another organisation sees none of it.
     const outsider = await harness.signUp('Outsider')
     const theirs = auditLogResponseSchema.parse(

@@ -10,6 +10,7 @@ import {
   apiKeyWithSecretSchema,
   createApiKeyRequestSchema,
 } from '@dialtone/shared/api-keys'
+import { adminAuditLogQuerySchema, auditLogQuerySchema, auditLogResponseSchema } from '@dialtone/shared/audit-log'
 import { areaCodeSearchQuerySchema, areaCodeSearchResultSchema } from '@dialtone/shared/area-codes'
 import {
   mailDetailSchema,
@@ -25,6 +26,16 @@ import {
   provisioningTimingSchema,
   refreshAllResultSchema,
 } from '@dialtone/shared/phone-number'
+import {
+  acceptInvitationResponseSchema,
+  createInvitationRequestSchema,
+  createdInvitationSchema,
+  invitationPreviewSchema,
+  membersResponseSchema,
+  organizationsResponseSchema,
+  updateMemberRequestSchema,
+  updateMemberResponseSchema,
+} from '@dialtone/shared/teams'
 import { provisioningStatsQuerySchema, provisioningStatsSchema } from '@dialtone/shared/provisioning-stats'
 import { serverInfoSchema } from '@dialtone/shared/server-info'
 import {
@@ -37,6 +48,7 @@ import {
   webhookEndpointWithSecretSchema,
 } from '@dialtone/shared/webhook-endpoints'
 import { z, type ZodType } from 'zod'
+import { auditCsvHeader } from '../audit/audit-csv.ts'
 import type { Permission } from '../auth/permissions.ts'
 import {
   deletedOrganizationSchema,
@@ -46,6 +58,8 @@ import {
   signedInSchema,
   signedOutSchema,
 } from './auth-schemas.ts'
+
+const auditCsvDescription = `RFC 4180 with CRLF line ends: a header row (${auditCsvHeader.join(', ')}), then one event per row, newest first; \`details\` is JSON.`
 
 /** Who may call an operation: anyone, or a signed-in person (programs are decided by http/program-access.ts). */
 export type OperationAccess = 'public' | 'signed-in' | 'platform-admin'
@@ -64,8 +78,8 @@ export interface ApiOperation {
   query?: z.ZodObject
   body?: ZodType
   headers?: { name: string; description: string }[]
-  /** Success answers; error answers are added from what the operation can refuse (see openapi-document.ts). */
-  responses: Record<number, { description: string; schema?: ZodType }>
+  /** Success answers (`csv`: also answered as text/csv, described by it); error answers are added from what the operation can refuse (see openapi-document.ts). */
+  responses: Record<number, { description: string; schema?: ZodType; csv?: string }>
   /** Errors beyond the usual ones: status → the codes that status carries here. */
   errors?: Record<number, string>
 }
@@ -332,6 +346,134 @@ export const apiOperations: readonly ApiOperation[] = [
   },
   {
     method: 'get',
+    path: '/api/organizations',
+    operationId: 'listOrganizations',
+    tag: 'Organisation',
+    summary: 'The organisations you belong to, with your role in each, and which one you act for',
+    description: 'Switch with POST /api/auth/organization/set-active (the web app’s organisation switcher).',
+    access: 'signed-in',
+    responses: { 200: { description: 'Your organisations.', schema: organizationsResponseSchema } },
+  },
+  {
+    method: 'get',
+    path: '/api/members',
+    operationId: 'listMembers',
+    tag: 'Members',
+    summary: 'The organisation’s members, your role and permissions, and (for owners) its open invitations',
+    access: 'signed-in',
+    responses: {
+      200: {
+        description: 'Members; `invitations` is empty unless you hold `members:manage`.',
+        schema: membersResponseSchema,
+      },
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/members',
+    operationId: 'inviteMember',
+    tag: 'Members',
+    summary: 'Invite someone by email (the same as POST /api/invitations: a member joins by accepting)',
+    access: 'signed-in',
+    permission: 'members:manage',
+    body: createInvitationRequestSchema,
+    responses: { 201: { description: 'The invitation, with its link.', schema: createdInvitationSchema } },
+    errors: { 409: 'CONFLICT: that email is already a member of this organisation' },
+  },
+  {
+    method: 'patch',
+    path: '/api/members/{id}',
+    operationId: 'updateMemberRole',
+    tag: 'Members',
+    summary: 'Change a member’s role (applies to their next request; their sockets reconnect under it)',
+    access: 'signed-in',
+    permission: 'members:manage',
+    body: updateMemberRequestSchema,
+    responses: { 200: { description: 'The member’s new role.', schema: updateMemberResponseSchema } },
+    errors: { 409: 'LAST_OWNER: the organisation’s last owner cannot be demoted' },
+  },
+  {
+    method: 'delete',
+    path: '/api/members/{id}',
+    operationId: 'removeMember',
+    tag: 'Members',
+    summary: 'Remove a member, or leave (your own member id); their sockets end at once',
+    description: 'Anyone may leave; removing someone else needs `members:manage`.',
+    access: 'signed-in',
+    responses: { 204: { description: 'Removed.' } },
+    errors: {
+      403: 'FORBIDDEN: removing someone else needs `members:manage` (`details.required`), or API keys (`details.reason`)',
+      409: 'LAST_OWNER: the organisation’s last owner cannot leave or be removed',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/invitations',
+    operationId: 'createInvitation',
+    tag: 'Invitations',
+    summary: 'Invite someone by email; the link works for 7 days, and a new invitation replaces an open one',
+    access: 'signed-in',
+    permission: 'members:manage',
+    body: createInvitationRequestSchema,
+    responses: { 201: { description: 'The invitation, with its link.', schema: createdInvitationSchema } },
+    errors: { 409: 'CONFLICT: that email is already a member of this organisation' },
+  },
+  {
+    method: 'get',
+    path: '/api/invitations/{id}',
+    operationId: 'getInvitation',
+    tag: 'Invitations',
+    summary: 'What an invitation offers, before accepting it (the id is the secret in the link)',
+    access: 'signed-in',
+    responses: { 200: { description: 'The invitation.', schema: invitationPreviewSchema } },
+  },
+  {
+    method: 'post',
+    path: '/api/invitations/{id}/accept',
+    operationId: 'acceptInvitation',
+    tag: 'Invitations',
+    summary: 'Join the organisation (signed in with the invited email)',
+    access: 'signed-in',
+    responses: {
+      200: { description: 'The organisation joined and your role.', schema: acceptInvitationResponseSchema },
+    },
+    errors: {
+      403: 'INVITATION_FOR_ANOTHER_EMAIL (sign in with the invited address), or FORBIDDEN for API keys',
+      410: 'INVITATION_EXPIRED: ask for a new one',
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/invitations/{id}',
+    operationId: 'revokeInvitation',
+    tag: 'Invitations',
+    summary: 'Revoke an open invitation: its link stops working',
+    access: 'signed-in',
+    permission: 'members:manage',
+    responses: { 204: { description: 'Revoked.' } },
+  },
+  {
+    method: 'get',
+    path: '/api/audit-log',
+    operationId: 'listAuditLog',
+    tag: 'Audit log',
+    summary: 'Who did what in the organisation, newest first; `format=csv` exports every match',
+    description:
+      'Page with `cursor` (the previous answer’s `nextCursor`). With `format=csv` the answer is `text/csv` ' +
+      '(at most 50,000 events, the newest that match, from before `cursor` if given; `limit` does not apply).',
+    access: 'signed-in',
+    permission: 'settings:write',
+    query: auditLogQuerySchema,
+    responses: {
+      200: {
+        description: 'A page of events (JSON), or all matching events (CSV).',
+        schema: auditLogResponseSchema,
+        csv: auditCsvDescription,
+      },
+    },
+  },
+  {
+    method: 'get',
     path: '/api/notification-preferences',
     operationId: 'getNotificationPreferences',
     tag: 'Notifications',
@@ -405,6 +547,22 @@ export const apiOperations: readonly ApiOperation[] = [
     access: 'platform-admin',
     query: adminAlertsQuerySchema,
     responses: { 200: { description: 'Alerts.', schema: adminAlertListSchema } },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/organization-audit-log',
+    operationId: 'listOrganizationAuditLogAsAdmin',
+    tag: 'Platform admin',
+    summary: 'Every organisation’s audit log (or one’s, with `organizationId`); `format=csv` exports it',
+    access: 'platform-admin',
+    query: adminAuditLogQuerySchema,
+    responses: {
+      200: {
+        description: 'A page of events (JSON), or all matching events (CSV).',
+        schema: auditLogResponseSchema,
+        csv: auditCsvDescription,
+      },
+    },
   },
 ]
 

@@ -13,3 +13,6 @@ export const chaosSockets = Math.max(10, Number(process.env.CHAOS_SOCKETS ?? 200
 
 /** Where each scenario writes its JSON summary. */
 export const chaosResultsDir = process.env.CHAOS_RESULTS_DIR || path.resolve(import.meta.dirname, '../results')
+
+/** How long the soak holds its mixed traffic: 30 minutes for the record (SOAK_SECONDS=1800), twice the load in CI. */
+export const soakSeconds = Math.max(20, Number(process.env.SOAK_SECONDS ?? chaosSeconds * 2) || chaosSeconds * 2)

@@ -471,7 +471,7 @@ export const apiOperations: readonly ApiOperation[] = [
     path: '/api/audit-log',
     operationId: 'listAuditLog',
     tag: 'Audit log',
-    summary: 'Who did what in the organisation, newest first; `format=csv` exports every match',
+    summary: 'Who did what in the organisation, newest first; format=csv exports every match',
     description:
       'Page with `cursor` (the previous answer’s `nextCursor`). With `format=csv` the answer is `text/csv` ' +
       '(at most 50,000 events, the newest that match, from before `cursor` if given; `limit` does not apply).',
@@ -567,7 +567,7 @@ export const apiOperations: readonly ApiOperation[] = [
     path: '/api/admin/organization-audit-log',
     operationId: 'listOrganizationAuditLogAsAdmin',
     tag: 'Platform admin',
-    summary: 'Every organisation’s audit log (or one’s, with `organizationId`); `format=csv` exports it',
+    summary: 'Every organisation’s audit log (or one’s, with organizationId); format=csv exports it',
     access: 'platform-admin',
     query: adminAuditLogQuerySchema,
     responses: {

@@ -7,6 +7,7 @@ import * as organizationDeletionAndAccountAudit from './0005-organization-deleti
 import * as rateLimits from './0006-rate-limits.ts'
 import * as notifications from './0008-notifications.ts'
 import * as outboundWebhooks from './0009-outbound-webhooks.ts'
+import * as vapiConnections from './0010-vapi-connections.ts'
 import * as apiKeys from './0011-api-keys.ts'
 import * as teamsAndAudit from './0012-teams-and-audit.ts'
 
@@ -20,6 +21,7 @@ export const allMigrations: Record<string, Migration> = {
   '0006-rate-limits': rateLimits,
   '0008-notifications': notifications,
   '0009-outbound-webhooks': outboundWebhooks,
+  '0010-vapi-connections': vapiConnections,
   '0011-api-keys': apiKeys,
   '0012-teams-and-audit': teamsAndAudit,
 }

@@ -48,6 +48,10 @@ import { limitProgramAccess } from './http/program-access.ts'
 import { apiKeySocketSession } from './realtime/socket-server.ts'
 import type { RateLimitRule } from './security/rate-limit-store.ts'
 import { openApiRoutes } from './routes/openapi-routes.ts'
+import type { AssistantList } from '@dialtone/shared/assistants'
+import type { ConnectionDeps } from './connections/connect-vapi-account.ts'
+import { assistantRoutes } from './routes/assistant-routes.ts'
+import { connectionRoutes } from './routes/connection-routes.ts'
 
 export interface AppDeps {
   provisioning: ProvisioningDeps
@@ -79,6 +83,8 @@ export interface AppDeps {
   rateLimitStore?: RateLimitStore
   /** Sign-in, sign-up and other account-library limits; null turns them off (NODE_ENV=test). */
   authRateLimits: AuthRateLimits | null
+  /** Organisations' own Vapi accounts and their assistants (decision 0010); absent in a few test apps. */
+  connections?: ConnectionDeps & { listAssistants: (organizationId: string) => Promise<AssistantList> }
   /** Which proxies may name the client (TRUSTED_PROXY_HOPS / TRUSTED_PROXIES); none by default. */
   proxyTrust?: ProxyTrust
   /** PUBLIC_URL: https there (or from a trusted proxy) turns HSTS on. */
@@ -209,6 +215,10 @@ export function createApp(deps: AppDeps) {
     }),
   )
   api.route('/organization', organizationRoutes({ db, sockets }))
+  if (deps.connections) {
+    api.route('/connections', connectionRoutes(deps.connections))
+    api.route('/assistants', assistantRoutes(deps.connections))
+  }
   const outboundWebhookRoutes = {
     outboundWebhooks: deps.outboundWebhooks,
     ...(deps.onWebhookDeliveriesRequeued ? { onRequeued: deps.onWebhookDeliveriesRequeued } : {}),

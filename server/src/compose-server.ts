@@ -40,6 +40,11 @@ import { createVapiRateLimiter } from './vapi/vapi-rate-limiter.ts'
 import { createOutboundWebhookDeps } from './outbound-webhooks/outbound-webhook-deps.ts'
 import { startOutboundWebhookWorker } from './outbound-webhooks/outbound-webhook-worker.ts'
 import { createVapiClient } from './vapi/vapi-client.ts'
+import { createVapiAccounts } from './connections/vapi-accounts.ts'
+import { createAssistantLister } from './connections/list-assistants.ts'
+import type { ConnectionDeps } from './connections/connect-vapi-account.ts'
+import { createCredentialBox, fingerprintSecret } from './credentials/credential-box.ts'
+import { createPostgresVapiPauseStore } from './vapi/vapi-pause-repository.ts'
 import { startVapiSandbox } from './vapi-sandbox/start-vapi-sandbox.ts'
 
 export const version = '0.1.0'
@@ -143,13 +148,37 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
   const vapiBaseUrl = sandbox?.url ?? config.vapiBaseUrl ?? ''
   // One limiter for every Vapi client of this process: each Vapi account key gets VAPI_MAX_RPS, shared fairly.
   const vapiLimiter = createVapiRateLimiter({ ratePerSecond: env.VAPI_MAX_RPS })
-  const vapi = createVapiClient({
-    baseUrl: vapiBaseUrl,
-    apiKey: config.vapiApiKey,
-    timeoutMs: env.VAPI_TIMEOUT_MS,
-    limiter: vapiLimiter,
-    ...(options.vapiRetryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.vapiRetryBaseDelayMs }),
-    logger: logger.child({ component: 'vapi' }),
+  // A Retry-After pause Vapi gives one process holds for every process (vapi_account_pause).
+  const vapiPauses = createPostgresVapiPauseStore(database.db)
+  const makeVapiClient = (apiKey: string, accountKey: string) =>
+    createVapiClient({
+      baseUrl: vapiBaseUrl,
+      apiKey,
+      accountKey,
+      sharedPauses: vapiPauses,
+      timeoutMs: env.VAPI_TIMEOUT_MS,
+      limiter: vapiLimiter,
+      ...(options.vapiRetryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.vapiRetryBaseDelayMs }),
+      logger: logger.child({ component: 'vapi' }),
+    })
+  // The deployment's own account: VAPI_API_KEY (the sandbox's shared key in sandbox mode).
+  const vapi = makeVapiClient(config.vapiApiKey, fingerprintSecret(config.vapiApiKey))
+  // The one box every stored secret is sealed with (decision 0010).
+  const credentialBox = createCredentialBox(config.credentialKeys)
+  if (config.credentialsKeySource === 'auth-secret') {
+    logger.warn(
+      'CREDENTIALS_KEY is not set: stored secrets are sealed under a key derived from AUTH_SECRET. Set CREDENTIALS_KEY (openssl rand -hex 32), keep the old one readable with CREDENTIALS_KEY_PREVIOUS if it was set, and run pnpm credentials:rotate.',
+    )
+  }
+  const vapiAccounts = createVapiAccounts({
+    db: database.db,
+    box: credentialBox,
+    policy: env.VAPI_ACCOUNT_POLICY,
+    isSandbox: config.isSandbox,
+    platformClient: vapi,
+    sandboxUrl: config.isSandbox ? vapiBaseUrl : null,
+    makeClient: makeVapiClient,
+    logger: logger.child({ component: 'vapi-accounts' }),
   })
 
   // Listen first so PORT=0 works and PUBLIC_URL can default to the real port; requests wait for the app.
@@ -209,6 +238,17 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     logger: logger.child({ component: 'provisioning' }),
     deadlineMs: env.PROVISIONING_DEADLINE_MS,
     webhookUrl: urls.webhookUrl,
+    vapiAccounts,
+    setsServerUrl: config.isSandbox,
+  }
+  const connections: ConnectionDeps = {
+    db: database.db,
+    box: credentialBox,
+    accounts: vapiAccounts,
+    // Not cached: a key is only an account once it was checked and stored.
+    clientForUncheckedKey: (apiKey) => makeVapiClient(apiKey, `unchecked:${fingerprintSecret(apiKey)}`),
+    logger: logger.child({ component: 'connections' }),
+    now: () => provisioning.clock.now(),
   }
   const worker: ProvisioningWorker | null = runsWorker
     ? startProvisioningWorker(provisioning, {
@@ -221,7 +261,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
   const outboundWebhooks = createOutboundWebhookDeps({
     db: database.db,
     logger,
-    keyMaterial: config.authSecret,
+    secretBox: credentialBox,
     env,
     clock: provisioning.clock,
   })
@@ -295,6 +335,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     apiKeyRateLimit: { ...defaultApiKeyRateLimit, max: env.API_KEY_REQUESTS_PER_MINUTE },
     ...(options.createRateLimits ? { createRateLimits: options.createRateLimits } : {}),
     ...(options.onAuditEvent ? { onAuditEvent: options.onAuditEvent } : {}),
+    connections: { ...connections, listAssistants: createAssistantLister(vapiAccounts) },
   })
   // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.
   const createsDemoAccounts = config.isSandbox && config.isEmbeddedDatabase && env.DEMO_ACCOUNTS
@@ -341,6 +382,8 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     sandbox,
     vapi,
     vapiLimiter,
+    vapiAccounts,
+    credentialBox,
     auth,
     app,
     areaCodes,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
+import type { CredentialKeys } from './credentials/credential-box.ts'
 import type { Env } from './env.ts'
 
 /** What the process runs with, after the environment is parsed and generated secrets are loaded. */
@@ -15,6 +16,9 @@ export interface Config {
   vapiBaseUrl: string | null
   webhookSecret: string
   authSecret: string
+  /** What seals stored secrets, and where its key came from (decision 0010). */
+  credentialKeys: CredentialKeys
+  credentialsKeySource: 'environment' | 'generated' | 'auth-secret'
 }
 
 const generatedSecretsSchema = z.object({ authSecret: z.string().min(32), webhookSecret: z.string().min(32) })
@@ -35,6 +39,67 @@ async function loadOrCreateGeneratedSecrets(dataDir: string) {
 
 export const sandboxApiKey = 'sandbox-private-key'
 
+const credentialsKeyFile = 'credentials-key'
+
+/** The embedded database's generated CREDENTIALS_KEY: made once, 0600, and reused; null when absent. */
+async function readGeneratedCredentialsKey(dataDir: string): Promise<string | null> {
+  try {
+    const key = (await readFile(path.resolve(dataDir, credentialsKeyFile), 'utf8')).trim()
+    return key.length >= 32 ? key : null
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return null
+    throw error
+  }
+}
+
+async function createGeneratedCredentialsKey(dataDir: string): Promise<string> {
+  const key = randomBytes(32).toString('hex')
+  await mkdir(path.resolve(dataDir), { recursive: true })
+  // 'wx': two processes starting at once never overwrite each other's key; the loser reads the winner's.
+  try {
+    await writeFile(path.resolve(dataDir, credentialsKeyFile), `${key}\n`, { mode: 0o600, flag: 'wx' })
+    return key
+  } catch (error) {
+    const existing = await readGeneratedCredentialsKey(dataDir)
+    if (existing) return existing
+    throw error
+  }
+}
+
+/**
+ * CREDENTIALS_KEY when set; on the embedded database a key generated into DATA_DIR; on Postgres without it (only
+ * allowed with VAPI_ACCOUNT_POLICY=platform) a key derived from AUTH_SECRET, with a warning at start (decision
+ * 0010). Previous keys (CREDENTIALS_KEY_PREVIOUS, a generated key CREDENTIALS_KEY replaced, AUTH_SECRET) still
+ * open what they sealed.
+ */
+export async function resolveCredentialKeys(
+  env: Env,
+  authSecret: string,
+): Promise<Pick<Config, 'credentialKeys' | 'credentialsKeySource'>> {
+  const isEmbeddedDatabase = env.DATABASE_URL === undefined
+  const generated = isEmbeddedDatabase ? await readGeneratedCredentialsKey(env.DATA_DIR) : null
+  const previous = [env.CREDENTIALS_KEY_PREVIOUS, generated ?? undefined, authSecret].filter(
+    (key): key is string => key !== undefined && key.length >= 32,
+  )
+  if (env.CREDENTIALS_KEY) {
+    return {
+      credentialKeys: { current: env.CREDENTIALS_KEY, previous, legacyAuthSecret: authSecret },
+      credentialsKeySource: 'environment',
+    }
+  }
+  if (isEmbeddedDatabase) {
+    const key = generated ?? (await createGeneratedCredentialsKey(env.DATA_DIR))
+    return {
+      credentialKeys: { current: key, previous, legacyAuthSecret: authSecret },
+      credentialsKeySource: 'generated',
+    }
+  }
+  return {
+    credentialKeys: { current: authSecret, previous, legacyAuthSecret: authSecret },
+    credentialsKeySource: 'auth-secret',
+  }
+}
+
 export async function resolveConfig(env: Env): Promise<Config> {
   const isSandbox = env.VAPI_API_KEY === undefined
   const isEmbeddedDatabase = env.DATABASE_URL === undefined
@@ -52,5 +117,6 @@ export async function resolveConfig(env: Env): Promise<Config> {
     vapiBaseUrl: env.VAPI_BASE_URL ?? (isSandbox ? null : 'https://api.vapi.ai'),
     webhookSecret,
     authSecret,
+    ...(await resolveCredentialKeys(env, authSecret)),
   }
 }

@@ -108,6 +108,19 @@ export const envSchema = z
     /** Set by pnpm: the package where the command started (the repository root for `pnpm db:backup`); db:backup and
      * db:restore resolve the file names given from here, not from server/. */
     INIT_CWD: optionalString,
+    /** Seals stored secrets (provider keys, webhook secrets); any string of 32+ characters. See README. */
+    CREDENTIALS_KEY: optionalString.pipe(
+      z.string().min(32, 'expected at least 32 characters (try: openssl rand -hex 32)').optional(),
+    ),
+    /** The key values were sealed under before CREDENTIALS_KEY changed; opens them until `pnpm credentials:rotate`. */
+    CREDENTIALS_KEY_PREVIOUS: optionalString.pipe(
+      z.string().min(32, 'expected at least 32 characters (the previous CREDENTIALS_KEY)').optional(),
+    ),
+    /**
+     * Organisations without a Vapi key of their own: `platform` uses VAPI_API_KEY for them (one business running
+     * dialtone); `own` makes each connect its own (a platform for many businesses). decision 0010.
+     */
+    VAPI_ACCOUNT_POLICY: z.enum(['platform', 'own'], { error: 'expected platform or own' }).default('platform'),
     /**
      * Where the Vapi sandbox keeps its accounts, numbers and pending assignments across restarts. Unset: DATA_DIR's
      * vapi-sandbox.json for the in-process sandbox on the embedded database; nothing kept otherwise.
@@ -164,6 +177,14 @@ export const envSchema = z
         code: 'custom',
         path: ['ADMIN_ALERT_WEBHOOK_SECRET'],
         message: 'required with ADMIN_ALERT_WEBHOOK_URL: the secret alert webhooks are signed with',
+      })
+    }
+    if (env.DATABASE_URL && env.VAPI_ACCOUNT_POLICY === 'own' && !env.CREDENTIALS_KEY) {
+      context.addIssue({
+        code: 'custom',
+        path: ['CREDENTIALS_KEY'],
+        message:
+          'required with DATABASE_URL and VAPI_ACCOUNT_POLICY=own: at least 32 random characters that encrypt organisations’ Vapi keys (openssl rand -hex 32)',
       })
     }
     if (env.DATABASE_URL && !env.AUTH_SECRET) {

@@ -20,6 +20,11 @@ export const errorCodes = [
   'DATABASE_UNAVAILABLE',
   'INTERNAL',
   'API_KEY_INVALID',
+  'CONNECTION_INVALID',
+  'CONNECTION_REQUIRED',
+  'VAPI_ACCOUNT_DISCONNECTED',
+  'FREE_NUMBER_LIMIT',
+  'ASSISTANT_NOT_FOUND',
 ] as const
 export const errorCodeSchema = z.enum(errorCodes)
 export type ErrorCode = z.infer<typeof errorCodeSchema>

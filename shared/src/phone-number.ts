@@ -23,6 +23,8 @@ export const phoneNumberSchema = z.object({
   createdAt: z.string(),
   activatedAt: z.string().nullable(),
   updatedAt: z.string(),
+  /** The Vapi assistant that answers the number (its name as it was when assigned); null: calls go unanswered. */
+  assistant: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
 })
 export type PhoneNumber = z.infer<typeof phoneNumberSchema>
 
@@ -56,6 +58,17 @@ export const createPhoneNumberRequestSchema = z.object({
   assistantId: z.string().uuid('assistantId must be a Vapi assistant id (a UUID).').optional(),
 })
 export type CreatePhoneNumberRequest = z.infer<typeof createPhoneNumberRequestSchema>
+
+/** PATCH /api/phone-numbers/:id: a new name and/or assistant (null clears the assistant); at least one field. */
+export const updatePhoneNumberRequestSchema = z
+  .strictObject({
+    name: phoneNumberNameSchema.optional(),
+    assistantId: z.string().uuid('assistantId must be a Vapi assistant id (a UUID).').nullable().optional(),
+  })
+  .refine((body) => body.name !== undefined || body.assistantId !== undefined, {
+    message: 'Send a name, an assistantId, or both.',
+  })
+export type UpdatePhoneNumberRequest = z.infer<typeof updatePhoneNumberRequestSchema>
 
 export const listPhoneNumbersQuerySchema = z.object({
   status: phoneNumberStatusSchema.optional(),

@@ -67,5 +67,6 @@ export const failureReasons = [
   'blocked',
   'deleted_at_vapi',
   'deadline_exceeded',
+  'free_number_limit',
 ] as const
 export type FailureReason = (typeof failureReasons)[number]

@@ -9,7 +9,6 @@ import { useSession } from './features/auth/use-session.ts'
 import { useAdminAlertEvents } from './features/alerts/use-admin-alert-events.ts'
 import { MailboxPage } from './features/mailbox/mailbox-page.tsx'
 import { DashboardPage } from './features/phone-numbers/dashboard-page.tsx'
-import { SettingsPage } from './features/settings/settings-page.tsx'
 import { usePhoneNumberEvents } from './features/phone-numbers/use-phone-number-events.ts'
 import { SandboxBanner } from './features/server-info/sandbox-banner.tsx'
 import { ApiKeysPage } from './features/api-keys/api-keys-page.tsx'
@@ -31,6 +30,19 @@ const ApiReferencePage = lazy(() =>
 const AdminPage = lazy(() =>
   import('./features/admin/admin-page.tsx').then((module) => ({ default: module.AdminPage })),
 )
+// Settings are visited rarely; the numbers page stays light without them.
+const SettingsPage = lazy(() =>
+  import('./features/settings/settings-page.tsx').then((module) => ({ default: module.SettingsPage })),
+)
+
+/** While a lazily loaded page arrives. */
+function PageLoading({ what }: { what: string }) {
+  return (
+    <main id="main" className="page page-loading" aria-busy="true">
+      <span className="spinner" aria-hidden="true" /> Loading {what}…
+    </main>
+  )
+}
 
 function createQueryClient(): QueryClient {
   // A session that ended (expired, signed out in another tab) shows up as a 401 anywhere: look at the session
@@ -136,13 +148,7 @@ function SignedIn({ user, pathname }: { user: SessionUser; pathname: string }) {
   let screen
   if (pathname === routes.admin && isPlatformAdmin(user)) {
     screen = (
-      <Suspense
-        fallback={
-          <main id="main" className="page page-loading" aria-busy="true">
-            <span className="spinner" aria-hidden="true" /> Loading analytics…
-          </main>
-        }
-      >
+      <Suspense fallback={<PageLoading what="analytics" />}>
         <AdminPage />
       </Suspense>
     )
@@ -151,7 +157,11 @@ function SignedIn({ user, pathname }: { user: SessionUser; pathname: string }) {
   } else if (pathname === routes.home) {
     screen = <DashboardPage />
   } else if (pathname === routes.settings) {
-    screen = <SettingsPage user={user} />
+    screen = (
+      <Suspense fallback={<PageLoading what="settings" />}>
+        <SettingsPage user={user} />
+      </Suspense>
+    )
   } else if (pathname === routes.mailbox) {
     screen = <MailboxPage />
   } else if (pathname === routes.apiKeys) {

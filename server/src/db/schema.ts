@@ -68,6 +68,11 @@ export interface PhoneNumberTable {
   next_check_at: NullableTimestamp
   check_count: Generated<number>
   last_checked_at: NullableTimestamp
+  /** The Vapi account that bought it (0010): 'platform' or 'key:<fingerprint>'; null means 'platform'. */
+  vapi_account: ColumnType<string | null, string | null | undefined, string | null>
+  assistant_id: ColumnType<string | null, string | null | undefined, string | null>
+  /** The assistant's name when it was assigned. */
+  assistant_name: ColumnType<string | null, string | null | undefined, string | null>
 }
 export type PhoneNumberRow = Selectable<PhoneNumberTable>
 export type NewPhoneNumberRow = Insertable<PhoneNumberTable>
@@ -101,6 +106,7 @@ export interface ProvisioningAttemptTable {
   reconciled_at: NullableTimestamp
   /** Who asked for the purchase (null for attempts made before it was recorded). */
   requested_by_user_id: string | null
+  vapi_account: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface RateLimitCounterTable {
@@ -137,6 +143,28 @@ export interface VapiOrphanTable {
   next_attempt_at: Timestamp
   created_at: Timestamp
   deleted_at: NullableTimestamp
+  organization_id: ColumnType<string | null, string | null | undefined, string | null>
+  vapi_account: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+export interface ProviderConnectionTable {
+  id: Generated<string>
+  organization_id: string
+  provider: 'vapi' | 'twilio' | 'telnyx'
+  source: 'organization' | 'sandbox'
+  secret_ciphertext: string
+  key_hint: string
+  account_fingerprint: string
+  sandbox_account_id: string | null
+  connected_at: Timestamp
+  connected_by_user_id: string | null
+  retired_at: NullableTimestamp
+}
+export type ProviderConnectionRow = Selectable<ProviderConnectionTable>
+
+export interface VapiAccountPauseTable {
+  account_key: string
+  paused_until: Timestamp
 }
 
 export type AccountAuditAction =
@@ -324,4 +352,6 @@ export interface Database {
   api_key: ApiKeyTable
   invitation: InvitationTable
   audit_event: AuditEventTable
+  provider_connection: ProviderConnectionTable
+  vapi_account_pause: VapiAccountPauseTable
 }

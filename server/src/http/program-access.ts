@@ -12,6 +12,8 @@ import type { ViewerVariables } from './require-viewer.ts'
 export const programRoutes: readonly { prefix: string; read: ApiKeyScope; write: ApiKeyScope }[] = [
   { prefix: '/api/phone-numbers', read: 'numbers:read', write: 'numbers:write' },
   { prefix: '/api/area-codes', read: 'numbers:read', write: 'numbers:write' },
+  { prefix: '/api/assistants', read: 'numbers:read', write: 'numbers:write' },
+  { prefix: '/api/connections', read: 'settings:write', write: 'settings:write' },
   { prefix: '/api/webhook-endpoints', read: 'settings:write', write: 'settings:write' },
   { prefix: '/api/webhook-deliveries', read: 'settings:write', write: 'settings:write' },
 ]

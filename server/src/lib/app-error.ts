@@ -20,6 +20,11 @@ const statusByCode = {
   DATABASE_UNAVAILABLE: 503,
   INTERNAL: 500,
   API_KEY_INVALID: 401,
+  CONNECTION_INVALID: 422,
+  CONNECTION_REQUIRED: 409,
+  VAPI_ACCOUNT_DISCONNECTED: 409,
+  FREE_NUMBER_LIMIT: 409,
+  ASSISTANT_NOT_FOUND: 422,
 } as const satisfies Record<ErrorCode, number>
 
 export type AppErrorStatus = (typeof statusByCode)[ErrorCode]

@@ -4,23 +4,23 @@ import type { Env } from '../env.ts'
 import { systemClock, type Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { AddressPolicy } from './address-policy.ts'
-import { createSecretBox, type SecretBox } from './secret-box.ts'
+import type { SecretBox } from './secret-box.ts'
 
 /** What the outbound-webhook use cases receive; nothing here knows about Hono. */
 export interface OutboundWebhookDeps {
   db: Kysely<Database>
   clock: Clock
   logger: Logger
-  /** Seals endpoint signing secrets at rest. */
+  /** Seals endpoint signing secrets at rest: the credentials box (credentials/credential-box.ts). */
   secretBox: SecretBox
   addressPolicy: AddressPolicy
 }
 
-/** The deps as a server process builds them: the secrets' key derived from the deployment's secret. */
+/** The deps as a server process builds them: secrets sealed by the one credentials box (CREDENTIALS_KEY). */
 export function createOutboundWebhookDeps(input: {
   db: Kysely<Database>
   logger: Logger
-  keyMaterial: string
+  secretBox: SecretBox
   env: Pick<Env, 'WEBHOOK_ALLOW_PRIVATE_URLS'>
   clock?: Clock
 }): OutboundWebhookDeps {
@@ -28,7 +28,7 @@ export function createOutboundWebhookDeps(input: {
     db: input.db,
     clock: input.clock ?? systemClock,
     logger: input.logger.child({ component: 'outbound-webhooks' }),
-    secretBox: createSecretBox(input.keyMaterial, 'outbound-webhook-signing-secrets'),
+    secretBox: input.secretBox,
     addressPolicy: { allowPrivateAddresses: input.env.WEBHOOK_ALLOW_PRIVATE_URLS },
   }
 }

@@ -1,10 +1,9 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto'
 
 /**
- * Encrypts short secrets at rest with AES-256-GCM. The key is derived (HKDF-SHA256) from a deployment secret
- * with a label per use, so this key is not the session-signing key even when both come from AUTH_SECRET.
- * One small module on purpose: when the shared credentials encryption (CREDENTIALS_KEY) lands, this folds onto it.
- * Stored form: `v1.<iv>.<tag>.<ciphertext>`, each base64url.
+ * The first way outbound webhook secrets were sealed (AES-256-GCM under a key derived from AUTH_SECRET, stored as
+ * `v1.<iv>.<tag>.<ciphertext>`). New values are sealed by credentials/credential-box.ts (CREDENTIALS_KEY); this
+ * stays only so the credentials box can still open `v1` values, and `pnpm credentials:rotate` re-seals them.
  */
 export interface SecretBox {
   seal(plaintext: string): string

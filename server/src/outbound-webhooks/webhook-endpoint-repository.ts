@@ -312,3 +312,26 @@ export async function deleteOldDeliveries(db: Db, olderThan: Date): Promise<void
     .where('status', '!=', 'pending')
     .execute()
 }
+
+/** Every sealed signing secret (current and previous), for `pnpm credentials:rotate`. */
+export async function listSealedWebhookSecrets(db: Kysely<Database>) {
+  return db
+    .selectFrom('webhook_endpoint')
+    .select(['id', 'secret_ciphertext', 'previous_secret_ciphertext'])
+    .orderBy('id')
+    .execute()
+}
+
+/** Replaces one sealed secret only if it is still the one read (a rotation of the endpoint's secret wins). */
+export async function replaceSealedWebhookSecret(
+  db: Kysely<Database>,
+  input: { id: string; column: 'secret_ciphertext' | 'previous_secret_ciphertext'; from: string; to: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('webhook_endpoint')
+    .set({ [input.column]: input.to })
+    .where('id', '=', input.id)
+    .where(input.column, '=', input.from)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}

@@ -3,6 +3,7 @@ import type { PhoneNumberRow } from '../db/schema.ts'
 import { VapiNotFoundError } from '../vapi/vapi-errors.ts'
 import type { VapiCallPriority } from '../vapi/vapi-rate-limiter.ts'
 import { applyStatusSignal } from './apply-status-signal.ts'
+import { vapiOfOwner } from './vapi-account-of.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 import { deadlineExceededSignal, deletedAtVapiSignal, signalFromVapi, type StatusSignal } from './status-machine.ts'
 import type { Transition } from './phone-number-transition-repository.ts'
@@ -19,15 +20,17 @@ export interface CheckResult {
  */
 export async function checkPhoneNumberAtVapi(
   deps: ProvisioningDeps,
-  row: Pick<PhoneNumberRow, 'id' | 'organization_id' | 'vapi_phone_number_id' | 'created_at'>,
+  row: Pick<PhoneNumberRow, 'id' | 'organization_id' | 'vapi_phone_number_id' | 'created_at' | 'vapi_account'>,
   source: SignalSource,
   /** A person waiting on one card is 'interactive'; the poller and bulk checks wait behind them. */
   priority: VapiCallPriority = 'background',
 ): Promise<CheckResult> {
   let signal: StatusSignal
+  // Outside the try: a disconnected account is the caller's error to report, never "deleted at Vapi".
+  const vapi = await vapiOfOwner(deps, row.organization_id, row.vapi_account)
   try {
     const call = { organizationId: row.organization_id, priority }
-    signal = signalFromVapi(await deps.vapi.getPhoneNumber(row.vapi_phone_number_id, call))
+    signal = signalFromVapi(await vapi.getPhoneNumber(row.vapi_phone_number_id, call))
   } catch (error) {
     if (!(error instanceof VapiNotFoundError)) throw error
     signal = deletedAtVapiSignal

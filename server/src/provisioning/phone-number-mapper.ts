@@ -19,5 +19,6 @@ export function toPhoneNumber(row: PhoneNumberRow): PhoneNumber {
     createdAt: row.created_at.toISOString(),
     activatedAt: iso(row.activated_at),
     updatedAt: row.updated_at.toISOString(),
+    assistant: row.assistant_id === null ? null : { id: row.assistant_id, name: row.assistant_name },
   }
 }

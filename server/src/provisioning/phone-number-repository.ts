@@ -134,3 +134,52 @@ export async function typicalSecondsToLive(executor: Executor, organizationId: s
   const row = result.rows[0]
   return { typicalSecondsToLive: row?.median ?? null, sampleSize: row?.sample ?? 0 }
 }
+
+/**
+ * A new name and/or assistant, made at Vapi already: bumps `version` and writes a history row that keeps the
+ * status (from = to, source 'update'), so sockets and the outbound `phone-number.updated` carry it like any change.
+ */
+export async function updatePhoneNumberDetails(
+  executor: Executor,
+  input: {
+    phoneNumberId: string
+    name?: string | null
+    assistant?: { id: string; name: string | null } | null
+    now: Date
+  },
+): Promise<PhoneNumberRow | undefined> {
+  const row = await executor
+    .updateTable('phone_number')
+    .set((eb) => ({
+      version: eb('version', '+', 1),
+      updated_at: input.now,
+      ...(input.name === undefined ? {} : { name: input.name }),
+      ...(input.assistant === undefined
+        ? {}
+        : { assistant_id: input.assistant?.id ?? null, assistant_name: input.assistant?.name ?? null }),
+    }))
+    .where('id', '=', input.phoneNumberId)
+    .where('status', '!=', 'released')
+    .returningAll()
+    .executeTakeFirst()
+  if (!row) return undefined
+  await recordStatusChange(executor, {
+    phone_number_id: row.id,
+    from_status: row.status,
+    to_status: row.status,
+    source: 'update',
+    at: input.now,
+  })
+  return row
+}
+
+/** Every number dialtone still holds at Vapi (pending or live), with the account that bought it. */
+export async function listNumbersHeldAtVapi(executor: Executor) {
+  return executor
+    .selectFrom('phone_number')
+    .select(['id', 'organization_id', 'vapi_phone_number_id', 'vapi_account', 'number', 'name'])
+    .where('status', 'in', ['pending', 'active'])
+    .orderBy('organization_id')
+    .orderBy('created_at')
+    .execute()
+}

@@ -52,6 +52,7 @@ export function claimDueNumbersQuery(db: Kysely<Database>, now: Date, options: C
       'phone_number.vapi_phone_number_id',
       'phone_number.created_at',
       'phone_number.check_count',
+      'phone_number.vapi_account',
     ])
 }
 

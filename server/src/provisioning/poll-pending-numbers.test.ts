@@ -5,7 +5,6 @@ import type { Database } from '../db/schema.ts'
 import { createRecordingPublisher } from '../realtime/publisher.ts'
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
 import { testDatabaseKinds } from '../../test/support/test-databases.ts'
-import { createVapiClient } from '../vapi/vapi-client.ts'
 import { claimDueNumbers, nextDueAt } from './poll-claim-repository.ts'
 import { defaultPollRoundOptions, pollDueNumbers, type PollRoundOptions } from './poll-pending-numbers.ts'
 import { baseDelayMs, pollSchedule } from './poll-schedule.ts'
@@ -130,12 +129,8 @@ describe.each(testDatabaseKinds)('the fallback poller on %s', (kind) => {
     // A client that does not retry by itself, so what is seen is the poller's own waiting.
     const deps: ProvisioningDeps = {
       ...harness.provisioning,
-      vapi: createVapiClient({
-        baseUrl: harness.sandbox.url,
-        apiKey: 'test-key',
-        maxRetries: 0,
-        maxRequestsPerSecond: 1_000,
-      }),
+      // A client that does not retry, for each organisation's own account.
+      vapiAccounts: harness.vapiAccountsWith({ maxRetries: 0, maxRequestsPerSecond: 1_000 }),
     }
     await setSandboxFaults(harness, { rateLimitRate: 1 })
     await fetch(`${harness.sandbox.url}/_sandbox/requests`, { method: 'DELETE' })
@@ -175,12 +170,8 @@ describe.each(testDatabaseKinds)('the fallback poller on %s', (kind) => {
     const number = await order('415')
     const deps: ProvisioningDeps = {
       ...harness.provisioning,
-      vapi: createVapiClient({
-        baseUrl: harness.sandbox.url,
-        apiKey: 'test-key',
-        maxRetries: 0,
-        maxRequestsPerSecond: 1_000,
-      }),
+      // A client that does not retry, for each organisation's own account.
+      vapiAccounts: harness.vapiAccountsWith({ maxRetries: 0, maxRequestsPerSecond: 1_000 }),
     }
     await setSandboxFaults(harness, { rateLimitRate: 1 })
     await makePendingDue(harness, clock.now())
@@ -267,12 +258,8 @@ describe.each(testDatabaseKinds)('the fallback poller on %s', (kind) => {
     const number = await order('415')
     const deps: ProvisioningDeps = {
       ...harness.provisioning,
-      vapi: createVapiClient({
-        baseUrl: harness.sandbox.url,
-        apiKey: 'test-key',
-        maxRetries: 0,
-        maxRequestsPerSecond: 1_000,
-      }),
+      // A client that does not retry, for each organisation's own account.
+      vapiAccounts: harness.vapiAccountsWith({ maxRetries: 0, maxRequestsPerSecond: 1_000 }),
     }
     await setSandboxFaults(harness, { errorRate: 1 })
     await makePendingDue(harness, clock.now())
@@ -296,7 +283,7 @@ describe.each(testDatabaseKinds)('the fallback poller on %s', (kind) => {
     const next: ProvisioningDeps = {
       ...harness.provisioning,
       db: secondPool ?? harness.db,
-      vapi: createVapiClient({ baseUrl: harness.sandbox.url, apiKey: 'test-key', maxRequestsPerSecond: 1_000 }),
+      vapiAccounts: harness.vapiAccountsWith({ maxRequestsPerSecond: 1_000 }),
       publisher: restarted.publisher,
     }
     try {

@@ -33,7 +33,7 @@ export interface PollRoundResult {
   errors: number
   /** Claimed, but taken over by another process before this one got to them (not checked here). */
   skipped: number
-  /** Set when Vapi answered 429: nothing more should be asked before this time. */
+  /** Set when Vapi answered 429 for some account: that account's numbers are not asked before this time. */
   pausedUntil: Date | null
 }
 
@@ -82,11 +82,15 @@ export async function pollDueNumbers(
     pausedUntil: null,
   }
   const queue = [...claimed]
+  // Retry-After is per Vapi account: one account's pause moves only its own numbers, the others are still asked.
+  const pausedByAccount = new Map<string, Date>()
+  const accountOf = (row: (typeof claimed)[number]) => row.vapi_account ?? 'platform'
 
   const worker = async () => {
     for (let row = queue.shift(); row; row = queue.shift()) {
-      if (result.pausedUntil) {
-        await setNextCheckIfStillClaimed(deps.db, row, result.pausedUntil)
+      const accountPausedUntil = pausedByAccount.get(accountOf(row))
+      if (accountPausedUntil) {
+        await setNextCheckIfStillClaimed(deps.db, row, accountPausedUntil)
         continue
       }
       if (!(await setNextCheckIfStillClaimed(deps.db, row, new Date(deps.clock.now().getTime() + options.leaseMs)))) {
@@ -107,10 +111,12 @@ export async function pollDueNumbers(
       } catch (error) {
         result.errors += 1
         if (error instanceof VapiRateLimitedError) {
-          // Vapi said how long to wait; the whole poller waits, not just this number.
+          // Vapi said how long to wait; every number of this account waits, not just this one.
           const waitMs = Math.max(1_000, error.retryAfterMs ?? 5_000)
-          result.pausedUntil = new Date(deps.clock.now().getTime() + waitMs)
-          await setNextCheckIfStillClaimed(deps.db, row, result.pausedUntil)
+          const until = new Date(deps.clock.now().getTime() + waitMs)
+          pausedByAccount.set(accountOf(row), until)
+          if (!result.pausedUntil || until > result.pausedUntil) result.pausedUntil = until
+          await setNextCheckIfStillClaimed(deps.db, row, until)
         } else {
           deps.logger.warn({ err: error, phoneNumberId: row.id }, 'poll check failed; will retry')
           const delay = nextCheckDelayMs(row.check_count + 1, options.random)

@@ -2,6 +2,7 @@ import { phoneNumberSchema, type CreatePhoneNumberRequest, type PhoneNumber } fr
 import type { AreaCodeDirectory } from '../area-codes/area-code-directory.ts'
 import { AppError } from '../lib/app-error.ts'
 import { isDatabaseUnavailable } from '../lib/is-database-unavailable.ts'
+import type { VapiClient } from '../vapi/vapi-client.ts'
 import type { VapiPhoneNumber } from '../vapi/vapi-schemas.ts'
 import {
   claimIdempotencyKey,
@@ -16,6 +17,7 @@ import type { ProvisioningDeps } from './provisioning-deps.ts'
 import { pollSchedule } from './poll-schedule.ts'
 import { signalFromVapi } from './status-machine.ts'
 import { recordOrphan } from './vapi-orphan-repository.ts'
+import { vapiForNewWork } from './vapi-account-of.ts'
 import { describeCreateFailure } from './vapi-error-to-app-error.ts'
 
 export type ProvisionResult = { status: 201; phoneNumber: PhoneNumber; isReplay: boolean }
@@ -100,8 +102,11 @@ async function purchaseAndStore(
     requestedByUserId: string | null
   },
 ): Promise<ProvisionResult> {
-  const { db, vapi, clock, logger } = deps
+  const { db, clock, logger } = deps
   const { organizationId, request } = input
+  // Before the attempt row: an organisation that must connect its own Vapi account first leaves nothing behind.
+  const account = await vapiForNewWork(deps, organizationId)
+  const vapi = account.client
   const requestedAt = clock.now()
 
   // Written before Vapi is called: if the process dies mid-purchase, this row is how the purchase is found again.
@@ -110,6 +115,7 @@ async function purchaseAndStore(
     requestedByUserId: input.requestedByUserId,
     areaCode: request.areaCode,
     requestedAt,
+    vapiAccount: account.ref,
   })
 
   let bought: VapiPhoneNumber
@@ -119,7 +125,8 @@ async function purchaseAndStore(
         numberDesiredAreaCode: request.areaCode,
         ...(request.name ? { name: request.name } : {}),
         ...(request.assistantId ? { assistantId: request.assistantId } : {}),
-        server: { url: webhookUrlForAttempt(deps.webhookUrl, attempt.id) },
+        // Sandbox mode only: against real Vapi a number's server.url would take over the business's call events.
+        ...((deps.setsServerUrl ?? true) ? { server: { url: webhookUrlForAttempt(deps.webhookUrl, attempt.id) } } : {}),
       },
       { organizationId },
     )
@@ -140,6 +147,8 @@ async function purchaseAndStore(
     throw failure.appError
   }
 
+  const assistantName = await assistantNameOf(deps, vapi, bought.assistantId ?? null, organizationId)
+
   try {
     const respondedAt = clock.now()
     const signal = signalFromVapi(bought)
@@ -159,6 +168,9 @@ async function purchaseAndStore(
         activated_at: isAlreadyLive ? respondedAt : null,
         updated_at: respondedAt,
         next_check_at: isAlreadyLive ? null : new Date(respondedAt.getTime() + pollSchedule.firstCheckDelayMs),
+        vapi_account: account.ref,
+        assistant_id: bought.assistantId ?? null,
+        assistant_name: assistantName,
       })
       await recordStatusChange(trx, {
         phone_number_id: row.id,
@@ -188,8 +200,9 @@ async function purchaseAndStore(
       { err: storageError, vapiPhoneNumberId: bought.id },
       'storing a bought number failed; rolling back at Vapi',
     )
-    await rollBackPurchase(deps, {
+    await rollBackPurchase(deps, vapi, {
       organizationId,
+      vapiAccount: account.ref,
       vapiPhoneNumberId: bought.id,
       attemptId: attempt.id,
       cause: storageError,
@@ -209,11 +222,35 @@ async function purchaseAndStore(
   }
 }
 
+/** The assistant's name as it is now, kept on the number; a lookup that fails leaves it unnamed, never unbought. */
+export async function assistantNameOf(
+  deps: Pick<ProvisioningDeps, 'logger'>,
+  vapi: VapiClient,
+  assistantId: string | null,
+  organizationId: string,
+): Promise<string | null> {
+  if (assistantId === null) return null
+  try {
+    const assistant = await vapi.getAssistant(assistantId, { organizationId, priority: 'interactive' })
+    return assistant.name ?? null
+  } catch (error) {
+    deps.logger.warn({ err: error, assistantId }, 'could not read the assistant’s name')
+    return null
+  }
+}
+
 async function rollBackPurchase(
   deps: ProvisioningDeps,
-  input: { organizationId: string; vapiPhoneNumberId: string; attemptId: string; cause: unknown },
+  vapi: VapiClient,
+  input: {
+    organizationId: string
+    vapiAccount: string | null
+    vapiPhoneNumberId: string
+    attemptId: string
+    cause: unknown
+  },
 ): Promise<void> {
-  const { db, vapi, logger, clock } = deps
+  const { db, logger, clock } = deps
   try {
     // Part of the purchase a person is waiting on.
     await vapi.deletePhoneNumber(input.vapiPhoneNumberId, {
@@ -230,6 +267,8 @@ async function rollBackPurchase(
       reason: `storage failed after purchase: ${String(input.cause).slice(0, 200)}`,
       lastError: String(deleteError).slice(0, 500),
       now: clock.now(),
+      organizationId: input.organizationId,
+      vapiAccount: input.vapiAccount,
     }).catch((orphanError: unknown) =>
       // The database is gone too: the attempt row stays in_flight and the reconciler finds this number by it.
       logger.error({ err: orphanError, vapiPhoneNumberId: input.vapiPhoneNumberId }, 'could not queue orphan'),

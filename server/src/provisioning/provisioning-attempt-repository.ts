@@ -9,7 +9,14 @@ import type { Executor } from './phone-number-transition-repository.ts'
 
 export async function startAttempt(
   executor: Executor,
-  input: { organizationId: string; requestedByUserId: string | null; areaCode: string; requestedAt: Date },
+  input: {
+    organizationId: string
+    requestedByUserId: string | null
+    areaCode: string
+    requestedAt: Date
+    /** The Vapi account asked (0010); null: the deployment's key. */
+    vapiAccount?: string | null
+  },
 ): Promise<{ id: string }> {
   return executor
     .insertInto('provisioning_attempt')
@@ -19,6 +26,7 @@ export async function startAttempt(
       area_code: input.areaCode,
       outcome: 'in_flight',
       requested_at: input.requestedAt,
+      vapi_account: input.vapiAccount ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow()
@@ -53,7 +61,7 @@ export async function listUnreconciledAttempts(
 ) {
   return executor
     .selectFrom('provisioning_attempt')
-    .select(['id', 'requested_at', 'outcome'])
+    .select(['id', 'requested_at', 'outcome', 'organization_id', 'area_code', 'vapi_account'])
     .where('reconciled_at', 'is', null)
     .where((eb) =>
       eb.or([

@@ -3,6 +3,7 @@ import type { Database } from '../db/schema.ts'
 import type { Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { PhoneNumberPublisher } from '../realtime/publisher.ts'
+import type { VapiAccounts } from '../connections/vapi-accounts.ts'
 import type { VapiClient } from '../vapi/vapi-client.ts'
 
 /** What every provisioning use case receives; nothing here knows about Hono or Socket.IO. */
@@ -16,4 +17,15 @@ export interface ProvisioningDeps {
   deadlineMs: number
   /** The URL Vapi posts status messages to (PUBLIC_URL + /webhooks/vapi). */
   webhookUrl: string
+  /**
+   * Each organisation's Vapi account (decision 0010). Absent (a few unit kits): every call uses `vapi`, the
+   * deployment's one account, as before 0010.
+   */
+  vapiAccounts?: VapiAccounts
+  /**
+   * Whether a purchase sets the number's server.url to dialtone's webhook: only in sandbox mode, where the
+   * sandbox's status webhooks need it. Against real Vapi it would take the business's call events away from its
+   * own server, so it is false there and the poller is the path. Default true (the kits run the sandbox).
+   */
+  setsServerUrl?: boolean
 }

@@ -43,7 +43,6 @@ export function startProvisioningWorker(
   let isStopping = false
   let wakeSleeper: (() => void) | null = null
   let lastHousekeeping = 0
-  let pausedUntil = 0
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -63,12 +62,11 @@ export function startProvisioningWorker(
       let sleepMs = options.idleMs
       try {
         const now = deps.clock.now().getTime()
-        if (now >= pausedUntil) {
-          const result = await pollDueNumbers(deps, options.pollRound)
-          options.onRound?.(result)
-          if (result.pausedUntil) pausedUntil = result.pausedUntil.getTime()
-          if (result.claimed >= options.pollRound.batchSize) sleepMs = 0
-        }
+        // A paused account's numbers were moved to after its pause (next_check_at), so the next due time
+        // already waits for it; other accounts' numbers are still checked meanwhile.
+        const result = await pollDueNumbers(deps, options.pollRound)
+        options.onRound?.(result)
+        if (result.claimed >= options.pollRound.batchSize) sleepMs = 0
         if (now - lastHousekeeping >= options.housekeepingMs) {
           lastHousekeeping = now
           await reconcileInterruptedAttempts(deps, { settleMs: options.reconcileSettleMs })
@@ -80,8 +78,7 @@ export function startProvisioningWorker(
         if (sleepMs > 0) {
           const due = await nextDueAt(deps.db)
           const untilDue = due ? due.getTime() - deps.clock.now().getTime() : options.idleMs
-          const untilUnpaused = pausedUntil - deps.clock.now().getTime()
-          sleepMs = Math.max(untilUnpaused, Math.min(options.idleMs, Math.max(25, untilDue)))
+          sleepMs = Math.min(options.idleMs, Math.max(25, untilDue))
         }
       } catch (error) {
         // The database or Vapi being away must not end the loop; the next round tries again.

@@ -2,6 +2,8 @@ import { findPhoneNumberByVapiId } from './phone-number-repository.ts'
 import { listUnreconciledAttempts, settleAttempt } from './provisioning-attempt-repository.ts'
 import { recordOrphan } from './vapi-orphan-repository.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
+import { vapiOfOwner } from './vapi-account-of.ts'
+import type { VapiPhoneNumber } from '../vapi/vapi-schemas.ts'
 
 /** Long enough that no live request can still be waiting on Vapi (the client's timeout is far shorter). */
 export const settleDelayMs = 2 * 60_000
@@ -34,15 +36,77 @@ export async function reconcileInterruptedAttempts(
   })
   if (attempts.length === 0) return { checked: 0, released: 0 }
 
-  const earliest = attempts[0]?.requested_at ?? now
-  const atVapi = await deps.vapi.listPhoneNumbers({
-    limit: 1000,
-    createdAtGt: new Date(earliest.getTime() - 60_000).toISOString(),
-  })
+  // Each Vapi account is asked about its own attempts, with its own key (the one that made the purchase).
+  const byAccount = new Map<string, typeof attempts>()
+  for (const attempt of attempts) {
+    const group = `${attempt.organization_id} ${attempt.vapi_account ?? ''}`
+    byAccount.set(group, [...(byAccount.get(group) ?? []), attempt])
+  }
+  let released = 0
+  let checked = 0
+  for (const group of byAccount.values()) {
+    const first = group[0]
+    if (!first) continue
+    let vapi
+    try {
+      vapi = await vapiOfOwner(deps, first.organization_id, first.vapi_account)
+    } catch (error) {
+      // A disconnected account: its attempts wait until it is connected again (nothing is deleted blind).
+      deps.logger.warn({ err: error, organizationId: first.organization_id }, 'cannot reconcile attempts of an account')
+      continue
+    }
+    const atVapi = await vapi.listPhoneNumbers({
+      limit: 1000,
+      createdAtGt: new Date(first.requested_at.getTime() - 60_000).toISOString(),
+    })
+    released += await reconcileGroup(deps, group, atVapi, now)
+    checked += group.length
+  }
+  deps.logger.info({ checked, released }, 'reconciled interrupted provisioning attempts')
+  return { checked, released }
+}
+
+type UnreconciledAttempt = Awaited<ReturnType<typeof listUnreconciledAttempts>>[number]
+
+/** How long after an attempt started a number created without an attempt tag may still be its purchase. */
+const untaggedWindowMs = 60_000
+
+/**
+ * Finds each attempt's number among one account's numbers. A number bought in sandbox mode carries its attempt id
+ * in server.url. Against real Vapi dialtone no longer sets server.url (decision 0010), so an attempt's number is
+ * the one number of its area code created within a minute of it, with no server URL, that dialtone does not
+ * hold; with two such candidates nothing is deleted (it could be one the business bought itself).
+ */
+async function reconcileGroup(
+  deps: ProvisioningDeps,
+  attempts: UnreconciledAttempt[],
+  atVapi: VapiPhoneNumber[],
+  now: Date,
+): Promise<number> {
   const boughtByAttempt = new Map<string, string>()
   for (const phoneNumber of atVapi) {
     const attemptId = attemptIdOf(phoneNumber.server?.url)
     if (attemptId) boughtByAttempt.set(attemptId, phoneNumber.id)
+  }
+  const claimed = new Set(boughtByAttempt.values())
+  for (const attempt of attempts) {
+    if (boughtByAttempt.has(attempt.id)) continue
+    const from = attempt.requested_at.getTime() - 5_000
+    const candidates = atVapi.filter((phoneNumber) => {
+      const createdAt = Date.parse(phoneNumber.createdAt)
+      return (
+        !claimed.has(phoneNumber.id) &&
+        !phoneNumber.server?.url &&
+        phoneNumber.numberDesiredAreaCode === attempt.area_code &&
+        createdAt >= from &&
+        createdAt <= from + untaggedWindowMs
+      )
+    })
+    const candidate = candidates.length === 1 ? candidates[0] : undefined
+    if (candidate && !(await findPhoneNumberByVapiId(deps.db, candidate.id))) {
+      boughtByAttempt.set(attempt.id, candidate.id)
+      claimed.add(candidate.id)
+    }
   }
 
   let released = 0
@@ -55,6 +119,8 @@ export async function reconcileInterruptedAttempts(
         reason: `bought by attempt ${attempt.id} whose outcome was never recorded`,
         lastError: null,
         now,
+        organizationId: attempt.organization_id,
+        vapiAccount: attempt.vapi_account,
       })
       released += 1
     }
@@ -71,6 +137,5 @@ export async function reconcileInterruptedAttempts(
           : {}),
     })
   }
-  deps.logger.info({ checked: attempts.length, released }, 'reconciled interrupted provisioning attempts')
-  return { checked: attempts.length, released }
+  return released
 }

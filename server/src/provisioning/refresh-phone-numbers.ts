@@ -6,16 +6,18 @@ import { checkPhoneNumberAtVapi } from './check-phone-number-at-vapi.ts'
 import { toPhoneNumber } from './phone-number-mapper.ts'
 import { findPhoneNumberOfOrganization, listPendingPhoneNumbersOfOrganization } from './phone-number-repository.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
+import { unauthorizedMessage } from './vapi-error-to-app-error.ts'
 
 const refreshAllConcurrency = 4
 
 function vapiTroubleToAppError(error: unknown): never {
+  if (error instanceof AppError) throw error
   if (error instanceof VapiRateLimitedError) {
     const seconds = Math.max(1, Math.ceil((error.retryAfterMs ?? 10_000) / 1000))
     throw new AppError('VAPI_RATE_LIMITED', `Vapi is busy; check again in ${seconds} seconds.`, undefined, seconds)
   }
   if (error instanceof VapiUnauthorizedError) {
-    throw new AppError('VAPI_UNAUTHORIZED', 'Vapi refused dialtone’s API key; the operator must fix VAPI_API_KEY.')
+    throw new AppError('VAPI_UNAUTHORIZED', unauthorizedMessage('the number could not be checked'))
   }
   throw new AppError(
     'VAPI_UNAVAILABLE',

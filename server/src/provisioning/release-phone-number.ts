@@ -5,6 +5,8 @@ import { applyStatusSignal } from './apply-status-signal.ts'
 import { toPhoneNumber } from './phone-number-mapper.ts'
 import { findPhoneNumberOfOrganization } from './phone-number-repository.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
+import { unauthorizedMessage } from './vapi-error-to-app-error.ts'
+import { vapiOfOwner } from './vapi-account-of.ts'
 
 /** Gives the number back to Vapi first, then records it released: dialtone never claims a release Vapi did not make. */
 export async function releasePhoneNumber(
@@ -14,11 +16,13 @@ export async function releasePhoneNumber(
   const row = await findPhoneNumberOfOrganization(deps.db, input.organizationId, input.phoneNumberId)
   if (!row) throw new AppError('NOT_FOUND', 'No such phone number.')
   if (row.status === 'released') return toPhoneNumber(row)
+  // The account that bought it, whatever the organisation's key is now; a disconnected one is a clear 409.
+  const vapi = await vapiOfOwner(deps, row.organization_id, row.vapi_account)
   try {
-    await deps.vapi.deletePhoneNumber(row.vapi_phone_number_id, { organizationId: row.organization_id })
+    await vapi.deletePhoneNumber(row.vapi_phone_number_id, { organizationId: row.organization_id })
   } catch (error) {
     if (error instanceof VapiUnauthorizedError) {
-      throw new AppError('VAPI_UNAUTHORIZED', 'Vapi refused dialtone’s API key, so the number was not released.')
+      throw new AppError('VAPI_UNAUTHORIZED', unauthorizedMessage('the number was not released'))
     }
     // Already gone at Vapi: releasing it here only catches up with the facts.
     if (!(error instanceof VapiNotFoundError)) {

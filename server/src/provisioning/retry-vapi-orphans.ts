@@ -1,5 +1,6 @@
 import { VapiNotFoundError } from '../vapi/vapi-errors.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
+import { vapiOfOwner } from './vapi-account-of.ts'
 import { claimDueOrphans, markOrphanAttemptFailed, markOrphanDeleted } from './vapi-orphan-repository.ts'
 
 const maxBackoffMs = 10 * 60_000
@@ -12,7 +13,8 @@ export async function retryVapiOrphans(deps: ProvisioningDeps): Promise<{ delete
   let failed = 0
   for (const orphan of due) {
     try {
-      await deps.vapi.deletePhoneNumber(orphan.vapi_phone_number_id)
+      const vapi = await vapiOfOwner(deps, orphan.organization_id, orphan.vapi_account)
+      await vapi.deletePhoneNumber(orphan.vapi_phone_number_id)
       await markOrphanDeleted(deps.db, orphan.vapi_phone_number_id, deps.clock.now())
       deleted += 1
     } catch (error) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Database } from '../db/schema.ts'
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
 import { testDatabaseKinds } from '../../test/support/test-databases.ts'
-import { createVapiClient, type VapiClient } from '../vapi/vapi-client.ts'
+import type { VapiClient } from '../vapi/vapi-client.ts'
 import { claimDueNumbers } from './poll-claim-repository.ts'
 import { defaultPollRoundOptions, pollDueNumbers } from './poll-pending-numbers.ts'
 import { createNumber, makePendingDue, setSandboxFaults } from '../../test/support/provisioning-test-kit.ts'
@@ -64,11 +64,11 @@ postgresOnly('two pollers (two processes) on one Postgres database', () => {
   })
 
   const processes = (watch: (client: VapiClient) => VapiClient): [ProvisioningDeps, ProvisioningDeps] => {
-    const clientFor = () =>
-      watch(createVapiClient({ baseUrl: harness.sandbox.url, apiKey: 'test-key', maxRequestsPerSecond: 1_000 }))
+    // Each process resolves the organisations' own Vapi accounts with clients of its own, watched.
+    const accountsFor = () => harness.vapiAccountsWith({ maxRequestsPerSecond: 1_000 }, watch)
     return [
-      { ...harness.provisioning, vapi: clientFor() },
-      { ...harness.provisioning, db: secondPool, vapi: clientFor() },
+      { ...harness.provisioning, vapiAccounts: accountsFor() },
+      { ...harness.provisioning, db: secondPool, vapiAccounts: accountsFor() },
     ]
   }
 

@@ -6,6 +6,7 @@ import {
   VapiError,
   VapiInvalidResponseError,
   VapiRateLimitedError,
+  VapiRejectedError,
   VapiUnauthorizedError,
   VapiUnavailableError,
 } from '../vapi/vapi-errors.ts'
@@ -37,10 +38,29 @@ export function describeCreateFailure(error: unknown, areaCode: string, director
     return {
       outcome: 'refused',
       failureCode: 'vapi_unauthorized',
-      appError: new AppError(
-        'VAPI_UNAUTHORIZED',
-        'Vapi refused dialtone’s API key, so nothing was bought. The operator needs to set VAPI_API_KEY to a valid Vapi private key.',
-      ),
+      appError: new AppError('VAPI_UNAUTHORIZED', unauthorizedMessage('nothing was bought')),
+    }
+  }
+  if (error instanceof VapiRejectedError && error.vapiMessage !== null && isFreeNumberLimitMessage(error.vapiMessage)) {
+    return {
+      outcome: 'refused',
+      failureCode: 'free_number_limit',
+      appError: new AppError('FREE_NUMBER_LIMIT', freeNumberLimitMessage(error.vapiMessage), {
+        vapiMessage: error.vapiMessage,
+      }),
+    }
+  }
+  if (
+    error instanceof VapiRejectedError &&
+    error.vapiMessage !== null &&
+    isUnknownAssistantMessage(error.vapiMessage)
+  ) {
+    return {
+      outcome: 'refused',
+      failureCode: 'vapi_rejected',
+      appError: new AppError('ASSISTANT_NOT_FOUND', unknownAssistantMessage('Nothing was bought'), {
+        vapiMessage: error.vapiMessage,
+      }),
     }
   }
   if (error instanceof VapiRateLimitedError) {
@@ -90,4 +110,31 @@ export function describeCreateFailure(error: unknown, areaCode: string, director
     }
   }
   throw error
+}
+
+/** Vapi's words when an account holds all the free numbers it may: "…reached your free number limit of 5…". */
+export function isFreeNumberLimitMessage(message: string): boolean {
+  return /free (phone )?numbers? limit|limit of \d+ free/i.test(message)
+}
+
+export function freeNumberLimitMessage(vapiMessage: string): string {
+  const limit = /limit of (\d+)/i.exec(vapiMessage)?.[1] ?? '5'
+  return `Vapi gives each account ${limit} free numbers, and this organisation’s Vapi account already holds ${limit}. Nothing was bought. Release a number you no longer need, or import a number from a carrier (Twilio, Telnyx) into Vapi.`
+}
+
+/** Vapi's words for an assistant id that is not in the account ("Couldn't Get Assistant…", "Assistant not found"). */
+export function isUnknownAssistantMessage(message: string): boolean {
+  return (
+    /assistant/i.test(message) &&
+    /not found|couldn'?t (get|find)|could not find|does not exist|no assistant|invalid/i.test(message)
+  )
+}
+
+export function unknownAssistantMessage(outcome: string): string {
+  return `Vapi has no such assistant in this organisation’s Vapi account. ${outcome}. Pick one of the assistants listed for your account.`
+}
+
+/** What a refused key means; the organisation's own key or the deployment's, the owner reads what to do. */
+export function unauthorizedMessage(outcome: string): string {
+  return `Vapi refused the Vapi key this organisation uses, so ${outcome}. If your organisation connected its own key, connect a valid private key in Settings → Vapi; otherwise the operator must set VAPI_API_KEY to a valid Vapi private key.`
 }

@@ -3,7 +3,15 @@ import type { Database } from '../db/schema.ts'
 
 export async function recordOrphan(
   db: Kysely<Database>,
-  input: { vapiPhoneNumberId: string; reason: string; lastError: string | null; now: Date },
+  input: {
+    vapiPhoneNumberId: string
+    reason: string
+    lastError: string | null
+    now: Date
+    /** Whose account holds it (0010), so the delete uses that account's key. */
+    organizationId?: string | null
+    vapiAccount?: string | null
+  },
 ): Promise<void> {
   await db
     .insertInto('vapi_orphan')
@@ -13,6 +21,8 @@ export async function recordOrphan(
       last_error: input.lastError,
       next_attempt_at: input.now,
       created_at: input.now,
+      organization_id: input.organizationId ?? null,
+      vapi_account: input.vapiAccount ?? null,
     })
     .onConflict((conflict) => conflict.column('vapi_phone_number_id').doNothing())
     .execute()

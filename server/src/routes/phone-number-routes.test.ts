@@ -1,6 +1,8 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
+import { storeConnection } from '../connections/connection-repository.ts'
+import { fingerprintSecret } from '../credentials/credential-box.ts'
 import { testDatabaseKinds } from '../../test/support/test-databases.ts'
 
 interface SandboxHolding {
@@ -297,9 +299,21 @@ describe.each(testDatabaseKinds)('phone-number API on %s', (kind) => {
 
 describe.each(testDatabaseKinds)('with a key Vapi refuses, on %s', (kind) => {
   test('the create answers 502 VAPI_UNAUTHORIZED and leaves no row', async () => {
-    const harness = await startTestApp(kind, { vapiApiKey: 'invalid' })
+    const harness = await startTestApp(kind)
     try {
       const owner = await harness.signUp('Keyless')
+      // The organisation's stored key is one Vapi no longer accepts (revoked at Vapi after it was connected).
+      await storeConnection(harness.db, {
+        organizationId: owner.organizationId,
+        provider: 'vapi',
+        source: 'organization',
+        secretCiphertext: harness.server.credentialBox.seal('invalid'),
+        keyHint: 'alid',
+        fingerprint: fingerprintSecret('invalid'),
+        sandboxAccountId: null,
+        connectedByUserId: null,
+        now: new Date(),
+      })
       const response = await harness.request('/api/phone-numbers', {
         method: 'POST',
         json: { areaCode: '415' },
@@ -308,7 +322,7 @@ describe.each(testDatabaseKinds)('with a key Vapi refuses, on %s', (kind) => {
       expect(response.status).toBe(502)
       const body = (await response.json()) as { error: { code: string; message: string } }
       expect(body.error.code).toBe('VAPI_UNAUTHORIZED')
-      expect(body.error.message).toMatch(/VAPI_API_KEY/)
+      expect(body.error.message).toMatch(/Settings → Vapi/)
       expect(await countRows(harness, 'phone_number')).toBe(0)
       expect((await sandboxHoldings(harness)).length).toBe(0)
     } finally {

@@ -1,6 +1,7 @@
 import {
   createPhoneNumberRequestSchema,
   listPhoneNumbersQuerySchema,
+  updatePhoneNumberRequestSchema,
   type PhoneNumberList,
 } from '@dialtone/shared/phone-number'
 import { Hono } from 'hono'
@@ -23,6 +24,7 @@ import { provisionPhoneNumber } from '../provisioning/provision-phone-number.ts'
 import type { ProvisioningDeps } from '../provisioning/provisioning-deps.ts'
 import { refreshPendingPhoneNumbers, refreshPhoneNumber } from '../provisioning/refresh-phone-numbers.ts'
 import { releasePhoneNumber } from '../provisioning/release-phone-number.ts'
+import { updatePhoneNumber } from '../provisioning/update-phone-number.ts'
 
 const idempotencyKeySchema = z
   .string()
@@ -130,6 +132,15 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
         await refreshPhoneNumber(provisioning, {
           organizationId: c.get('viewer').organizationId,
           phoneNumberId: c.req.param('id'),
+        }),
+      ),
+    )
+    .patch('/:id', requirePermission('numbers:write'), validate('json', updatePhoneNumberRequestSchema), async (c) =>
+      c.json(
+        await updatePhoneNumber(provisioning, {
+          organizationId: c.get('viewer').organizationId,
+          phoneNumberId: c.req.param('id'),
+          request: c.req.valid('json'),
         }),
       ),
     )

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { Logger } from '../lib/logger.ts'
 import { parseRetryAfter } from './retry-after.ts'
+import type { VapiPauseStore } from './vapi-pause-store.ts'
 import {
   createVapiRateLimiter,
   type VapiCallPriority,
@@ -19,9 +20,12 @@ import {
   type VapiError,
 } from './vapi-errors.ts'
 import {
+  vapiAssistantListSchema,
+  vapiAssistantSchema,
   vapiErrorBodySchema,
   vapiPhoneNumberListSchema,
   vapiPhoneNumberSchema,
+  type VapiAssistant,
   type VapiPhoneNumber,
 } from './vapi-schemas.ts'
 
@@ -39,8 +43,10 @@ export interface CreateVapiPhoneNumberInput {
 
 export interface UpdateVapiPhoneNumberInput {
   name?: string
-  assistantId?: string
-  server?: VapiServerInput
+  /** null clears it: the number's calls then go to the server URL's `assistant-request`. */
+  assistantId?: string | null
+  /** 'clear' sends an empty server object, so the number has no server URL of its own. */
+  server?: VapiServerInput | 'clear'
 }
 
 export interface ListVapiPhoneNumbersQuery {
@@ -73,6 +79,10 @@ export interface VapiClient {
    * lost answer can mean the first attempt already deleted it.
    */
   deletePhoneNumber(id: string, call?: VapiCallContext): Promise<VapiPhoneNumber>
+  /** The account's assistants (Vapi's default page: the 100 newest). Retried like getPhoneNumber. */
+  listAssistants(query?: { limit?: number }, call?: VapiCallContext): Promise<VapiAssistant[]>
+  /** Retried like getPhoneNumber. */
+  getAssistant(id: string, call?: VapiCallContext): Promise<VapiAssistant>
 }
 
 export interface VapiClientOptions {
@@ -92,6 +102,8 @@ export interface VapiClientOptions {
   limiter?: VapiRateLimiter
   /** Which Vapi account this client's key belongs to, for the limiter. Default 'default'. */
   accountKey?: string
+  /** Retry-After pauses written down for every process (vapi-pause-repository.ts); this process's only if absent. */
+  sharedPauses?: VapiPauseStore
   fetch?: typeof fetch
   logger?: Logger
   /** For the jitter; Math.random by default. */
@@ -159,6 +171,9 @@ export function createVapiClient(options: VapiClientOptions): VapiClient {
     const failure = describeFailure(response, text)
     if (failure instanceof VapiRateLimitedError && failure.retryAfterMs !== null) {
       limiter.pause(accountKey, failure.retryAfterMs)
+      await options.sharedPauses
+        ?.record(accountKey, failure.retryAfterMs)
+        .catch((error: unknown) => logger?.warn({ err: error }, 'could not share a Vapi Retry-After pause'))
     }
     logger?.info(
       { method, path, status: response.status, durationMs, kind: failure.kind, vapiMessage: failure.vapiMessage },
@@ -172,6 +187,14 @@ export function createVapiClient(options: VapiClientOptions): VapiClient {
    * fails at once as Vapi would have answered it, instead of holding a person's request for minutes.
    */
   async function waitForTurn(ticket: VapiCallTicket, method: Method, path: string) {
+    if (options.sharedPauses) {
+      // Another process may have been told to wait: its pause holds here too.
+      const sharedMs = await options.sharedPauses.pausedForMs(accountKey).catch((error: unknown) => {
+        logger?.warn({ err: error }, 'could not read shared Vapi pauses')
+        return 0
+      })
+      if (sharedMs > 0) limiter.pause(accountKey, sharedMs)
+    }
     const pausedForMs = limiter.pausedForMs(accountKey)
     if (pausedForMs > maxRetryDelayMs) {
       logger?.info({ method, path, pausedForMs }, 'vapi paused by Retry-After; not sent')
@@ -200,7 +223,7 @@ export function createVapiClient(options: VapiClientOptions): VapiClient {
         .slice(0, 3)
         .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
         .join('; ')
-      throw new VapiInvalidResponseError(`Vapi's answer to ${method} ${path} is not a phone number: ${problems}`, {
+      throw new VapiInvalidResponseError(`Vapi's answer to ${method} ${path} is not what Vapi documents: ${problems}`, {
         cause: parsed.error,
       })
     }
@@ -257,7 +280,7 @@ export function createVapiClient(options: VapiClientOptions): VapiClient {
       const body = {
         ...(patch.name === undefined ? {} : { name: patch.name }),
         ...(patch.assistantId === undefined ? {} : { assistantId: patch.assistantId }),
-        ...(patch.server === undefined ? {} : { server: serverBody(patch.server) }),
+        ...(patch.server === undefined ? {} : { server: patch.server === 'clear' ? {} : serverBody(patch.server) }),
       }
       const ticket = ticketFor(call, 'interactive')
       return sendAndParse(vapiPhoneNumberSchema, 'PATCH', phoneNumberPath(id), ticket, body)
@@ -267,6 +290,19 @@ export function createVapiClient(options: VapiClientOptions): VapiClient {
       const path = phoneNumberPath(id)
       const ticket = ticketFor(call, 'interactive')
       return withRetries('deletePhoneNumber', () => sendAndParse(vapiPhoneNumberSchema, 'DELETE', path, ticket))
+    },
+
+    async listAssistants(query = {}, call) {
+      const path = query.limit === undefined ? '/assistant' : `/assistant?limit=${query.limit}`
+      const ticket = ticketFor(call, 'interactive')
+      return withRetries('listAssistants', () => sendAndParse(vapiAssistantListSchema, 'GET', path, ticket))
+    },
+
+    async getAssistant(id, call) {
+      if (id === '') throw new TypeError('A Vapi assistant id is required.')
+      const path = `/assistant/${encodeURIComponent(id)}`
+      const ticket = ticketFor(call, 'interactive')
+      return withRetries('getAssistant', () => sendAndParse(vapiAssistantSchema, 'GET', path, ticket))
     },
   }
 }

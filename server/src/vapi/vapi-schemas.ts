@@ -55,3 +55,12 @@ export const vapiErrorBodySchema = z.looseObject({
   statusCode: z.number().optional(),
 })
 export type VapiErrorBody = z.infer<typeof vapiErrorBodySchema>
+
+/** An assistant as dialtone reads it: its id and name (Vapi sends many more fields). */
+export const vapiAssistantSchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().nullish(),
+})
+export type VapiAssistant = z.infer<typeof vapiAssistantSchema>
+
+export const vapiAssistantListSchema = z.array(vapiAssistantSchema)

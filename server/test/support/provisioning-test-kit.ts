@@ -87,7 +87,7 @@ export async function clearSandboxFaults(harness: TestApp): Promise<void> {
 export async function deleteAtSandbox(harness: TestApp, vapiPhoneNumberId: string): Promise<void> {
   const response = await fetch(`${harness.sandbox.url}/phone-number/${vapiPhoneNumberId}`, {
     method: 'DELETE',
-    headers: { authorization: 'Bearer test-key' },
+    headers: { authorization: `Bearer ${await harness.vapiKeyOfNumber(vapiPhoneNumberId)}` },
   })
   if (response.status !== 200) throw new Error(`sandbox delete failed: ${response.status}`)
 }

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto'
 import type { DatabaseKind } from '../../src/db/create-database.ts'
 import type { Env } from '../../src/env.ts'
 import type { Clock } from '../../src/lib/clock.ts'
+import type { Logger } from '../../src/lib/logger.ts'
+import { createVapiAccounts } from '../../src/connections/vapi-accounts.ts'
+import { createVapiClient, type VapiClient, type VapiClientOptions } from '../../src/vapi/vapi-client.ts'
 import type { AdminAlert } from '@dialtone/shared/admin-alerts'
 import { createRecordingPublisher } from '../../src/realtime/publisher.ts'
 import { createTestDatabase, type TestDatabase } from './test-databases.ts'
@@ -25,6 +28,12 @@ export interface TestAppOptions {
   /** Compressed in tests: the waits before each retry of a mail. */
   mailRetryDelaysMs?: readonly number[]
   alertWebhook?: { url: string; secret: string }
+  /** Another server on the same database (a second instance): its close() leaves the database open. */
+  database?: TestDatabase
+  /** Anything else env.ts reads (CREDENTIALS_KEY, VAPI_BASE_URL of a sandbox the test runs, ...). */
+  env?: Record<string, string>
+  logger?: Logger
+  runsWorker?: boolean
 }
 
 /**
@@ -32,7 +41,10 @@ export interface TestAppOptions {
  * webhooks reaching the app over HTTP), minus the background worker, which tests drive round by round.
  */
 export async function startTestApp(kind: DatabaseKind, options: TestAppOptions = {}) {
-  const database: TestDatabase = await createTestDatabase(kind)
+  const sharedDatabase = options.database
+  const database: TestDatabase = sharedDatabase
+    ? { ...sharedDatabase, close: async () => {} }
+    : await createTestDatabase(kind)
   const recording = createRecordingPublisher()
   /** Alerts the worker told admins' browsers about, in order. */
   const alerts: AdminAlert[] = []
@@ -54,7 +66,10 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
       ...(options.alertWebhook
         ? { ADMIN_ALERT_WEBHOOK_URL: options.alertWebhook.url, ADMIN_ALERT_WEBHOOK_SECRET: options.alertWebhook.secret }
         : {}),
+      ...options.env,
     },
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.runsWorker === undefined ? {} : { runsWorker: options.runsWorker }),
     publisher: recording.publisher,
     alertPublisher: { alertChanged: (alert) => alerts.push(alert) },
     mailRetryDelaysMs: options.mailRetryDelaysMs ?? [50, 100, 200],
@@ -99,9 +114,46 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     return { cookie, email, userId: member.id, organizationId: member.organizationId }
   }
 
+  const vapiApiKey = options.vapiApiKey ?? 'test-key'
+  /** The key (as the sandbox knows it) of the Vapi account that bought this number: its organisation's, sealed. */
+  const vapiKeyOfNumber = async (vapiPhoneNumberId: string): Promise<string> => {
+    const number = await database.db
+      .selectFrom('phone_number')
+      .select(['organization_id', 'vapi_account'])
+      .where('vapi_phone_number_id', '=', vapiPhoneNumberId)
+      .executeTakeFirstOrThrow()
+    if (number.vapi_account === null || number.vapi_account === 'platform') return vapiApiKey
+    const connection = await database.db
+      .selectFrom('provider_connection')
+      .select('secret_ciphertext')
+      .where('organization_id', '=', number.organization_id)
+      .where('account_fingerprint', '=', number.vapi_account.replace(/^key:/, ''))
+      .executeTakeFirstOrThrow()
+    return server.credentialBox.open(connection.secret_ciphertext)
+  }
+  /** The organisations' accounts as the server resolves them, with Vapi clients made with these options. */
+  const vapiAccountsWith = (
+    clientOptions: Partial<VapiClientOptions>,
+    /** Wraps every client made (a test watching what each process asks Vapi). */
+    wrap: (client: VapiClient) => VapiClient = (client) => client,
+  ) =>
+    createVapiAccounts({
+      db: database.db,
+      box: server.credentialBox,
+      policy: server.config.env.VAPI_ACCOUNT_POLICY,
+      isSandbox: server.config.isSandbox,
+      platformClient: wrap(createVapiClient({ baseUrl: server.vapiBaseUrl, apiKey: vapiApiKey, ...clientOptions })),
+      sandboxUrl: server.config.isSandbox ? server.vapiBaseUrl : null,
+      makeClient: (apiKey, accountKey) =>
+        wrap(createVapiClient({ baseUrl: server.vapiBaseUrl, apiKey, accountKey, ...clientOptions })),
+      logger: server.logger,
+    })
+
   return {
     app,
     baseUrl,
+    vapiKeyOfNumber,
+    vapiAccountsWith,
     db: database.db,
     database,
     sandbox,
@@ -109,6 +161,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     provisioning,
     outboundWebhooks,
     areaCodes,
+    server,
     events: recording.events,
     notifications: server.notifications,
     alerts,

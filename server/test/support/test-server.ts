@@ -28,6 +28,8 @@ export async function startTestServer(database: TestDatabase, settings: TestServ
       AUTH_SECRET: authSecret,
       VAPI_WEBHOOK_SECRET: webhookSecret,
       VAPI_MAX_RPS: '1000',
+      // Never generated into a DATA_DIR from a test; rotation tests pass their own.
+      CREDENTIALS_KEY: 'test-credentials-key-0123456789abcdef',
       // Every organisation of a test server buys with its one key; tests of Vapi's real limit (5) set it back.
       SANDBOX_FREE_NUMBER_LIMIT: '1000',
       ...(database.url ? { DATABASE_URL: database.url } : {}),
@@ -38,7 +40,10 @@ export async function startTestServer(database: TestDatabase, settings: TestServ
     { ...config, vapiApiKey },
     { clusterAdapter: false, runsWorker: false, webDistDir: null, vapiRetryBaseDelayMs: 10, ...options, database },
   )
-  const { sandbox, url } = server
-  if (!sandbox || !url) throw new Error('a test server runs the web role with the built-in sandbox')
+  const { url } = server
+  // VAPI_BASE_URL in `env`: a sandbox the test started itself on a real port (as an external Vapi), not closed here.
+  const sandbox =
+    server.sandbox ?? (env.VAPI_BASE_URL ? { url: server.vapiBaseUrl, port: 0, close: async () => {} } : null)
+  if (!sandbox || !url) throw new Error('a test server runs the web role with the built-in sandbox or VAPI_BASE_URL')
   return { ...server, sandbox, url }
 }

@@ -8,8 +8,12 @@ import {
 import { isApiError } from '../../lib/api-error.ts'
 import { useDebouncedValue } from '../../lib/use-debounced-value.ts'
 import { AreaCodeCombobox, formatPlaces } from '../area-codes/area-code-combobox.tsx'
+import { AssistantCombobox } from '../assistants/assistant-combobox.tsx'
+import { useAssistants } from '../assistants/use-assistants.ts'
 import { useAreaCodeSearch } from '../area-codes/use-area-code-search.ts'
-import { describeCreateError } from './describe-create-error.ts'
+import { describeCreateError, isFixedInSettings } from './describe-create-error.ts'
+import { Link } from '../../lib/link.tsx'
+import { routes } from '../../lib/router.ts'
 import { formatTypicalWait } from './format-duration.ts'
 import { formatPhoneNumber } from './format-phone-number.ts'
 import { useCreatePhoneNumber } from './phone-number-mutations.ts'
@@ -51,6 +55,9 @@ export function CreatePhoneNumberForm() {
   const ids = useId()
   const [areaCode, setAreaCode] = useState('')
   const [name, setName] = useState('')
+  // Kept after a purchase: owners often buy several numbers for the same assistant.
+  const [assistantId, setAssistantId] = useState<string | null>(null)
+  const assistants = useAssistants()
   const [isAreaCodeTouched, setIsAreaCodeTouched] = useState(false)
   const [requested, setRequested] = useState<{ id: string; areaCode: string } | null>(null)
   // Kept apart from the mutation's own error so the suggestions stay on screen while one of them is requested.
@@ -80,7 +87,12 @@ export function CreatePhoneNumberForm() {
   function request(code: string) {
     const trimmedName = name.trim()
     setRequested(null)
-    creation.mutate(trimmedName === '' ? { areaCode: code } : { areaCode: code, name: trimmedName }, {
+    const request = {
+      areaCode: code,
+      ...(trimmedName === '' ? {} : { name: trimmedName }),
+      ...(assistantId === null ? {} : { assistantId }),
+    }
+    creation.mutate(request, {
       onError: (error) => setShownError(error),
       onSuccess: (phoneNumber) => {
         setShownError(null)
@@ -106,6 +118,7 @@ export function CreatePhoneNumberForm() {
 
   const areaCodeHintId = `${ids}-area-code-hint`
   const nameHintId = `${ids}-name-hint`
+  const assistantHintId = `${ids}-assistant-hint`
   const typicalSeconds = timing.data?.typicalSecondsToLive ?? null
 
   return (
@@ -144,6 +157,31 @@ export function CreatePhoneNumberForm() {
           />
           <p id={nameHintId} className={nameProblem ? 'field-error' : 'field-hint'}>
             {nameProblem ?? `${name.trim().length}/40 characters.`}
+          </p>
+        </div>
+        <div className="field field-assistant">
+          <label htmlFor={`${ids}-assistant`}>Assistant</label>
+          <AssistantCombobox
+            id={`${ids}-assistant`}
+            value={assistantId}
+            onValueChange={setAssistantId}
+            assistants={assistants.data?.items ?? []}
+            describedBy={assistantHintId}
+          />
+          <p
+            id={assistantHintId}
+            className={assistantId === null && !assistants.isPending ? 'field-hint assistant-warning' : 'field-hint'}
+            data-testid="assistant-hint"
+          >
+            {assistants.isPending
+              ? 'Loading your assistants…'
+              : assistants.isError
+                ? `Your assistants could not be loaded: ${assistants.error.message}`
+                : assistantId === null
+                  ? assistants.data.items.length === 0
+                    ? 'Your Vapi account has no assistants yet: calls to this number will go unanswered until you make one in Vapi and choose it here.'
+                    : 'No assistant: calls to this number will go unanswered until you choose one.'
+                  : 'Answers every call to this number.'}
           </p>
         </div>
         <div className="create-actions">
@@ -222,6 +260,11 @@ function CreateError({
       <p className="create-error-message">
         <strong>{explanation.message}</strong> {explanation.nextStep}
       </p>
+      {isFixedInSettings(error) && (
+        <p>
+          <Link to={routes.settings}>Open Settings → Vapi account</Link>
+        </p>
+      )}
     </div>
   )
 }

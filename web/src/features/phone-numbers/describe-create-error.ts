@@ -12,6 +12,14 @@ function wait(seconds: number | null, fallback: string): string {
   return seconds === 1 ? '1 second' : `${seconds} seconds`
 }
 
+/** Errors the owner fixes in Settings (the Vapi account): the message gets a link there. */
+export function isFixedInSettings(error: unknown): boolean {
+  return (
+    isApiError(error) &&
+    ['CONNECTION_REQUIRED', 'VAPI_ACCOUNT_DISCONNECTED', 'VAPI_UNAUTHORIZED', 'FREE_NUMBER_LIMIT'].includes(error.code)
+  )
+}
+
 /**
  * Every way getting a number can fail, except "area code unavailable", which the form answers with
  * suggestions instead of words.
@@ -25,8 +33,9 @@ export function describeCreateError(error: unknown): ErrorExplanation {
       return { message: error.message, nextStep: 'Correct the form and try again.' }
     case 'VAPI_UNAUTHORIZED':
       return {
-        message: 'dialtone’s Vapi key was refused, so no number could be requested.',
-        nextStep: 'The operator must fix VAPI_API_KEY on the server. Nothing was bought.',
+        message: 'Vapi refused the key dialtone used, so nothing was done.',
+        nextStep:
+          'If your organisation connected its own Vapi account, connect a valid private key in Settings; otherwise the operator must fix VAPI_API_KEY on the server.',
       }
     case 'VAPI_UNAVAILABLE':
       return {
@@ -58,10 +67,27 @@ export function describeCreateError(error: unknown): ErrorExplanation {
         message: 'dialtone cannot reach its database right now; nothing was bought.',
         nextStep: 'Try again in a minute. If it keeps happening, tell the operator.',
       }
+    // The server's words already say what happened and what to do (and that nothing was bought or changed).
+    case 'FREE_NUMBER_LIMIT':
+    case 'CONNECTION_REQUIRED':
+    case 'VAPI_ACCOUNT_DISCONNECTED':
+    case 'ASSISTANT_NOT_FOUND':
+      return { message: error.message, nextStep: '' }
+    case 'FORBIDDEN':
+      // The server names the permission; only someone who has it can do this.
+      return { message: error.message, nextStep: 'Ask an owner of your organisation to do it.' }
     case 'NETWORK':
       return { message: 'dialtone could not be reached.', nextStep: 'Check your connection and try again.' }
     case 'NOT_FOUND':
       return { message: 'That number no longer exists.', nextStep: 'Reload the page to see your current numbers.' }
+  }
+  // Any other limit the server names: its message says which.
+  if (/LIMIT/.test(error.code)) {
+    return {
+      message: error.message,
+      nextStep:
+        'Nothing was bought. Release a number you no longer use, or connect a Vapi account with billing set up in Settings.',
+    }
   }
   if (error.status >= 500) {
     return {
@@ -82,6 +108,8 @@ const failureReasonWords: Record<string, string> = {
   blocked: 'Vapi blocked this number.',
   deleted_at_vapi: 'The number was deleted in Vapi’s dashboard.',
   deadline_exceeded: 'Vapi did not assign a number in time.',
+  free_number_limit:
+    'The Vapi account already holds all the free numbers it may (5). Release a number you no longer need, then try again.',
 }
 
 /** A card's failure reason: known codes in words, anything else (Vapi's own text) as it came. */

@@ -16,6 +16,7 @@ function phoneNumber(id: string, status: PhoneNumber['status']): PhoneNumber {
     createdAt: '2026-01-01T00:00:00.000Z',
     activatedAt: null,
     updatedAt: '2026-01-01T00:00:00.000Z',
+    assistant: null,
   }
 }
 

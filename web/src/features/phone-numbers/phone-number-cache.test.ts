@@ -1,7 +1,14 @@
 import { expect, test } from 'vitest'
 import { QueryClient } from '@tanstack/react-query'
 import type { PhoneNumber } from '@dialtone/shared/phone-number'
-import { applyPhoneNumberUpdate, upsertIntoPages, type PhoneNumberPages } from './phone-number-cache.ts'
+import {
+  applyOptimisticChange,
+  applyPhoneNumberUpdate,
+  rollBackOptimisticChange,
+  upsertIntoPages,
+  type PhoneNumberPages,
+} from './phone-number-cache.ts'
+import { assistantOf, withAssistant } from './phone-number-assistant.ts'
 import { phoneNumberQueryKeys } from './phone-number-query-keys.ts'
 
 function phoneNumber(overrides: Partial<PhoneNumber> & { id: string; createdAt: string }): PhoneNumber {
@@ -16,6 +23,7 @@ function phoneNumber(overrides: Partial<PhoneNumber> & { id: string; createdAt: 
     version: 1,
     activatedAt: null,
     updatedAt: overrides.createdAt,
+    assistant: null,
     ...overrides,
   }
 }
@@ -68,4 +76,73 @@ test('applyPhoneNumberUpdate patches the list query and ignores replays', () => 
   applyPhoneNumberUpdate(queryClient, middle)
   const cached = queryClient.getQueryData<PhoneNumberPages>(phoneNumberQueryKeys.list())
   expect(cached?.pages[0]?.items).toEqual([live])
+})
+
+const frontDesk = { id: '6f1c0a52-0000-4000-8000-00000000000a', name: 'Front desk' }
+const sales = { id: 'c3d5e7f9-0000-4000-8000-00000000000b', name: 'Sales' }
+
+function cachedAssistants(queryClient: QueryClient) {
+  const cached = queryClient.getQueryData<PhoneNumberPages>(phoneNumberQueryKeys.list())
+  return cached?.pages.flatMap((page) => page.items.map((item) => [item.id, assistantOf(item)?.name ?? null]))
+}
+
+function cacheHolding(...items: PhoneNumber[]): QueryClient {
+  const queryClient = new QueryClient()
+  queryClient.setQueryData(phoneNumberQueryKeys.list(), pagesOf({ items, nextCursor: null }))
+  return queryClient
+}
+
+test('an assistant change pushed by the server (one version newer) reaches the card; a replay of the old copy does not undo it', () => {
+  const before = withAssistant(middle, frontDesk)
+  const queryClient = cacheHolding(newest, before)
+  const changed = withAssistant({ ...middle, version: 2 }, sales)
+  applyPhoneNumberUpdate(queryClient, changed)
+  expect(cachedAssistants(queryClient)).toEqual([
+    [newest.id, null],
+    [middle.id, 'Sales'],
+  ])
+  applyPhoneNumberUpdate(queryClient, before)
+  expect(cachedAssistants(queryClient)).toEqual([
+    [newest.id, null],
+    [middle.id, 'Sales'],
+  ])
+  // Clearing the assistant is a change like any other.
+  applyPhoneNumberUpdate(queryClient, withAssistant({ ...middle, version: 3 }, null))
+  expect(cachedAssistants(queryClient)).toEqual([
+    [newest.id, null],
+    [middle.id, null],
+  ])
+})
+
+test('an optimistic assistant change shows at once and the server answer replaces it', () => {
+  const before = withAssistant(middle, null)
+  const queryClient = cacheHolding(before)
+  const previous = applyOptimisticChange(queryClient, middle.id, (cached) => withAssistant(cached, frontDesk))
+  expect(previous).toBe(before)
+  expect(cachedAssistants(queryClient)).toEqual([[middle.id, 'Front desk']])
+  applyPhoneNumberUpdate(queryClient, withAssistant({ ...middle, version: 2 }, frontDesk))
+  const cached = queryClient.getQueryData<PhoneNumberPages>(phoneNumberQueryKeys.list())
+  expect(cached?.pages[0]?.items[0]?.version).toBe(2)
+})
+
+test('a refused change rolls back to the copy from before, but never over a newer copy from the server', () => {
+  const before = withAssistant(middle, frontDesk)
+  const queryClient = cacheHolding(before)
+  const previous = applyOptimisticChange(queryClient, middle.id, (cached) => withAssistant(cached, sales))
+  expect(previous).toBeDefined()
+  if (previous) rollBackOptimisticChange(queryClient, previous)
+  expect(cachedAssistants(queryClient)).toEqual([[middle.id, 'Front desk']])
+
+  // Another tab changed it meanwhile: its event (version 2) stays after this tab's refusal.
+  const again = applyOptimisticChange(queryClient, middle.id, (cached) => withAssistant(cached, sales))
+  applyPhoneNumberUpdate(queryClient, withAssistant({ ...middle, version: 2 }, null))
+  if (again) rollBackOptimisticChange(queryClient, again)
+  expect(cachedAssistants(queryClient)).toEqual([[middle.id, null]])
+})
+
+test('an optimistic change to a number the cache does not hold changes nothing', () => {
+  const queryClient = cacheHolding(newest)
+  const before = queryClient.getQueryData(phoneNumberQueryKeys.list())
+  expect(applyOptimisticChange(queryClient, middle.id, (cached) => withAssistant(cached, sales))).toBeUndefined()
+  expect(queryClient.getQueryData(phoneNumberQueryKeys.list())).toBe(before)
 })

@@ -64,3 +64,54 @@ export function applyPhoneNumberUpdate(queryClient: QueryClient, incoming: Phone
     void queryClient.invalidateQueries({ queryKey: phoneNumberQueryKeys.timing() })
   }
 }
+
+function mapCachedPhoneNumber(
+  queryClient: QueryClient,
+  id: string,
+  change: (cached: PhoneNumber) => PhoneNumber,
+): PhoneNumber | undefined {
+  let found: PhoneNumber | undefined
+  const listKey = phoneNumberQueryKeys.list()
+  const current = queryClient.getQueryData<PhoneNumberPages>(listKey)
+  if (current) {
+    for (const [pageIndex, page] of current.pages.entries()) {
+      const itemIndex = page.items.findIndex((item) => item.id === id)
+      const cached = page.items[itemIndex]
+      if (cached === undefined) continue
+      found = cached
+      const next = change(cached)
+      if (next !== cached) {
+        const items = page.items.with(itemIndex, next)
+        queryClient.setQueryData<PhoneNumberPages>(listKey, {
+          ...current,
+          pages: current.pages.with(pageIndex, { ...page, items }),
+        })
+      }
+      break
+    }
+  }
+  const detailKey = phoneNumberQueryKeys.detail(id)
+  const cachedDetail = queryClient.getQueryData<PhoneNumber>(detailKey)
+  if (cachedDetail) {
+    found ??= cachedDetail
+    queryClient.setQueryData(detailKey, change(cachedDetail))
+  }
+  return found
+}
+
+/**
+ * Shows a change before the server confirmed it (an optimistic update). The copy keeps its version, so the
+ * server's answer or socket event, one version newer, replaces it. Returns the copy it replaced, for a rollback.
+ */
+export function applyOptimisticChange(
+  queryClient: QueryClient,
+  id: string,
+  change: (cached: PhoneNumber) => PhoneNumber,
+): PhoneNumber | undefined {
+  return mapCachedPhoneNumber(queryClient, id, change)
+}
+
+/** Puts back the copy from before an optimistic change, unless the server has sent a newer one since. */
+export function rollBackOptimisticChange(queryClient: QueryClient, previous: PhoneNumber): void {
+  mapCachedPhoneNumber(queryClient, previous.id, (cached) => (cached.version === previous.version ? previous : cached))
+}

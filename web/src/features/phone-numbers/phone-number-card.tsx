@@ -10,6 +10,8 @@ import { formatElapsed, formatTypicalWait } from './format-duration.ts'
 import { formatPhoneNumber, formatPlaceholderNumber } from './format-phone-number.ts'
 import { useCreatePhoneNumber, useRefreshPhoneNumber } from './phone-number-mutations.ts'
 import { reasonWithout, usePermissions } from '../teams/use-permissions.ts'
+import { CardAssistant } from './card-assistant.tsx'
+import { assistantOf } from './phone-number-assistant.ts'
 
 export const statusLabels: Record<PhoneNumberStatus, string> = {
   pending: 'Provisioning…',
@@ -36,6 +38,9 @@ interface PhoneNumberCardProps {
   onRelease: (phoneNumber: PhoneNumber) => void
   /** Hides a failed or released card (remembered in this browser). */
   onDismiss: (phoneNumber: PhoneNumber) => void
+  /** Whether the card is chosen for a bulk change; undefined when it cannot be (failed, released). */
+  isSelected?: boolean
+  onSelectedChange?: (phoneNumber: PhoneNumber, isSelected: boolean) => void
 }
 
 /**
@@ -48,6 +53,8 @@ export function PhoneNumberCard({
   deadlineSeconds,
   onRelease,
   onDismiss,
+  isSelected,
+  onSelectedChange,
 }: PhoneNumberCardProps) {
   const ids = useId()
   const { status } = phoneNumber
@@ -57,7 +64,7 @@ export function PhoneNumberCard({
 
   return (
     <article
-      className={`card card-${status}`}
+      className={`card card-${status}${isSelected ? ' card-selected' : ''}`}
       aria-labelledby={`${ids}-name`}
       aria-describedby={`${ids}-status ${ids}-number`}
       data-testid="phone-number-card"
@@ -67,6 +74,15 @@ export function PhoneNumberCard({
       tabIndex={-1}
     >
       <header className="card-header">
+        {isSelected !== undefined && onSelectedChange && (
+          <input
+            type="checkbox"
+            className="card-select"
+            checked={isSelected}
+            onChange={(event) => onSelectedChange(phoneNumber, event.target.checked)}
+            aria-label={`Select ${displayName}`}
+          />
+        )}
         <span id={`${ids}-status`} className={`status status-${status}`} data-testid="phone-number-status">
           {status === 'pending' ? (
             <span className="spinner" aria-hidden="true" />
@@ -97,6 +113,7 @@ export function PhoneNumberCard({
         typicalSecondsToLive={typicalSecondsToLive}
         deadlineSeconds={deadlineSeconds}
       />
+      <CardAssistant phoneNumber={phoneNumber} displayName={displayName} />
       <CardActions phoneNumber={phoneNumber} displayName={displayName} onRelease={onRelease} onDismiss={onDismiss} />
     </article>
   )
@@ -206,7 +223,12 @@ function CardActions({
 
   /** A new request in `areaCode` with the same name; once it is made, the new card replaces this failed one. */
   function tryIn(areaCode: string) {
-    const request = phoneNumber.name ? { areaCode, name: phoneNumber.name } : { areaCode }
+    const assistantId = assistantOf(phoneNumber)?.id
+    const request = {
+      areaCode,
+      ...(phoneNumber.name ? { name: phoneNumber.name } : {}),
+      ...(assistantId ? { assistantId } : {}),
+    }
     retry.mutate(request, {
       onSuccess: () => onDismiss(phoneNumber),
       onError: (error) => {

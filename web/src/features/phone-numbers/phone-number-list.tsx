@@ -5,6 +5,8 @@ import { describeCreateError } from './describe-create-error.ts'
 import { countByStatus, filterPhoneNumbers, hideSettledNumbers, type StatusFilter } from './filter-phone-numbers.ts'
 import { isBoolean, isStringList, storageKeys, useStoredState } from './number-view-preferences.ts'
 import { PhoneNumberCard } from './phone-number-card.tsx'
+import { BulkAssignBar } from './bulk-assign-bar.tsx'
+import { canHaveAssistant } from './phone-number-assistant.ts'
 import { useRefreshAllPending } from './phone-number-mutations.ts'
 import { ReleaseDialog } from './release-dialog.tsx'
 import { useProvisioningTiming, usePhoneNumbers } from './use-phone-numbers.ts'
@@ -38,6 +40,7 @@ export function PhoneNumberList() {
   const [dismissedIds, setDismissedIds] = useStoredState<string[]>(storageKeys.dismissed, [], isStringList)
   const [search, setSearch] = useState('')
   const [numberToRelease, setNumberToRelease] = useState<PhoneNumber | null>(null)
+  const [selectedIds, setSelectedIds] = useState<string[]>([])
   // A summary is true only while the pending count it reported holds; after that it goes away.
   const [refreshSummary, setRefreshSummary] = useState<{ text: string; pendingAfter: number | null } | null>(null)
   const headingRef = useRef<HTMLHeadingElement>(null)
@@ -53,6 +56,23 @@ export function PhoneNumberList() {
         dismissedIds: new Set(dismissedIds),
       }),
     [phoneNumbers, statusFilter, search, hideFailedAndReleased, dismissedIds],
+  )
+  // Only what is on screen and can take an assistant counts as selected: a number filtered away or released
+  // meanwhile is left out of a bulk change.
+  const selectable = useMemo(() => shown.filter(canHaveAssistant), [shown])
+  const selected = useMemo(() => {
+    const chosen = new Set(selectedIds)
+    return selectable.filter((phoneNumber) => chosen.has(phoneNumber.id))
+  }, [selectable, selectedIds])
+  const selectedIdSet = useMemo(() => new Set(selected.map((phoneNumber) => phoneNumber.id)), [selected])
+  const changeSelection = useCallback(
+    (phoneNumber: PhoneNumber, isSelected: boolean) =>
+      setSelectedIds((ids) =>
+        isSelected
+          ? [...ids.filter((id) => id !== phoneNumber.id), phoneNumber.id]
+          : ids.filter((id) => id !== phoneNumber.id),
+      ),
+    [],
   )
   const typicalSecondsToLive = timing.data?.typicalSecondsToLive ?? null
   const deadlineSeconds = serverInfo.data?.provisioningDeadlineSeconds ?? null
@@ -200,19 +220,25 @@ export function PhoneNumberList() {
           {hidden > 0 ? 'Every number here is hidden.' : 'No numbers match. Clear the search or pick another status.'}
         </p>
       ) : (
-        <ul className="card-grid" aria-label="Phone numbers">
-          {shown.map((phoneNumber) => (
-            <li key={phoneNumber.id}>
-              <PhoneNumberCard
-                phoneNumber={phoneNumber}
-                typicalSecondsToLive={typicalSecondsToLive}
-                deadlineSeconds={deadlineSeconds}
-                onRelease={setNumberToRelease}
-                onDismiss={dismiss}
-              />
-            </li>
-          ))}
-        </ul>
+        <>
+          <BulkAssignBar selectable={selectable} selected={selected} onSelectionChange={setSelectedIds} />
+          <ul className="card-grid" aria-label="Phone numbers">
+            {shown.map((phoneNumber) => (
+              <li key={phoneNumber.id}>
+                <PhoneNumberCard
+                  phoneNumber={phoneNumber}
+                  typicalSecondsToLive={typicalSecondsToLive}
+                  deadlineSeconds={deadlineSeconds}
+                  onRelease={setNumberToRelease}
+                  onDismiss={dismiss}
+                  {...(canHaveAssistant(phoneNumber)
+                    ? { isSelected: selectedIdSet.has(phoneNumber.id), onSelectedChange: changeSelection }
+                    : {})}
+                />
+              </li>
+            ))}
+          </ul>
+        </>
       )}
 
       {list.hasNextPage && (

@@ -23,6 +23,14 @@ export function createPhoneNumber(request: CreatePhoneNumberRequest, idempotency
   })
 }
 
+/** PATCH /api/phone-numbers/:id: the change is made at Vapi first, then stored; the answer is the new copy. */
+export function updatePhoneNumber(id: string, change: { name?: string; assistantId?: string | null }) {
+  return requestJson(`/api/phone-numbers/${encodeURIComponent(id)}`, phoneNumberSchema, {
+    method: 'PATCH',
+    body: change,
+  })
+}
+
 export function refreshPhoneNumber(id: string) {
   return requestJson(`/api/phone-numbers/${encodeURIComponent(id)}/refresh`, phoneNumberSchema, {
     method: 'POST',

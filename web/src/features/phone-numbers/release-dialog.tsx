@@ -1,6 +1,8 @@
-import { useEffect, useId, useRef } from 'react'
+import { useId } from 'react'
 import { toast } from 'sonner'
 import type { PhoneNumber } from '@dialtone/shared/phone-number'
+import { ConfirmActions } from '../../lib/confirm-actions.tsx'
+import { useModalDialog } from '../../lib/use-modal-dialog.ts'
 import { describeCreateError } from './describe-create-error.ts'
 import { formatPhoneNumber, formatPlaceholderNumber } from './format-phone-number.ts'
 import { useReleasePhoneNumber } from './phone-number-mutations.ts'
@@ -20,21 +22,14 @@ export function ReleaseDialog({
   /** Told after a release succeeded and the dialog closed; where focus goes next is the caller's call. */
   onReleased: (phoneNumber: PhoneNumber) => void
 }) {
-  const dialogRef = useRef<HTMLDialogElement>(null)
   const ids = useId()
   const release = useReleasePhoneNumber()
-  const { reset } = release
-
-  useEffect(() => {
-    const dialog = dialogRef.current
-    if (!dialog) return
-    if (phoneNumber && !dialog.open) {
-      reset()
-      dialog.showModal()
-    } else if (!phoneNumber && dialog.open) {
-      dialog.close()
-    }
-  }, [phoneNumber, reset])
+  const dialogProps = useModalDialog({
+    isOpen: phoneNumber !== null,
+    isBusy: release.isPending,
+    onOpen: release.reset,
+    onClose,
+  })
 
   const shownNumber = phoneNumber
     ? phoneNumber.number !== null
@@ -58,18 +53,10 @@ export function ReleaseDialog({
 
   return (
     <dialog
-      ref={dialogRef}
+      {...dialogProps}
       className="dialog"
       aria-labelledby={`${ids}-title`}
       aria-describedby={`${ids}-body`}
-      onCancel={(event) => {
-        // Escape while the release is in flight would hide its outcome; otherwise it cancels.
-        if (release.isPending) event.preventDefault()
-        else onClose()
-      }}
-      onClose={() => {
-        if (phoneNumber) onClose()
-      }}
       data-testid="release-dialog"
     >
       <h2 id={`${ids}-title`}>Release {phoneNumber?.name ?? shownNumber}?</h2>
@@ -78,20 +65,14 @@ export function ReleaseDialog({
           ? 'dialtone stops waiting for this number and releases it at Vapi.'
           : `${shownNumber} stops answering calls and goes back to Vapi. You may not get the same number again.`}
       </p>
-      {errorExplanation && (
-        <p className="form-error" role="alert">
-          {errorExplanation.message} {errorExplanation.nextStep}
-        </p>
-      )}
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={onClose} disabled={release.isPending}>
-          Cancel
-        </button>
-        <button type="button" className="button button-danger" onClick={confirm} disabled={release.isPending}>
-          {release.isPending && <span className="spinner" aria-hidden="true" />}
-          {release.isPending ? 'Releasing…' : 'Release number'}
-        </button>
-      </div>
+      <ConfirmActions
+        error={errorExplanation && `${errorExplanation.message} ${errorExplanation.nextStep}`.trim()}
+        isPending={release.isPending}
+        actionLabel="Release number"
+        pendingLabel="Releasing…"
+        onCancel={onClose}
+        onConfirm={confirm}
+      />
     </dialog>
   )
 }

@@ -1,0 +1,4 @@
+export const assistantQueryKeys = {
+  all: ['assistants'] as const,
+  list: () => [...assistantQueryKeys.all, 'list'] as const,
+}

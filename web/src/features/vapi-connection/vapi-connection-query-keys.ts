@@ -1,0 +1,4 @@
+export const vapiConnectionQueryKeys = {
+  all: ['connections', 'vapi'] as const,
+  current: () => [...vapiConnectionQueryKeys.all, 'current'] as const,
+}

@@ -11,6 +11,8 @@ import {
   createApiKeyRequestSchema,
 } from '@dialtone/shared/api-keys'
 import { adminAuditLogQuerySchema, auditLogQuerySchema, auditLogResponseSchema } from '@dialtone/shared/audit-log'
+import { assistantListSchema } from '@dialtone/shared/assistants'
+import { connectionSchema, putVapiConnectionRequestSchema } from '@dialtone/shared/connections'
 import { areaCodeSearchQuerySchema, areaCodeSearchResultSchema } from '@dialtone/shared/area-codes'
 import {
   mailDetailSchema,
@@ -25,6 +27,7 @@ import {
   phoneNumberSchema,
   provisioningTimingSchema,
   refreshAllResultSchema,
+  updatePhoneNumberRequestSchema,
 } from '@dialtone/shared/phone-number'
 import {
   acceptInvitationResponseSchema,
@@ -230,6 +233,72 @@ export const apiOperations: readonly ApiOperation[] = [
     permission: 'numbers:read',
     responses: { 200: { description: 'The number as Vapi has it now.', schema: phoneNumberSchema } },
     errors: { 502: 'VAPI_REJECTED, VAPI_UNAUTHORIZED', 503: 'VAPI_UNAVAILABLE, VAPI_RATE_LIMITED' },
+  },
+  {
+    method: 'patch',
+    path: '/api/phone-numbers/{id}',
+    operationId: 'updatePhoneNumber',
+    tag: 'Phone numbers',
+    summary: 'Rename a number and/or choose the Vapi assistant that answers it (null: none)',
+    access: 'signed-in',
+    permission: 'numbers:write',
+    body: updatePhoneNumberRequestSchema,
+    responses: { 200: { description: 'The number, changed.', schema: phoneNumberSchema } },
+    errors: {
+      409: 'VAPI_ACCOUNT_DISCONNECTED: the Vapi account that bought it is no longer connected',
+      422: 'ASSISTANT_NOT_FOUND: no such assistant in the organisation’s Vapi account; nothing changed',
+      502: 'VAPI_REJECTED, VAPI_UNAUTHORIZED',
+      503: 'VAPI_UNAVAILABLE, VAPI_RATE_LIMITED (Retry-After)',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/assistants',
+    operationId: 'listAssistants',
+    tag: 'Vapi account',
+    summary: 'The assistants in the organisation’s Vapi account (to answer its numbers)',
+    access: 'signed-in',
+    errors: {
+      409: 'CONNECTION_REQUIRED (no Vapi account connected), VAPI_ACCOUNT_DISCONNECTED',
+      502: 'VAPI_REJECTED, VAPI_UNAUTHORIZED',
+      503: 'VAPI_UNAVAILABLE, VAPI_RATE_LIMITED (Retry-After)',
+    },
+    responses: { 200: { description: 'Assistants.', schema: assistantListSchema } },
+  },
+  {
+    method: 'get',
+    path: '/api/connections/vapi',
+    operationId: 'getVapiConnection',
+    tag: 'Vapi account',
+    summary: 'Which Vapi account the organisation uses (its own, the deployment’s, or the sandbox); never the key',
+    access: 'signed-in',
+    responses: { 200: { description: 'The connection.', schema: connectionSchema } },
+  },
+  {
+    method: 'put',
+    path: '/api/connections/vapi',
+    operationId: 'connectVapiAccount',
+    tag: 'Vapi account',
+    summary: 'Connect the organisation’s own Vapi account with a private key (checked at Vapi first)',
+    description: 'The key is encrypted at rest and never returned; the answer shows its last four characters.',
+    access: 'signed-in',
+    permission: 'settings:write',
+    body: putVapiConnectionRequestSchema,
+    responses: { 200: { description: 'The connection.', schema: connectionSchema } },
+    errors: {
+      422: 'CONNECTION_INVALID: Vapi refused the key; nothing was saved',
+      503: 'VAPI_UNAVAILABLE, VAPI_RATE_LIMITED (Retry-After)',
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/connections/vapi',
+    operationId: 'disconnectVapiAccount',
+    tag: 'Vapi account',
+    summary: 'Forget the organisation’s own Vapi key',
+    access: 'signed-in',
+    permission: 'settings:write',
+    responses: { 200: { description: 'The connection as it is now.', schema: connectionSchema } },
   },
   {
     method: 'delete',

@@ -142,6 +142,9 @@ describe(`the OpenAPI description matches the API on ${kind}`, () => {
       refreshPendingPhoneNumbers: () => asKey('/api/phone-numbers/refresh', { method: 'POST' }),
       getPhoneNumber: () => asKey(`/api/phone-numbers/${number}`),
       refreshPhoneNumber: () => asKey(`/api/phone-numbers/${number}/refresh`, { method: 'POST' }),
+      updatePhoneNumber: () => asKey(`/api/phone-numbers/${number}`, { method: 'PATCH', json: { name: 'Front desk' } }),
+      listAssistants: () => asKey('/api/assistants'),
+      getVapiConnection: () => asKey('/api/connections/vapi'),
       releasePhoneNumber: () => asKey(`/api/phone-numbers/${number}`, { method: 'DELETE' }),
       listWebhookEndpoints: () => asKey('/api/webhook-endpoints'),
       createWebhookEndpoint: () =>
@@ -209,6 +212,9 @@ describe(`the OpenAPI description matches the API on ${kind}`, () => {
           json: { rules: [{ kind: 'vapi_failing', enabled: true }] },
         }),
       listAdminAlerts: () => asOwner('/api/admin/alerts?status=open'),
+      connectVapiAccount: () =>
+        asKey('/api/connections/vapi', { method: 'PUT', json: { apiKey: `sandbox-${randomUUID()}` } }),
+      disconnectVapiAccount: () => asKey('/api/connections/vapi', { method: 'DELETE' }),
       deleteOrganization: () => harness.request('/api/organization', { method: 'DELETE', cookie: someone.cookie }),
       signOut: () => harness.request('/api/auth/sign-out', { method: 'POST', cookie: someone.cookie, json: {} }),
     }

@@ -130,17 +130,20 @@ try {
     )
   }
 
-  const compiled = provisioningStatsStatement(
-    { from: new Date(now.getTime() - 30 * dayMs), to: now, bucket: 'day' },
-    now,
-  ).compile(db)
   // As getProvisioningStats runs it: in a transaction without parallel workers.
-  const plan = await db.transaction().execute(async (trx) => {
-    await sql`set local max_parallel_workers_per_gather = 0`.execute(trx)
-    return trx.executeQuery<{ 'QUERY PLAN': string }>(
-      CompiledQuery.raw(`explain (analyze, buffers) ${compiled.sql}`, [...compiled.parameters]),
-    )
-  })
+  const explain = async (range: StatsRange) => {
+    const compiled = provisioningStatsStatement(range, now).compile(db)
+    const plan = await db.transaction().execute(async (trx) => {
+      await sql`set local max_parallel_workers_per_gather = 0`.execute(trx)
+      return trx.executeQuery<{ 'QUERY PLAN': string }>(
+        CompiledQuery.raw(`explain (analyze, buffers) ${compiled.sql}`, [...compiled.parameters]),
+      )
+    })
+    return plan.rows.map((row) => row['QUERY PLAN']).join('\n')
+  }
+  const thirtyDays = { from: new Date(now.getTime() - 30 * dayMs), to: now, bucket: 'day' } as const
+  const plan = await explain(thirtyDays)
+  const organizationPlan = await explain({ ...thirtyDays, organizationId: largestOrganization })
 
   const rollupRows = await scalar(
     db,
@@ -165,7 +168,10 @@ Method: getProvisioningStats() as the API calls it (rollup refresh check + the o
 ${rows.join('\n')}
 
 EXPLAIN (ANALYZE, BUFFERS), 30 d by day:
-${plan.rows.map((row) => row['QUERY PLAN']).join('\n')}
+${plan}
+
+EXPLAIN (ANALYZE, BUFFERS), 30 d by day, largest organisation:
+${organizationPlan}
 `)
 } finally {
   await database.close()

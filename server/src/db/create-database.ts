@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
+import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely'
 import { isDatabaseUnavailable } from '../lib/is-database-unavailable.ts'
 import pg from 'pg'
@@ -72,6 +72,8 @@ export async function createDatabase(target: DatabaseTarget): Promise<DatabaseHa
   }
 
   if (target.dataDir === null) {
+    // Loaded only for the embedded database: a server on Postgres never needs PGlite's module in memory.
+    const { PGlite } = await import('@electric-sql/pglite')
     const client = new PGlite()
     await client.waitReady
     const db = new Kysely<Database>({ dialect: new PGliteDialect(client) })

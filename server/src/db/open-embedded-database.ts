@@ -1,6 +1,7 @@
-import { readdir, stat } from 'node:fs/promises'
+import { mkdir, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
+import type { PGlite } from '@electric-sql/pglite'
+import { embeddedPgliteStartParams, initializePgliteDataDir } from './pglite-memory.ts'
 
 /** The embedded database's directory cannot be opened; dialtone refuses rather than start an empty one. */
 export class DamagedDataDirError extends Error {
@@ -58,11 +59,20 @@ export async function inspectPgliteDir(pgliteDir: string): Promise<'new' | 'init
 export async function openPglite(pgliteDir: string, options: { loadDataDir?: Blob } = {}): Promise<PGlite> {
   const state = await inspectPgliteDir(pgliteDir)
   if (options.loadDataDir && state !== 'new') throw new Error(`${pgliteDir} already holds a database`)
+  // A first start creates the cluster in a short-lived child process (initdb in WebAssembly leaves ~450 MB behind
+  // in whichever process runs it; docs/performance.md "Memory"), so this process only ever opens a directory.
+  if (state === 'new' && !options.loadDataDir) {
+    await mkdir(pgliteDir, { recursive: true })
+    await initializePgliteDataDir(pgliteDir)
+  }
+  // Loaded only for the embedded database: a server on Postgres never needs PGlite's module in memory.
+  const { PGlite } = await import('@electric-sql/pglite')
   let client: PGlite | null = null
   try {
     client = new PGlite({
       dataDir: pgliteDir,
       relaxedDurability: false,
+      startParams: embeddedPgliteStartParams,
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     })
     await client.waitReady

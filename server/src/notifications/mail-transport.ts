@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 
 export interface OutgoingMail {
   from: string
@@ -22,17 +22,24 @@ export type MailTransport =
 
 /** nodemailer's SMTP transport from a URL (smtp://user:pass@host:587, smtps://… for implicit TLS). */
 export function createSmtpTransport(url: string): MailTransport {
-  const transporter = nodemailer.createTransport({
-    url,
-    // A server that does not answer must fail this attempt, not hold the worker: the outbox retries later.
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
-  })
+  // nodemailer is loaded with the first mail, not at start: a process without SMTP_URL never holds it in memory.
+  let transporter: Promise<Transporter> | null = null
+  const connect = () =>
+    (transporter ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url,
+        // A server that does not answer must fail this attempt, not hold the worker: the outbox retries later.
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      }),
+    ))
   return {
     kind: 'smtp',
     send: async (mail) => {
-      await transporter.sendMail({
+      await (
+        await connect()
+      ).sendMail({
         from: mail.from,
         to: mail.to,
         subject: mail.subject,
@@ -42,7 +49,7 @@ export function createSmtpTransport(url: string): MailTransport {
         headers: mail.headers,
       })
     },
-    close: () => transporter.close(),
+    close: () => void transporter?.then((created) => created.close()),
   }
 }
 

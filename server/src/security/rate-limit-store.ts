@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely'
-import { createClient } from 'redis'
 import type { Database } from '../db/schema.ts'
 
 /** How many hits a key has had in its current window, and when that window ends. */
@@ -57,6 +56,8 @@ export async function connectRedisRateLimitStore(
   url: string,
   options: { prefix?: string; onError?: (error: unknown) => void } = {},
 ): Promise<RateLimitStore> {
+  // Loaded only with REDIS_URL (see socket-adapter.ts).
+  const { createClient } = await import('redis')
   const client = createClient({ url })
   client.on('error', options.onError ?? (() => {}))
   await client.connect()

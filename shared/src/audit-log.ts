@@ -35,3 +35,9 @@ export const auditLogQuerySchema = z
     path: ['since'],
   })
 export type AuditLogQuery = z.input<typeof auditLogQuerySchema>
+
+/** The platform admins' query: the same filters over every organisation, or one (`organizationId`). */
+export const adminAuditLogQuerySchema = auditLogQuerySchema.safeExtend({
+  organizationId: z.string().max(100).optional(),
+})
+export type AdminAuditLogQuery = z.input<typeof adminAuditLogQuerySchema>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { mailDeliverySchema } from './notifications.ts'
 
 export const organizationRoleSchema = z.enum(['owner', 'admin', 'member'])
 export type OrganizationRole = z.infer<typeof organizationRoleSchema>
@@ -57,6 +58,14 @@ export type CreateInvitationRequest = z.input<typeof createInvitationRequestSche
 
 export const updateMemberRequestSchema = z.object({ role: organizationRoleSchema })
 
+/** The answer to a role change: the member and the role they now have. */
+export const updateMemberResponseSchema = z.object({ id: z.string(), role: organizationRoleSchema })
+export type UpdateMemberResponse = z.infer<typeof updateMemberResponseSchema>
+
+/** The answer to an invitation: the invitation, and how its mail goes out (`off`: copy `acceptUrl` yourself). */
+export const createdInvitationSchema = invitationSchema.extend({ mailDelivery: mailDeliverySchema })
+export type CreatedInvitation = z.infer<typeof createdInvitationSchema>
+
 /** What the accept page shows before the person accepts (no secret, no other member's data). */
 export const invitationPreviewSchema = z.object({
   id: z.string(),
@@ -73,6 +82,7 @@ export const acceptInvitationResponseSchema = z.object({
   organization: z.object({ id: z.string(), name: z.string() }),
   role: organizationRoleSchema,
 })
+export type AcceptInvitationResponse = z.infer<typeof acceptInvitationResponseSchema>
 
 /** The organisations the viewer belongs to, for the header's switcher. */
 export const organizationsResponseSchema = z.object({

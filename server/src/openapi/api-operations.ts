@@ -10,6 +10,9 @@ import {
   apiKeyWithSecretSchema,
   createApiKeyRequestSchema,
 } from '@dialtone/shared/api-keys'
+import { adminAuditLogQuerySchema, auditLogQuerySchema, auditLogResponseSchema } from '@dialtone/shared/audit-log'
+import { assistantListSchema } from '@dialtone/shared/assistants'
+import { connectionSchema, putVapiConnectionRequestSchema } from '@dialtone/shared/connections'
 import { areaCodeSearchQuerySchema, areaCodeSearchResultSchema } from '@dialtone/shared/area-codes'
 import {
   mailDetailSchema,
@@ -24,7 +27,18 @@ import {
   phoneNumberSchema,
   provisioningTimingSchema,
   refreshAllResultSchema,
+  updatePhoneNumberRequestSchema,
 } from '@dialtone/shared/phone-number'
+import {
+  acceptInvitationResponseSchema,
+  createInvitationRequestSchema,
+  createdInvitationSchema,
+  invitationPreviewSchema,
+  membersResponseSchema,
+  organizationsResponseSchema,
+  updateMemberRequestSchema,
+  updateMemberResponseSchema,
+} from '@dialtone/shared/teams'
 import { provisioningStatsQuerySchema, provisioningStatsSchema } from '@dialtone/shared/provisioning-stats'
 import { serverInfoSchema } from '@dialtone/shared/server-info'
 import {
@@ -37,6 +51,7 @@ import {
   webhookEndpointWithSecretSchema,
 } from '@dialtone/shared/webhook-endpoints'
 import { z, type ZodType } from 'zod'
+import { auditCsvHeader } from '../audit/audit-csv.ts'
 import type { Permission } from '../auth/permissions.ts'
 import {
   deletedOrganizationSchema,
@@ -46,6 +61,8 @@ import {
   signedInSchema,
   signedOutSchema,
 } from './auth-schemas.ts'
+
+const auditCsvDescription = `RFC 4180 with CRLF line ends: a header row (${auditCsvHeader.join(', ')}), then one event per row, newest first; \`details\` is JSON.`
 
 /** Who may call an operation: anyone, or a signed-in person (programs are decided by http/program-access.ts). */
 export type OperationAccess = 'public' | 'signed-in' | 'platform-admin'
@@ -64,8 +81,8 @@ export interface ApiOperation {
   query?: z.ZodObject
   body?: ZodType
   headers?: { name: string; description: string }[]
-  /** Success answers; error answers are added from what the operation can refuse (see openapi-document.ts). */
-  responses: Record<number, { description: string; schema?: ZodType }>
+  /** Success answers (`csv`: also answered as text/csv, described by it); error answers are added from what the operation can refuse (see openapi-document.ts). */
+  responses: Record<number, { description: string; schema?: ZodType; csv?: string }>
   /** Errors beyond the usual ones: status → the codes that status carries here. */
   errors?: Record<number, string>
 }
@@ -140,6 +157,7 @@ export const apiOperations: readonly ApiOperation[] = [
     tag: 'Area codes',
     summary: 'US area codes matching a code, state or place (or near one)',
     access: 'signed-in',
+    permission: 'numbers:read',
     query: areaCodeSearchQuerySchema,
     responses: { 200: { description: 'Matching area codes.', schema: areaCodeSearchResultSchema } },
   },
@@ -150,6 +168,7 @@ export const apiOperations: readonly ApiOperation[] = [
     tag: 'Phone numbers',
     summary: 'The organisation’s phone numbers, newest first',
     access: 'signed-in',
+    permission: 'numbers:read',
     query: listPhoneNumbersQuerySchema,
     responses: { 200: { description: 'A page of numbers.', schema: phoneNumberListSchema } },
   },
@@ -181,6 +200,7 @@ export const apiOperations: readonly ApiOperation[] = [
     tag: 'Phone numbers',
     summary: 'How long numbers typically take to go live here',
     access: 'signed-in',
+    permission: 'numbers:read',
     responses: { 200: { description: 'Median seconds to live.', schema: provisioningTimingSchema } },
   },
   {
@@ -190,6 +210,7 @@ export const apiOperations: readonly ApiOperation[] = [
     tag: 'Phone numbers',
     summary: 'Check every pending number at Vapi now',
     access: 'signed-in',
+    permission: 'numbers:read',
     responses: { 200: { description: 'What the check found.', schema: refreshAllResultSchema } },
   },
   {
@@ -199,6 +220,7 @@ export const apiOperations: readonly ApiOperation[] = [
     tag: 'Phone numbers',
     summary: 'One number (another organisation’s id answers 404)',
     access: 'signed-in',
+    permission: 'numbers:read',
     responses: { 200: { description: 'The number.', schema: phoneNumberSchema } },
   },
   {
@@ -208,8 +230,75 @@ export const apiOperations: readonly ApiOperation[] = [
     tag: 'Phone numbers',
     summary: 'Check one number at Vapi now',
     access: 'signed-in',
+    permission: 'numbers:read',
     responses: { 200: { description: 'The number as Vapi has it now.', schema: phoneNumberSchema } },
     errors: { 502: 'VAPI_REJECTED, VAPI_UNAUTHORIZED', 503: 'VAPI_UNAVAILABLE, VAPI_RATE_LIMITED' },
+  },
+  {
+    method: 'patch',
+    path: '/api/phone-numbers/{id}',
+    operationId: 'updatePhoneNumber',
+    tag: 'Phone numbers',
+    summary: 'Rename a number and/or choose the Vapi assistant that answers it (null: none)',
+    access: 'signed-in',
+    permission: 'numbers:write',
+    body: updatePhoneNumberRequestSchema,
+    responses: { 200: { description: 'The number, changed.', schema: phoneNumberSchema } },
+    errors: {
+      409: 'VAPI_ACCOUNT_DISCONNECTED: the Vapi account that bought it is no longer connected',
+      422: 'ASSISTANT_NOT_FOUND: no such assistant in the organisation’s Vapi account; nothing changed',
+      502: 'VAPI_REJECTED, VAPI_UNAUTHORIZED',
+      503: 'VAPI_UNAVAILABLE, VAPI_RATE_LIMITED (Retry-After)',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/assistants',
+    operationId: 'listAssistants',
+    tag: 'Vapi account',
+    summary: 'The assistants in the organisation’s Vapi account (to answer its numbers)',
+    access: 'signed-in',
+    errors: {
+      409: 'CONNECTION_REQUIRED (no Vapi account connected), VAPI_ACCOUNT_DISCONNECTED',
+      502: 'VAPI_REJECTED, VAPI_UNAUTHORIZED',
+      503: 'VAPI_UNAVAILABLE, VAPI_RATE_LIMITED (Retry-After)',
+    },
+    responses: { 200: { description: 'Assistants.', schema: assistantListSchema } },
+  },
+  {
+    method: 'get',
+    path: '/api/connections/vapi',
+    operationId: 'getVapiConnection',
+    tag: 'Vapi account',
+    summary: 'Which Vapi account the organisation uses (its own, the deployment’s, or the sandbox); never the key',
+    access: 'signed-in',
+    responses: { 200: { description: 'The connection.', schema: connectionSchema } },
+  },
+  {
+    method: 'put',
+    path: '/api/connections/vapi',
+    operationId: 'connectVapiAccount',
+    tag: 'Vapi account',
+    summary: 'Connect the organisation’s own Vapi account with a private key (checked at Vapi first)',
+    description: 'The key is encrypted at rest and never returned; the answer shows its last four characters.',
+    access: 'signed-in',
+    permission: 'settings:write',
+    body: putVapiConnectionRequestSchema,
+    responses: { 200: { description: 'The connection.', schema: connectionSchema } },
+    errors: {
+      422: 'CONNECTION_INVALID: Vapi refused the key; nothing was saved',
+      503: 'VAPI_UNAVAILABLE, VAPI_RATE_LIMITED (Retry-After)',
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/connections/vapi',
+    operationId: 'disconnectVapiAccount',
+    tag: 'Vapi account',
+    summary: 'Forget the organisation’s own Vapi key',
+    access: 'signed-in',
+    permission: 'settings:write',
+    responses: { 200: { description: 'The connection as it is now.', schema: connectionSchema } },
   },
   {
     method: 'delete',
@@ -229,6 +318,7 @@ export const apiOperations: readonly ApiOperation[] = [
     tag: 'Webhook endpoints',
     summary: 'Where dialtone posts the organisation’s events',
     access: 'signed-in',
+    permission: 'settings:write',
     responses: { 200: { description: 'The endpoints (never their secrets).', schema: webhookEndpointListSchema } },
   },
   {
@@ -238,6 +328,7 @@ export const apiOperations: readonly ApiOperation[] = [
     tag: 'Webhook endpoints',
     summary: 'Add an endpoint; the answer alone carries its signing secret',
     access: 'signed-in',
+    permission: 'settings:write',
     body: createWebhookEndpointRequestSchema,
     responses: { 201: { description: 'The endpoint with `secret`.', schema: webhookEndpointWithSecretSchema } },
   },
@@ -248,6 +339,7 @@ export const apiOperations: readonly ApiOperation[] = [
     tag: 'Webhook endpoints',
     summary: 'Remove an endpoint',
     access: 'signed-in',
+    permission: 'settings:write',
     responses: { 204: { description: 'Removed.' } },
   },
   {
@@ -257,6 +349,7 @@ export const apiOperations: readonly ApiOperation[] = [
     tag: 'Webhook endpoints',
     summary: 'A new signing secret (the old one keeps signing for a while)',
     access: 'signed-in',
+    permission: 'settings:write',
     responses: { 200: { description: 'The endpoint with its new `secret`.', schema: webhookEndpointWithSecretSchema } },
   },
   {
@@ -266,6 +359,7 @@ export const apiOperations: readonly ApiOperation[] = [
     tag: 'Webhook endpoints',
     summary: 'Recent deliveries to an endpoint with every attempt',
     access: 'signed-in',
+    permission: 'settings:write',
     query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
     responses: { 200: { description: 'Deliveries, newest first.', schema: webhookDeliveryListSchema } },
   },
@@ -276,6 +370,7 @@ export const apiOperations: readonly ApiOperation[] = [
     tag: 'Webhook endpoints',
     summary: 'Send again every delivery that failed since a time',
     access: 'signed-in',
+    permission: 'settings:write',
     body: recoverWebhookDeliveriesRequestSchema,
     responses: { 200: { description: 'How many were queued again.', schema: recoverWebhookDeliveriesResultSchema } },
   },
@@ -286,6 +381,7 @@ export const apiOperations: readonly ApiOperation[] = [
     tag: 'Webhook endpoints',
     summary: 'Send one delivery again',
     access: 'signed-in',
+    permission: 'settings:write',
     responses: { 202: { description: 'Queued again.', schema: webhookDeliverySchema } },
   },
   {
@@ -327,8 +423,137 @@ export const apiOperations: readonly ApiOperation[] = [
     tag: 'Organisation',
     summary: 'Delete the organisation (its owner only; refused while it holds numbers)',
     access: 'signed-in',
+    permission: 'settings:write',
     responses: { 200: { description: 'Deleted.', schema: deletedOrganizationSchema } },
     errors: { 409: 'ORGANIZATION_HAS_NUMBERS' },
+  },
+  {
+    method: 'get',
+    path: '/api/organizations',
+    operationId: 'listOrganizations',
+    tag: 'Organisation',
+    summary: 'The organisations you belong to, with your role in each, and which one you act for',
+    description: 'Switch with POST /api/auth/organization/set-active (the web app’s organisation switcher).',
+    access: 'signed-in',
+    responses: { 200: { description: 'Your organisations.', schema: organizationsResponseSchema } },
+  },
+  {
+    method: 'get',
+    path: '/api/members',
+    operationId: 'listMembers',
+    tag: 'Members',
+    summary: 'The organisation’s members, your role and permissions, and (for owners) its open invitations',
+    access: 'signed-in',
+    responses: {
+      200: {
+        description: 'Members; `invitations` is empty unless you hold `members:manage`.',
+        schema: membersResponseSchema,
+      },
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/members',
+    operationId: 'inviteMember',
+    tag: 'Members',
+    summary: 'Invite someone by email (the same as POST /api/invitations: a member joins by accepting)',
+    access: 'signed-in',
+    permission: 'members:manage',
+    body: createInvitationRequestSchema,
+    responses: { 201: { description: 'The invitation, with its link.', schema: createdInvitationSchema } },
+    errors: { 409: 'CONFLICT: that email is already a member of this organisation' },
+  },
+  {
+    method: 'patch',
+    path: '/api/members/{id}',
+    operationId: 'updateMemberRole',
+    tag: 'Members',
+    summary: 'Change a member’s role (applies to their next request; their sockets reconnect under it)',
+    access: 'signed-in',
+    permission: 'members:manage',
+    body: updateMemberRequestSchema,
+    responses: { 200: { description: 'The member’s new role.', schema: updateMemberResponseSchema } },
+    errors: { 409: 'LAST_OWNER: the organisation’s last owner cannot be demoted' },
+  },
+  {
+    method: 'delete',
+    path: '/api/members/{id}',
+    operationId: 'removeMember',
+    tag: 'Members',
+    summary: 'Remove a member, or leave (your own member id); their sockets end at once',
+    description: 'Anyone may leave; removing someone else needs `members:manage`.',
+    access: 'signed-in',
+    responses: { 204: { description: 'Removed.' } },
+    errors: {
+      403: 'FORBIDDEN: removing someone else needs `members:manage` (`details.required`), or API keys (`details.reason`)',
+      409: 'LAST_OWNER: the organisation’s last owner cannot leave or be removed',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/invitations',
+    operationId: 'createInvitation',
+    tag: 'Invitations',
+    summary: 'Invite someone by email; the link works for 7 days, and a new invitation replaces an open one',
+    access: 'signed-in',
+    permission: 'members:manage',
+    body: createInvitationRequestSchema,
+    responses: { 201: { description: 'The invitation, with its link.', schema: createdInvitationSchema } },
+    errors: { 409: 'CONFLICT: that email is already a member of this organisation' },
+  },
+  {
+    method: 'get',
+    path: '/api/invitations/{id}',
+    operationId: 'getInvitation',
+    tag: 'Invitations',
+    summary: 'What an invitation offers, before accepting it (the id is the secret in the link)',
+    access: 'signed-in',
+    responses: { 200: { description: 'The invitation.', schema: invitationPreviewSchema } },
+  },
+  {
+    method: 'post',
+    path: '/api/invitations/{id}/accept',
+    operationId: 'acceptInvitation',
+    tag: 'Invitations',
+    summary: 'Join the organisation (signed in with the invited email)',
+    access: 'signed-in',
+    responses: {
+      200: { description: 'The organisation joined and your role.', schema: acceptInvitationResponseSchema },
+    },
+    errors: {
+      403: 'INVITATION_FOR_ANOTHER_EMAIL (sign in with the invited address), or FORBIDDEN for API keys',
+      410: 'INVITATION_EXPIRED: ask for a new one',
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/invitations/{id}',
+    operationId: 'revokeInvitation',
+    tag: 'Invitations',
+    summary: 'Revoke an open invitation: its link stops working',
+    access: 'signed-in',
+    permission: 'members:manage',
+    responses: { 204: { description: 'Revoked.' } },
+  },
+  {
+    method: 'get',
+    path: '/api/audit-log',
+    operationId: 'listAuditLog',
+    tag: 'Audit log',
+    summary: 'Who did what in the organisation, newest first; format=csv exports every match',
+    description:
+      'Page with `cursor` (the previous answer’s `nextCursor`). With `format=csv` the answer is `text/csv` ' +
+      '(at most 50,000 events, the newest that match, from before `cursor` if given; `limit` does not apply).',
+    access: 'signed-in',
+    permission: 'settings:write',
+    query: auditLogQuerySchema,
+    responses: {
+      200: {
+        description: 'A page of events (JSON), or all matching events (CSV).',
+        schema: auditLogResponseSchema,
+        csv: auditCsvDescription,
+      },
+    },
   },
   {
     method: 'get',
@@ -405,6 +630,22 @@ export const apiOperations: readonly ApiOperation[] = [
     access: 'platform-admin',
     query: adminAlertsQuerySchema,
     responses: { 200: { description: 'Alerts.', schema: adminAlertListSchema } },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/organization-audit-log',
+    operationId: 'listOrganizationAuditLogAsAdmin',
+    tag: 'Platform admin',
+    summary: 'Every organisation’s audit log (or one’s, with organizationId); format=csv exports it',
+    access: 'platform-admin',
+    query: adminAuditLogQuerySchema,
+    responses: {
+      200: {
+        description: 'A page of events (JSON), or all matching events (CSV).',
+        schema: auditLogResponseSchema,
+        csv: auditCsvDescription,
+      },
+    },
   },
 ]
 

@@ -88,7 +88,7 @@ export function buildOpenApiDocument() {
       title: 'dialtone API',
       version: '1',
       description:
-        'Buy Vapi phone numbers and watch them go live. Every route answers JSON; errors are ' +
+        'Buy Vapi phone numbers and watch them go live. Every route answers JSON (the audit log also CSV); errors are ' +
         '`{ "error": { "code", "message", "details"? } }`. Programs authenticate with an API key ' +
         '(`Authorization: Bearer dt_live_…`), made by an owner or admin on the API keys page; browsers with the ' +
         'session cookie. A key reaches only the routes marked with its scope (`x-api-key-scope`).',
@@ -213,11 +213,13 @@ function describeOperation(
 
   const responses: Record<string, JsonObject> = {}
   for (const [status, response] of Object.entries(operation.responses)) {
+    const content: JsonObject = {
+      ...(response.schema ? { 'application/json': { schema: refs.output(response.schema, Number(status)) } } : {}),
+      ...(response.csv ? { 'text/csv': { schema: { type: 'string', description: response.csv } } } : {}),
+    }
     responses[status] = {
       description: response.description,
-      ...(response.schema
-        ? { content: { 'application/json': { schema: refs.output(response.schema, Number(status)) } } }
-        : {}),
+      ...(Object.keys(content).length > 0 ? { content } : {}),
     }
   }
   const errorRef = (name: keyof typeof errorResponses) => ({ $ref: `#/components/responses/${name}` })

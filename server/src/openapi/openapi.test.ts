@@ -16,7 +16,7 @@ type Document = Record<string, unknown> & {
   paths: Record<string, Record<string, { responses: Record<string, { $ref?: string; content?: JsonContent }> }>>
   components: { responses: Record<string, { content?: JsonContent }> }
 }
-type JsonContent = { 'application/json'?: { schema: unknown } }
+type JsonContent = { 'application/json'?: { schema: unknown }; 'text/csv'?: { schema: unknown } }
 
 const routeKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`
 const honoPathToOpenApi = (path: string) => path.replace(/:(\w+)/g, '{$1}')
@@ -110,6 +110,15 @@ describe(`the OpenAPI description matches the API on ${kind}`, () => {
       await asKey('/api/webhook-endpoints', { method: 'POST', json: { url: 'http://127.0.0.1:9/hook' } }),
     )
     const someone = await harness.signUp('Leaver')
+    const joiner = await harness.signUp('Joiner')
+    const asJoiner = (path: string, init: RequestInit & { json?: unknown } = {}) =>
+      harness.request(path, { ...init, cookie: joiner.cookie })
+    let invitation = ''
+    const joinerMemberId = async () => {
+      const members = z.object({ items: z.array(z.object({ id: z.string(), email: z.string() })) })
+      const listed = members.parse(await (await asOwner('/api/members')).json())
+      return listed.items.find((member) => member.email === joiner.email)?.id ?? randomUUID()
+    }
 
     /** One sample per operation, in an order where each finds what it needs. */
     const samples: Record<string, () => Promise<Response>> = {
@@ -133,6 +142,9 @@ describe(`the OpenAPI description matches the API on ${kind}`, () => {
       refreshPendingPhoneNumbers: () => asKey('/api/phone-numbers/refresh', { method: 'POST' }),
       getPhoneNumber: () => asKey(`/api/phone-numbers/${number}`),
       refreshPhoneNumber: () => asKey(`/api/phone-numbers/${number}/refresh`, { method: 'POST' }),
+      updatePhoneNumber: () => asKey(`/api/phone-numbers/${number}`, { method: 'PATCH', json: { name: 'Front desk' } }),
+      listAssistants: () => asKey('/api/assistants'),
+      getVapiConnection: () => asKey('/api/connections/vapi'),
       releasePhoneNumber: () => asKey(`/api/phone-numbers/${number}`, { method: 'DELETE' }),
       listWebhookEndpoints: () => asKey('/api/webhook-endpoints'),
       createWebhookEndpoint: () =>
@@ -160,6 +172,33 @@ describe(`the OpenAPI description matches the API on ${kind}`, () => {
         })
         return asOwner(`/api/api-keys/${await idOf(other)}`, { method: 'DELETE' })
       },
+      listOrganizations: () => asOwner('/api/organizations'),
+      inviteMember: () =>
+        asOwner('/api/members', { method: 'POST', json: { email: `invited-${randomUUID()}@example.com` } }),
+      createInvitation: async () => {
+        const response = await asOwner('/api/invitations', {
+          method: 'POST',
+          json: { email: joiner.email, role: 'member' },
+        })
+        invitation = await idOf(response)
+        return response
+      },
+      listMembers: () => asOwner('/api/members'),
+      getInvitation: () => asJoiner(`/api/invitations/${invitation}`),
+      acceptInvitation: () => asJoiner(`/api/invitations/${invitation}/accept`, { method: 'POST' }),
+      updateMemberRole: async () =>
+        asOwner(`/api/members/${await joinerMemberId()}`, { method: 'PATCH', json: { role: 'admin' } }),
+      removeMember: async () => asOwner(`/api/members/${await joinerMemberId()}`, { method: 'DELETE' }),
+      revokeInvitation: async () => {
+        const other = await asOwner('/api/invitations', {
+          method: 'POST',
+          json: { email: `revoked-${randomUUID()}@example.com` },
+        })
+        return asOwner(`/api/invitations/${await idOf(other)}`, { method: 'DELETE' })
+      },
+      listAuditLog: () => asOwner('/api/audit-log?limit=5'),
+      listOrganizationAuditLogAsAdmin: () =>
+        asOwner(`/api/admin/organization-audit-log?organizationId=${owner.organizationId}&limit=5`),
       getNotificationPreferences: () => asOwner('/api/notification-preferences'),
       updateNotificationPreferences: () =>
         asOwner('/api/notification-preferences', { method: 'PUT', json: { numberLive: false } }),
@@ -173,14 +212,23 @@ describe(`the OpenAPI description matches the API on ${kind}`, () => {
           json: { rules: [{ kind: 'vapi_failing', enabled: true }] },
         }),
       listAdminAlerts: () => asOwner('/api/admin/alerts?status=open'),
+      connectVapiAccount: () =>
+        asKey('/api/connections/vapi', { method: 'PUT', json: { apiKey: `sandbox-${randomUUID()}` } }),
+      disconnectVapiAccount: () => asKey('/api/connections/vapi', { method: 'DELETE' }),
       deleteOrganization: () => harness.request('/api/organization', { method: 'DELETE', cookie: someone.cookie }),
       signOut: () => harness.request('/api/auth/sign-out', { method: 'POST', cookie: someone.cookie, json: {} }),
     }
     expect(Object.keys(samples).sort()).toEqual(apiOperations.map((operation) => operation.operationId).sort())
+    /** Second samples for operations that answer in another form too (the audit logs' CSV). */
+    const moreSamples: [string, () => Promise<Response>][] = [
+      ['listAuditLog', () => asOwner('/api/audit-log?format=csv&action=member.role-change')],
+      ['listOrganizationAuditLogAsAdmin', () => asOwner('/api/admin/organization-audit-log?format=csv')],
+    ]
+    const csvRows: string[] = []
 
     const problems: string[] = []
     const failures: string[] = []
-    for (const [operationId, send] of Object.entries(samples)) {
+    for (const [operationId, send] of [...Object.entries(samples), ...moreSamples]) {
       const operation = apiOperations.find((candidate) => candidate.operationId === operationId)
       if (!operation) throw new Error(`no operation ${operationId}`)
       const response = await send()
@@ -194,17 +242,23 @@ describe(`the OpenAPI description matches the API on ${kind}`, () => {
       const content = described.$ref
         ? document.components.responses[described.$ref.split('/').at(-1) ?? '']?.content
         : described.content
-      const schema = content?.['application/json']?.schema
+      const mediaType = response.headers.get('content-type')?.split(';')[0]?.trim() ?? ''
+      const schema = content?.[mediaType as keyof JsonContent]?.schema
       if (!schema) {
-        if (text !== '' && !operationId.startsWith('getOpenApi')) problems.push(`${operationId}: body not described`)
+        if (text !== '' && !operationId.startsWith('getOpenApi')) {
+          problems.push(`${operationId}: ${mediaType} body not described`)
+        }
         continue
       }
+      if (mediaType === 'text/csv') csvRows.push(...text.split('\r\n').filter(Boolean))
       const validate = ajv.compile({ $ref: `openapi.json#${pointerTo(document, schema)}` })
-      if (!validate(JSON.parse(text))) {
+      if (!validate(mediaType === 'application/json' ? JSON.parse(text) : text)) {
         problems.push(`${operationId} ${response.status}: ${ajv.errorsText(validate.errors)}`)
       }
     }
     expect(problems).toEqual([])
+    // The CSV samples carry the role change made above (the organisation's own log and the admins' view of it).
+    expect(csvRows.filter((row) => row.includes('member.role-change') && row.includes(joiner.email))).toHaveLength(2)
     // Every sample succeeds but the one whose success needs mail this server never sent.
     expect(failures).toEqual(['getMail 404'])
   })

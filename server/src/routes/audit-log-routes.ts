@@ -1,7 +1,7 @@
-import { auditLogQuerySchema, type AuditLogResponse } from '@dialtone/shared/audit-log'
+import { adminAuditLogQuerySchema, auditLogQuerySchema, type AuditLogResponse } from '@dialtone/shared/audit-log'
 import { Hono } from 'hono'
 import type { Kysely } from 'kysely'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { auditCsvHeader, auditCsvRow } from '../audit/audit-csv.ts'
 import { listAuditEvents, toAuditEvent, type AuditFilter } from '../audit/audit-repository.ts'
 import type { Database } from '../db/schema.ts'
@@ -74,13 +74,11 @@ export function auditLogRoutes(deps: { db: Kysely<Database> }) {
   })
 }
 
-const adminAuditQuerySchema = auditLogQuerySchema.and(z.object({ organizationId: z.string().max(100).optional() }))
-
 /** `GET /api/admin/organization-audit-log`: every organisation's events (or one's), for platform admins. */
 export function adminOrganizationAuditRoutes(deps: { db: Kysely<Database> }) {
   return new Hono<{ Variables: ViewerVariables }>().get(
     '/organization-audit-log',
-    validate('query', adminAuditQuerySchema),
+    validate('query', adminAuditLogQuerySchema),
     async (c) => {
       const query = c.req.valid('query')
       return answer(deps.db, c, query, filterOf(query, query.organizationId ?? null))

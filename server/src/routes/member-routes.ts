@@ -1,10 +1,13 @@
 import {
   createInvitationRequestSchema,
   updateMemberRequestSchema,
+  type AcceptInvitationResponse,
+  type CreatedInvitation,
   type Invitation,
   type InvitationPreview,
   type MembersResponse,
   type OrganizationsResponse,
+  type UpdateMemberResponse,
 } from '@dialtone/shared/teams'
 import type { MailDelivery } from '@dialtone/shared/notifications'
 import type { Context } from 'hono'
@@ -128,7 +131,7 @@ export function memberRoutes(deps: MemberRouteDeps) {
       refuseLastOwner(change)
       // Their next request reads the new role from the database; their sockets reconnect under it at once.
       if (change.previousRole !== role) deps.sockets.userChanged(change.member.userId)
-      return c.json({ id: change.member.id, role: change.member.role })
+      return c.json({ id: change.member.id, role: change.member.role } satisfies UpdateMemberResponse)
     })
     .delete('/:id', async (c) => {
       const viewer = c.get('viewer')
@@ -164,7 +167,7 @@ export function memberRoutes(deps: MemberRouteDeps) {
   async function invite(
     c: Context<{ Variables: ViewerVariables }>,
     request: { email: string; role: 'admin' | 'member' },
-  ) {
+  ): Promise<CreatedInvitation> {
     const viewer = c.get('viewer')
     if (await isMemberByEmail(db, viewer.organizationId, request.email)) {
       throw new AppError('CONFLICT', `${request.email} is already a member of this organisation.`)
@@ -254,7 +257,7 @@ export function memberRoutes(deps: MemberRouteDeps) {
           return c.json({
             organization: { id: result.invitation.organizationId, name: result.organizationName },
             role: result.role,
-          })
+          } satisfies AcceptInvitationResponse)
       }
     })
     .delete('/:id', requirePermission('members:manage'), async (c) => {

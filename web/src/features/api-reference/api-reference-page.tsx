@@ -28,7 +28,12 @@ interface JsonSchema {
   items?: JsonSchema | undefined
   anyOf?: JsonSchema[] | undefined
 }
-const contentSchema = z.object({ 'application/json': z.object({ schema: schemaSchema }).optional() }).optional()
+const contentSchema = z
+  .object({
+    'application/json': z.object({ schema: schemaSchema }).optional(),
+    'text/csv': z.object({ schema: schemaSchema }).optional(),
+  })
+  .optional()
 const operationSchema = z.object({
   operationId: z.string(),
   tags: z.array(z.string()).default([]),
@@ -174,11 +179,22 @@ function OperationEntry({
             ? document.components.responses[refName(response.$ref)]?.description
             : response.description
           const schema = response.content?.['application/json']?.schema
+          const csv = response.content?.['text/csv']?.schema
           return (
             <li key={status}>
               <strong className={Number(status) < 400 ? 'reference-ok' : 'reference-error'}>{status}</strong>{' '}
               {description && <Prose text={description} />}
               {schema && Number(status) < 400 && <Fields schema={schema} document={document} />}
+              {csv && (
+                <p className="reference-description">
+                  Or <code>text/csv</code>
+                  {csv.description && (
+                    <>
+                      : <Prose text={csv.description} />
+                    </>
+                  )}
+                </p>
+              )}
             </li>
           )
         })}

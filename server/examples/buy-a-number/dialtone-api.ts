@@ -43,6 +43,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/organization-audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every organisation’s audit log (or one’s, with organizationId); format=csv exports it
+         * @description Platform admins only.
+         */
+        get: operations["listOrganizationAuditLogAsAdmin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/provisioning-stats": {
         parameters: {
             query?: never;
@@ -118,9 +138,51 @@ export interface paths {
         };
         /**
          * US area codes matching a code, state or place (or near one)
-         * @description API keys with `numbers:read` may call it.
+         * @description Needs `numbers:read`. API keys with `numbers:read` may call it.
          */
         get: operations["searchAreaCodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assistants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The assistants in the organisation’s Vapi account (to answer its numbers)
+         * @description API keys with `numbers:read` may call it.
+         */
+        get: operations["listAssistants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who did what in the organisation, newest first; format=csv exports every match
+         * @description Page with `cursor` (the previous answer’s `nextCursor`). With `format=csv` the answer is `text/csv` (at most 50,000 events, the newest that match, from before `cursor` if given; `limit` does not apply).
+         *
+         *     Needs `settings:write`. People only (no API keys).
+         */
+        get: operations["listAuditLog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -209,6 +271,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/connections/vapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which Vapi account the organisation uses (its own, the deployment’s, or the sandbox); never the key
+         * @description API keys with `settings:write` may call it.
+         */
+        get: operations["getVapiConnection"];
+        /**
+         * Connect the organisation’s own Vapi account with a private key (checked at Vapi first)
+         * @description The key is encrypted at rest and never returned; the answer shows its last four characters.
+         *
+         *     Needs `settings:write`. API keys with `settings:write` may call it.
+         */
+        put: operations["connectVapiAccount"];
+        post?: never;
+        /**
+         * Forget the organisation’s own Vapi key
+         * @description Needs `settings:write`. API keys with `settings:write` may call it.
+         */
+        delete: operations["disconnectVapiAccount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite someone by email; the link works for 7 days, and a new invitation replaces an open one
+         * @description Needs `members:manage`. People only (no API keys).
+         */
+        post: operations["createInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What an invitation offers, before accepting it (the id is the secret in the link)
+         * @description People only (no API keys).
+         */
+        get: operations["getInvitation"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an open invitation: its link stops working
+         * @description Needs `members:manage`. People only (no API keys).
+         */
+        delete: operations["revokeInvitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join the organisation (signed in with the invited email)
+         * @description People only (no API keys).
+         */
+        post: operations["acceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mailbox": {
         parameters: {
             query?: never;
@@ -247,6 +403,56 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisation’s members, your role and permissions, and (for owners) its open invitations
+         * @description People only (no API keys).
+         */
+        get: operations["listMembers"];
+        put?: never;
+        /**
+         * Invite someone by email (the same as POST /api/invitations: a member joins by accepting)
+         * @description Needs `members:manage`. People only (no API keys).
+         */
+        post: operations["inviteMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/members/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a member, or leave (your own member id); their sockets end at once
+         * @description Anyone may leave; removing someone else needs `members:manage`.
+         *
+         *     People only (no API keys).
+         */
+        delete: operations["removeMember"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a member’s role (applies to their next request; their sockets reconnect under it)
+         * @description Needs `members:manage`. People only (no API keys).
+         */
+        patch: operations["updateMemberRole"];
         trace?: never;
     };
     "/api/notification-preferences": {
@@ -305,9 +511,31 @@ export interface paths {
         post?: never;
         /**
          * Delete the organisation (its owner only; refused while it holds numbers)
-         * @description People only (no API keys).
+         * @description Needs `settings:write`. People only (no API keys).
          */
         delete: operations["deleteOrganization"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisations you belong to, with your role in each, and which one you act for
+         * @description Switch with POST /api/auth/organization/set-active (the web app’s organisation switcher).
+         *
+         *     People only (no API keys).
+         */
+        get: operations["listOrganizations"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -322,7 +550,7 @@ export interface paths {
         };
         /**
          * The organisation’s phone numbers, newest first
-         * @description API keys with `numbers:read` may call it.
+         * @description Needs `numbers:read`. API keys with `numbers:read` may call it.
          */
         get: operations["listPhoneNumbers"];
         put?: never;
@@ -348,7 +576,7 @@ export interface paths {
         };
         /**
          * One number (another organisation’s id answers 404)
-         * @description API keys with `numbers:read` may call it.
+         * @description Needs `numbers:read`. API keys with `numbers:read` may call it.
          */
         get: operations["getPhoneNumber"];
         put?: never;
@@ -360,7 +588,11 @@ export interface paths {
         delete: operations["releasePhoneNumber"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Rename a number and/or choose the Vapi assistant that answers it (null: none)
+         * @description Needs `numbers:write`. API keys with `numbers:write` may call it.
+         */
+        patch: operations["updatePhoneNumber"];
         trace?: never;
     };
     "/api/phone-numbers/{id}/refresh": {
@@ -374,7 +606,7 @@ export interface paths {
         put?: never;
         /**
          * Check one number at Vapi now
-         * @description API keys with `numbers:read` may call it.
+         * @description Needs `numbers:read`. API keys with `numbers:read` may call it.
          */
         post: operations["refreshPhoneNumber"];
         delete?: never;
@@ -394,7 +626,7 @@ export interface paths {
         put?: never;
         /**
          * Check every pending number at Vapi now
-         * @description API keys with `numbers:read` may call it.
+         * @description Needs `numbers:read`. API keys with `numbers:read` may call it.
          */
         post: operations["refreshPendingPhoneNumbers"];
         delete?: never;
@@ -412,7 +644,7 @@ export interface paths {
         };
         /**
          * How long numbers typically take to go live here
-         * @description API keys with `numbers:read` may call it.
+         * @description Needs `numbers:read`. API keys with `numbers:read` may call it.
          */
         get: operations["getProvisioningTiming"];
         put?: never;
@@ -454,7 +686,7 @@ export interface paths {
         put?: never;
         /**
          * Send one delivery again
-         * @description API keys with `settings:write` may call it.
+         * @description Needs `settings:write`. API keys with `settings:write` may call it.
          */
         post: operations["retryWebhookDelivery"];
         delete?: never;
@@ -472,13 +704,13 @@ export interface paths {
         };
         /**
          * Where dialtone posts the organisation’s events
-         * @description API keys with `settings:write` may call it.
+         * @description Needs `settings:write`. API keys with `settings:write` may call it.
          */
         get: operations["listWebhookEndpoints"];
         put?: never;
         /**
          * Add an endpoint; the answer alone carries its signing secret
-         * @description API keys with `settings:write` may call it.
+         * @description Needs `settings:write`. API keys with `settings:write` may call it.
          */
         post: operations["createWebhookEndpoint"];
         delete?: never;
@@ -499,7 +731,7 @@ export interface paths {
         post?: never;
         /**
          * Remove an endpoint
-         * @description API keys with `settings:write` may call it.
+         * @description Needs `settings:write`. API keys with `settings:write` may call it.
          */
         delete: operations["deleteWebhookEndpoint"];
         options?: never;
@@ -516,7 +748,7 @@ export interface paths {
         };
         /**
          * Recent deliveries to an endpoint with every attempt
-         * @description API keys with `settings:write` may call it.
+         * @description Needs `settings:write`. API keys with `settings:write` may call it.
          */
         get: operations["listWebhookDeliveries"];
         put?: never;
@@ -538,7 +770,7 @@ export interface paths {
         put?: never;
         /**
          * Send again every delivery that failed since a time
-         * @description API keys with `settings:write` may call it.
+         * @description Needs `settings:write`. API keys with `settings:write` may call it.
          */
         post: operations["recoverWebhookDeliveries"];
         delete?: never;
@@ -558,7 +790,7 @@ export interface paths {
         put?: never;
         /**
          * A new signing secret (the old one keeps signing for a while)
-         * @description API keys with `settings:write` may call it.
+         * @description Needs `settings:write`. API keys with `settings:write` may call it.
          */
         post: operations["rotateWebhookEndpointSecret"];
         delete?: never;
@@ -652,6 +884,14 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        AcceptInvitationResponse: {
+            organization: {
+                id: string;
+                name: string;
+            };
+            /** @enum {string} */
+            role: "owner" | "admin" | "member";
+        };
         AdminAlert: {
             closedAt: string | null;
             closingSummary: string | null;
@@ -664,6 +904,9 @@ export interface components {
             summary: string;
             threshold: number;
             value: number | null;
+        };
+        ConnectVapiAccountRequest: {
+            apiKey: string;
         };
         CreateApiKeyRequest: {
             expiresAt?: string | null;
@@ -727,6 +970,17 @@ export interface components {
                 message: string;
             };
         };
+        GetInvitationResponse: {
+            email: string;
+            expiresAt: string;
+            id: string;
+            invitedBy: string;
+            organizationName: string;
+            /** @enum {string} */
+            role: "owner" | "admin" | "member";
+            /** @enum {string} */
+            status: "pending" | "accepted" | "revoked" | "expired";
+        };
         GetMailResponse: {
             attempts: number;
             createdAt: string;
@@ -742,7 +996,7 @@ export interface components {
             subject: string | null;
             textBody: string | null;
             /** @enum {string} */
-            topic: "phone-numbers" | "admin-alert";
+            topic: "phone-numbers" | "admin-alert" | "invitation";
         };
         GetNotificationPreferencesResponse: {
             adminAlerts: boolean;
@@ -843,6 +1097,34 @@ export interface components {
         } & {
             [key: string]: unknown;
         }) | null;
+        GetVapiConnectionResponse: {
+            connected: boolean;
+            connectedAt: string | null;
+            keyHint: string | null;
+            source: ("organization" | "platform" | "sandbox") | null;
+        };
+        InviteMemberRequest: {
+            email: string;
+            /**
+             * @default member
+             * @enum {string}
+             */
+            role: "admin" | "member";
+        };
+        InviteMemberResponse201: {
+            acceptUrl: string;
+            createdAt: string;
+            email: string;
+            expiresAt: string;
+            id: string;
+            invitedBy: string;
+            /** @enum {string} */
+            mailDelivery: "smtp" | "mailbox" | "off";
+            /** @enum {string} */
+            role: "owner" | "admin" | "member";
+            /** @enum {string} */
+            status: "pending" | "accepted" | "revoked" | "expired";
+        };
         ListAdminAlertsResponse: {
             items: components["schemas"]["AdminAlert"][];
         };
@@ -859,6 +1141,36 @@ export interface components {
         ListApiKeysResponse: {
             items: components["schemas"]["RevokeApiKeyResponse"][];
         };
+        ListAssistantsResponse: {
+            items: {
+                id: string;
+                name: string | null;
+            }[];
+        };
+        ListAuditLogResponse: {
+            items: {
+                action: string;
+                actor: {
+                    id: string | null;
+                    label: string;
+                    /** @enum {string} */
+                    type: "user" | "api-key" | "system";
+                };
+                at: string;
+                clientAddress: string | null;
+                details: {
+                    [key: string]: unknown;
+                };
+                id: string;
+                organizationId: string;
+                target: {
+                    id: string | null;
+                    label: string | null;
+                    type: string;
+                };
+            }[];
+            nextCursor: string | null;
+        };
         ListMailResponse: {
             items: {
                 attempts: number;
@@ -873,10 +1185,52 @@ export interface components {
                 status: "queued" | "sending" | "sent" | "failed";
                 subject: string | null;
                 /** @enum {string} */
-                topic: "phone-numbers" | "admin-alert";
+                topic: "phone-numbers" | "admin-alert" | "invitation";
             }[];
             /** @enum {string} */
             mailDelivery: "smtp" | "mailbox" | "off";
+        };
+        ListMembersResponse: {
+            invitations: {
+                acceptUrl: string;
+                createdAt: string;
+                email: string;
+                expiresAt: string;
+                id: string;
+                invitedBy: string;
+                /** @enum {string} */
+                role: "owner" | "admin" | "member";
+                /** @enum {string} */
+                status: "pending" | "accepted" | "revoked" | "expired";
+            }[];
+            items: {
+                email: string;
+                id: string;
+                isYou: boolean;
+                joinedAt: string;
+                name: string;
+                /** @enum {string} */
+                role: "owner" | "admin" | "member";
+                userId: string;
+            }[];
+            organization: {
+                id: string;
+                name: string;
+            };
+            you: {
+                permissions: ("numbers:read" | "numbers:write" | "settings:write" | "members:manage" | "api-keys:manage")[];
+                /** @enum {string} */
+                role: "owner" | "admin" | "member";
+            };
+        };
+        ListOrganizationsResponse: {
+            activeOrganizationId: string;
+            items: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                role: "owner" | "admin" | "member";
+            }[];
         };
         ListPhoneNumbersResponse: {
             items: components["schemas"]["PhoneNumber"][];
@@ -901,6 +1255,10 @@ export interface components {
         PhoneNumber: {
             activatedAt: string | null;
             areaCode: string;
+            assistant: {
+                id: string;
+                name: string | null;
+            } | null;
             createdAt: string;
             detectedBy: ("webhook" | "poll" | "manual") | null;
             failureReason: string | null;
@@ -1015,12 +1373,25 @@ export interface components {
                 threshold?: number;
             }[];
         };
+        UpdateMemberRoleRequest: {
+            /** @enum {string} */
+            role: "owner" | "admin" | "member";
+        };
+        UpdateMemberRoleResponse: {
+            id: string;
+            /** @enum {string} */
+            role: "owner" | "admin" | "member";
+        };
         UpdateNotificationPreferencesRequest: {
             adminAlerts?: boolean;
             numberFailed?: boolean;
             numberLive?: boolean;
             numberReleased?: boolean;
             numberStuck?: boolean;
+        };
+        UpdatePhoneNumberRequest: {
+            assistantId?: string | null;
+            name?: string;
         };
         WebhookPayload: {
             data: components["schemas"]["PhoneNumber"];
@@ -1159,6 +1530,40 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
+    listOrganizationAuditLogAsAdmin: {
+        parameters: {
+            query?: {
+                action?: string;
+                actor?: string;
+                cursor?: string;
+                format?: "json" | "csv";
+                limit?: number;
+                organizationId?: string;
+                since?: string;
+                target?: string;
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events (JSON), or all matching events (CSV). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAuditLogResponse"];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     getProvisioningStats: {
         parameters: {
             query?: {
@@ -1289,6 +1694,89 @@ export interface operations {
             429: components["responses"]["RateLimited"];
         };
     };
+    listAssistants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Assistants. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAssistantsResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description CONNECTION_REQUIRED (no Vapi account connected), VAPI_ACCOUNT_DISCONNECTED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            /** @description VAPI_REJECTED, VAPI_UNAUTHORIZED */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description VAPI_UNAVAILABLE, VAPI_RATE_LIMITED (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                action?: string;
+                actor?: string;
+                cursor?: string;
+                format?: "json" | "csv";
+                limit?: number;
+                since?: string;
+                target?: string;
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events (JSON), or all matching events (CSV). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAuditLogResponse"];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     getSession: {
         parameters: {
             query?: never;
@@ -1388,6 +1876,223 @@ export interface operations {
             };
         };
     };
+    getVapiConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetVapiConnectionResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    connectVapiAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectVapiAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description The connection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetVapiConnectionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description CONNECTION_INVALID: Vapi refused the key; nothing was saved */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            /** @description VAPI_UNAVAILABLE, VAPI_RATE_LIMITED (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    disconnectVapiAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetVapiConnectionResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    createInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteMemberRequest"];
+            };
+        };
+        responses: {
+            /** @description The invitation, with its link. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteMemberResponse201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description CONFLICT: that email is already a member of this organisation */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invitation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvitationResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    revokeInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    acceptInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organisation joined and your role. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptInvitationResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description INVITATION_FOR_ANOTHER_EMAIL (sign in with the invited address), or FORBIDDEN for API keys */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description INVITATION_EXPIRED: ask for a new one */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     listMail: {
         parameters: {
             query?: never;
@@ -1431,6 +2136,142 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    listMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Members; `invitations` is empty unless you hold `members:manage`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListMembersResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+        };
+    };
+    inviteMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteMemberRequest"];
+            };
+        };
+        responses: {
+            /** @description The invitation, with its link. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteMemberResponse201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description CONFLICT: that email is already a member of this organisation */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    removeMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            /** @description FORBIDDEN: removing someone else needs `members:manage` (`details.required`), or API keys (`details.reason`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description LAST_OWNER: the organisation’s last owner cannot leave or be removed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateMemberRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMemberRoleRequest"];
+            };
+        };
+        responses: {
+            /** @description The member’s new role. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateMemberRoleResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description LAST_OWNER: the organisation’s last owner cannot be demoted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getNotificationPreferences: {
@@ -1517,6 +2358,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             /** @description ORGANIZATION_HAS_NUMBERS */
             409: {
                 headers: {
@@ -1526,6 +2368,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+        };
+    };
+    listOrganizations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your organisations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOrganizationsResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
         };
     };
     listPhoneNumbers: {
@@ -1675,6 +2538,73 @@ export interface operations {
                 };
             };
             /** @description VAPI_UNAVAILABLE, VAPI_RATE_LIMITED */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updatePhoneNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePhoneNumberRequest"];
+            };
+        };
+        responses: {
+            /** @description The number, changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneNumber"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description VAPI_ACCOUNT_DISCONNECTED: the Vapi account that bought it is no longer connected */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ASSISTANT_NOT_FOUND: no such assistant in the organisation’s Vapi account; nothing changed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            /** @description VAPI_REJECTED, VAPI_UNAUTHORIZED */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description VAPI_UNAVAILABLE, VAPI_RATE_LIMITED (Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -102,7 +102,7 @@ describe.each(testDatabaseKinds)('accounts on %s', (kind) => {
     })
   })
 
-  test('a duplicate email answers like a new account (nothing tells it is taken), sets no session, creates nothing', async () => {
+  test('a duplicate email answers like a new account (nothing tells it is taken), its cookie opens no session, creates nothing', async () => {
     const owner = await harness.signUp('Lovelace')
     const before = await harness.db
       .selectFrom('organization')
@@ -113,7 +113,11 @@ describe.each(testDatabaseKinds)('accounts on %s', (kind) => {
       json: { name: 'Someone else', email: owner.email, password: 'another good password' },
     })
     expect(response.status).toBe(200)
-    expect(response.headers.get('set-cookie')).toBeNull()
+    // A decoy session cookie, shaped like a real one (so its presence tells nothing), that opens no session.
+    const decoy = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+    expect(decoy).toMatch(/session_token=/)
+    const session = await harness.request('/api/auth/get-session', { cookie: decoy })
+    expect(await session.json()).toBeNull()
     const body = (await response.json()) as { user: { email: string; id: string } }
     expect(body.user.email).toBe(owner.email)
     expect(body.user.id).not.toBe(owner.userId)

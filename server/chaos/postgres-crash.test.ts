@@ -1,23 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startVapiSandbox, type RunningVapiSandbox } from '../src/vapi-sandbox/start-vapi-sandbox.ts'
-import { startSmtpReceiver, type SmtpReceiver } from '../test/support/smtp-receiver.ts'
-import { startWebhookReceiver } from '../test/support/start-webhook-receiver.ts'
-import { findFreePort } from '../test/support/cluster-client.ts'
 import { createScratchPostgres } from '../test/support/test-databases.ts'
 import {
   call,
   createNumber,
   postSignedWebhook,
-  signUpOwner,
   statusUpdateBody,
   type Answer,
   type Owner,
 } from './support/chaos-client.ts'
+import { startDeliveryStack, type DeliveryStack } from './support/delivery-stack.ts'
 import { eventually, halfWrittenRows, inventoryDisagreement } from './support/data-checks.ts'
 import { startOwnPostgres, type OwnPostgres } from './support/own-postgres.ts'
 import { paced, pick, sleep } from './support/pacing.ts'
-import { chaosWebhookSecret, startServer, type ChaosServer } from './support/server-process.ts'
 import { writeSummary } from './support/summary.ts'
 import { chaosSeconds } from './support/test-env.ts'
 
@@ -34,42 +29,16 @@ const afterSeconds = Math.min(15, Math.max(6, Math.round(chaosSeconds / 2)))
 
 let postgres: OwnPostgres
 let database: Awaited<ReturnType<typeof createScratchPostgres>>
-let sandbox: RunningVapiSandbox
-let smtp: SmtpReceiver
-let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>
-let server: ChaosServer
+let stack: DeliveryStack
 
 beforeAll(async () => {
   postgres = await startOwnPostgres()
   database = await createScratchPostgres(postgres.url, { label: 'crash', maxConnections: 4 })
-  sandbox = await startVapiSandbox({
-    port: 0,
-    minDelayMs: 500,
-    maxDelayMs: 2_500,
-    freeNumberLimit: 1_000_000,
-    webhookSecret: chaosWebhookSecret,
-  })
-  smtp = await startSmtpReceiver()
-  receiver = await startWebhookReceiver()
-  server = startServer({
-    port: await findFreePort(),
-    databaseUrl: database.url,
-    vapiBaseUrl: sandbox.url,
-    env: {
-      VAPI_MAX_RPS: '100',
-      SMTP_URL: smtp.url,
-      MAIL_FROM: 'dialtone <numbers@dialtone.test>',
-      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
-    },
-  })
-  await server.waitReady()
+  stack = await startDeliveryStack(database.url, { min: 500, max: 2_500 })
 })
 
 afterAll(async () => {
-  await server?.kill('SIGKILL')
-  await receiver?.close()
-  await smtp?.stop()
-  await sandbox?.close()
+  await stack?.close()
   await database?.close().catch(() => undefined)
   await postgres?.close()
 })
@@ -84,18 +53,9 @@ function countsOf(keys: string[]): Record<string, number> {
 }
 
 test(`Postgres crashed (pg_ctl stop -m immediate) for ${downSeconds} s under load: every acknowledged write survives, nothing twice, no restart`, async () => {
+  const { sandbox, smtp, receiver, server } = stack
   const owners: Owner[] = []
-  for (let index = 0; index < 3; index++) {
-    const owner = await signUpOwner(server.url, database.db, `Crash ${index}`)
-    const endpoint = await call(`${server.url}/api/webhook-endpoints`, {
-      method: 'POST',
-      cookie: owner.cookie,
-      headers: { origin: server.url },
-      json: { url: `${receiver.url.replace('/webhooks/vapi', '')}/receiver/${index}` },
-    })
-    expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201)
-    owners.push(owner)
-  }
+  for (let index = 0; index < 3; index++) owners.push(await stack.ownerWithEndpoint(database.db, `Crash ${index}`))
 
   let phase: Phase = 'before'
   const creates: { phase: Phase; answer: Answer<{ id: string }> }[] = []

@@ -2,24 +2,20 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { grantPlatformAdmin } from '../src/auth/organization-repository.ts'
-import { startVapiSandbox, type RunningVapiSandbox } from '../src/vapi-sandbox/start-vapi-sandbox.ts'
-import { findFreePort } from '../test/support/cluster-client.ts'
 import { fetchMetrics } from '../test/support/server-process.ts'
-import { startSmtpReceiver, type SmtpReceiver } from '../test/support/smtp-receiver.ts'
-import { startWebhookReceiver } from '../test/support/start-webhook-receiver.ts'
 import {
   BrowserTab,
   call,
   createNumber,
   postSignedWebhook,
-  signUpOwner,
   statusUpdateBody,
   type Owner,
 } from './support/chaos-client.ts'
+import { startDeliveryStack, type DeliveryStack } from './support/delivery-stack.ts'
 import { eventually } from './support/data-checks.ts'
 import { paced, pick, sleep } from './support/pacing.ts'
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts'
-import { chaosWebhookSecret, startServer, type ChaosServer } from './support/server-process.ts'
+import type { ChaosServer } from './support/server-process.ts'
 import { percentiles, writeSummary } from './support/summary.ts'
 import { soakSeconds } from './support/test-env.ts'
 
@@ -35,41 +31,17 @@ import { soakSeconds } from './support/test-env.ts'
 const warmUpShare = 0.25
 
 let database: ScratchDatabase
-let sandbox: RunningVapiSandbox
-let smtp: SmtpReceiver
-let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>
+let stack: DeliveryStack
 let server: ChaosServer
 
 beforeAll(async () => {
   database = await createScratchDatabase()
-  sandbox = await startVapiSandbox({
-    port: 0,
-    minDelayMs: 300,
-    maxDelayMs: 1_500,
-    freeNumberLimit: 1_000_000,
-    webhookSecret: chaosWebhookSecret,
-  })
-  smtp = await startSmtpReceiver()
-  receiver = await startWebhookReceiver()
-  server = startServer({
-    port: await findFreePort(),
-    databaseUrl: database.url,
-    vapiBaseUrl: sandbox.url,
-    env: {
-      VAPI_MAX_RPS: '100',
-      SMTP_URL: smtp.url,
-      MAIL_FROM: 'dialtone <numbers@dialtone.test>',
-      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
-    },
-  })
-  await server.waitReady()
+  stack = await startDeliveryStack(database.url, { min: 300, max: 1_500 })
+  server = stack.server
 })
 
 afterAll(async () => {
-  await server?.kill('SIGKILL')
-  await receiver?.close()
-  await smtp?.stop()
-  await sandbox?.close()
+  await stack?.close()
   await database?.close()
 })
 
@@ -138,18 +110,9 @@ const maxOf = (values: number[]) => Math.max(...values)
 test(
   `soak: ${soakSeconds} s of mixed traffic, memory, descriptors, connections and queues flat after warm-up`,
   async () => {
+    const { smtp, receiver } = stack
     const owners: Owner[] = []
-    for (let index = 0; index < 5; index++) {
-      const owner = await signUpOwner(server.url, database.db, `Soak ${index}`)
-      const endpoint = await call(`${server.url}/api/webhook-endpoints`, {
-        method: 'POST',
-        cookie: owner.cookie,
-        headers: { origin: server.url },
-        json: { url: `${receiver.url.replace('/webhooks/vapi', '')}/soak/${index}` },
-      })
-      expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201)
-      owners.push(owner)
-    }
+    for (let index = 0; index < 5; index++) owners.push(await stack.ownerWithEndpoint(database.db, `Soak ${index}`))
     const admin = owners[0] as Owner
     expect(await grantPlatformAdmin(database.db, admin.email)).toBe(true)
 

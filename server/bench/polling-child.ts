@@ -114,11 +114,11 @@ try {
   const delaysMs: number[] = []
   const callsPerNumber: number[] = []
   for (const row of rows) {
-    const assigned = assignedAt.get(row.vapi_phone_number_id)
+    const assigned = assignedAt.get(row.vapi_phone_number_id ?? '')
     if (row.status === 'active' && row.activated_at && assigned !== undefined) {
       delaysMs.push(row.activated_at.getTime() - assigned)
     }
-    callsPerNumber.push(checks.get(row.vapi_phone_number_id) ?? 0)
+    callsPerNumber.push(checks.get(row.vapi_phone_number_id ?? '') ?? 0)
   }
   const delay = summarizeLatencies(delaysMs)
   const result: PollingScheduleResult = {

@@ -6,6 +6,7 @@ import { createKeepAliveSender } from './http-load.ts'
 import { round, sleep } from './latency-stats.ts'
 import { closeBrowserSockets, connectBrowserSockets, type BrowserSocket } from './socket-clients.ts'
 import { signUpOwners } from './webhook-to-browser.ts'
+import { vapiIdOf } from '../test/support/vapi-id-of.ts'
 
 export interface FanOutStep {
   clients: number
@@ -77,7 +78,7 @@ export async function benchSocketFanOut(input: {
         concurrency: 50,
         onSocket: (socket) =>
           socket.on('phone-number:updated', (phoneNumber) =>
-            received.set(phoneNumber.vapiPhoneNumberId, (received.get(phoneNumber.vapiPhoneNumberId) ?? 0) + 1),
+            received.set(vapiIdOf(phoneNumber), (received.get(vapiIdOf(phoneNumber)) ?? 0) + 1),
           ),
       })
       sockets.push(...added)

@@ -4,6 +4,7 @@ import { insertPendingNumbers, type ScratchDatabase } from './bench-database.ts'
 import { createKeepAliveSender, type PreparedRequest } from './http-load.ts'
 import { round, sleep, summarizeLatencies, type LatencySummary } from './latency-stats.ts'
 import { closeBrowserSockets, connectBrowserSockets, type BrowserSocket } from './socket-clients.ts'
+import { vapiIdOf } from '../test/support/vapi-id-of.ts'
 
 export interface WebhookToBrowserResult {
   clients: number
@@ -87,9 +88,9 @@ export async function benchWebhookToBrowser(input: {
   const onSocket = (socket: BrowserSocket) => {
     socket.on('phone-number:updated', (phoneNumber) => {
       const arrivedAt = performance.now()
-      const startedAt = sentAt.get(phoneNumber.vapiPhoneNumberId)
+      const startedAt = sentAt.get(vapiIdOf(phoneNumber))
       if (startedAt === undefined || phoneNumber.status !== 'active') return
-      delivered.set(phoneNumber.vapiPhoneNumberId, (delivered.get(phoneNumber.vapiPhoneNumberId) ?? 0) + 1)
+      delivered.set(vapiIdOf(phoneNumber), (delivered.get(vapiIdOf(phoneNumber)) ?? 0) + 1)
       if (isMeasuring) latenciesMs.push(arrivedAt - startedAt)
     })
   }

@@ -17,6 +17,7 @@ import { findFreePort } from '../test/support/cluster-client.ts'
 import { chaosWebhookSecret, startServer, type ChaosServer } from './support/server-process.ts'
 import { tally, writeSummary } from './support/summary.ts'
 import { chaosSeconds } from './support/test-env.ts'
+import { vapiIdOf } from '../test/support/vapi-id-of.ts'
 
 /**
  * SIGKILL in the middle of a burst of creates and webhooks, then an immediate restart (as a supervisor would):
@@ -104,7 +105,7 @@ test(`SIGKILL in the middle of a ${burstSeconds} s burst, restarted at once: not
     if (answer.status === 201) {
       created.push({
         id: answer.body.id,
-        vapiPhoneNumberId: answer.body.vapiPhoneNumberId,
+        vapiPhoneNumberId: vapiIdOf(answer.body),
         owner,
         areaCode,
         activatedWith: null,

@@ -31,6 +31,7 @@ import { halfWrittenRows } from './support/data-checks.ts'
 import { paced, pick, sleep } from './support/pacing.ts'
 import { tally, writeSummary } from './support/summary.ts'
 import { chaosSeconds } from './support/test-env.ts'
+import { vapiIdOf } from '../test/support/vapi-id-of.ts'
 
 /**
  * `pnpm start` as a new user runs it: the compiled server on the embedded PGlite in a DATA_DIR of its own, with the
@@ -145,7 +146,7 @@ test(`the embedded database SIGKILLed ${kills} times mid-write: every acknowledg
       if (answer.status === 201) {
         purchases.push({
           id: answer.body.id,
-          vapiPhoneNumberId: answer.body.vapiPhoneNumberId,
+          vapiPhoneNumberId: vapiIdOf(answer.body),
           owner,
           areaCode,
           activatedWith: null,

@@ -18,6 +18,7 @@ import { chaosWebhookSecret, startServer, type ChaosServer } from './support/ser
 import { paced, pick, sleep } from './support/pacing.ts'
 import { percentiles, tally, writeSummary } from './support/summary.ts'
 import { chaosSeconds, chaosSockets } from './support/test-env.ts'
+import { vapiIdOf } from '../test/support/vapi-id-of.ts'
 
 /**
  * Minutes of signed webhooks and API traffic with hundreds of sockets connected, against one real server process
@@ -114,7 +115,7 @@ test(`load: ${chaosSeconds} s of webhooks and API traffic with ${organizationCou
       noteError(`create ${areaCode}`, answer)
       if (answer.status === 201) {
         const body = answer.body
-        numbers.push({ id: body.id, vapiPhoneNumberId: body.vapiPhoneNumberId, owner, areaCode, activatedWith: null })
+        numbers.push({ id: body.id, vapiPhoneNumberId: vapiIdOf(body), owner, areaCode, activatedWith: null })
       }
       await sleep(Math.max(0, createEverySeconds * 1000 * (0.8 + 0.4 * Math.random()) - (Date.now() - tick)))
     }

@@ -19,6 +19,7 @@ import { chaosWebhookSecret, startServer, type ChaosServer } from './support/ser
 import { percentiles, tally, writeSummary } from './support/summary.ts'
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts'
 import { chaosSeconds } from './support/test-env.ts'
+import { vapiIdOf } from '../test/support/vapi-id-of.ts'
 
 /**
  * Postgres goes away under load and comes back — simulated by cutting a proxy between the server and the shared
@@ -86,7 +87,7 @@ test(`Postgres away for ${outageSeconds} s under load: 503s while away, nothing 
     for (let index = 0; index < 20; index++) {
       const answer = await createNumber(server.url, owner, '534')
       expect(answer.status).toBe(201)
-      pending.push({ id: answer.body.id, vapiPhoneNumberId: answer.body.vapiPhoneNumberId, owner, activatedWith: null })
+      pending.push({ id: answer.body.id, vapiPhoneNumberId: vapiIdOf(answer.body), owner, activatedWith: null })
     }
   }
 

@@ -10,9 +10,35 @@ export const signalSources = ['webhook', 'poll', 'manual'] as const
 export const signalSourceSchema = z.enum(signalSources)
 export type SignalSource = z.infer<typeof signalSourceSchema>
 
+export const numberProviders = ['vapi', 'twilio', 'telnyx'] as const
+export const numberProviderSchema = z.enum(numberProviders)
+export type NumberProvider = z.infer<typeof numberProviderSchema>
+
+export const numberCapabilitiesSchema = z.object({ voice: z.boolean(), sms: z.boolean(), mms: z.boolean() })
+export type NumberCapabilities = z.infer<typeof numberCapabilitiesSchema>
+
+export const callStates = ['idle', 'ringing', 'in-call'] as const
+export const callStateSchema = z.enum(callStates)
+export type CallState = z.infer<typeof callStateSchema>
+
+export const callActivitySchema = z.object({
+  state: callStateSchema,
+  /** When the current call started (null unless ringing or in a call). */
+  callStartedAt: z.string().nullable(),
+  lastCallAt: z.string().nullable(),
+  /** Vapi's endedReason of the last call, like customer-ended-call or assistant-error. */
+  lastEndedReason: z.string().nullable(),
+  /** Calls that started today (UTC). */
+  callsToday: z.number().int().nonnegative(),
+  /** The first call the number ever took: proof that it works. */
+  answeredFirstCallAt: z.string().nullable(),
+})
+export type CallActivity = z.infer<typeof callActivitySchema>
+
 export const phoneNumberSchema = z.object({
   id: z.string().uuid(),
-  vapiPhoneNumberId: z.string(),
+  /** Vapi's id for the number; null while a carrier number is bought but not yet imported into Vapi. */
+  vapiPhoneNumberId: z.string().nullable(),
   name: z.string().nullable(),
   areaCode: z.string(),
   number: z.string().nullable(),
@@ -25,6 +51,13 @@ export const phoneNumberSchema = z.object({
   updatedAt: z.string(),
   /** The Vapi assistant that answers the number (its name as it was when assigned); null: calls go unanswered. */
   assistant: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+  /** Where it was bought: Vapi itself (US, by area code) or a carrier whose number was imported into Vapi. */
+  provider: numberProviderSchema,
+  /** ISO 3166 alpha-2 country, like US, CA or GB. */
+  country: z.string(),
+  capabilities: numberCapabilitiesSchema,
+  /** What the line is doing, from Vapi's call messages (when the organisation lets dialtone receive them). */
+  activity: callActivitySchema,
 })
 export type PhoneNumber = z.infer<typeof phoneNumberSchema>
 

@@ -7,6 +7,7 @@ export const socketEvents = {
   phoneNumberUpdated: 'phone-number:updated',
   provisioningStatsChanged: 'provisioning-stats:changed',
   adminAlertChanged: 'admin-alert:changed',
+  phoneNumberActivity: 'phone-number:activity',
 } as const
 
 export interface ProvisioningStatsChange {
@@ -23,6 +24,8 @@ export interface ServerToClientEvents {
   'provisioning-stats:changed': (change: ProvisioningStatsChange) => void
   /** To the platform admins' room only: an alert opened or closed. */
   'admin-alert:changed': (alert: AdminAlert) => void
+  /** To the organisation's room only: a number's call activity changed (ringing, on a call, a call ended). */
+  'phone-number:activity': (phoneNumber: PhoneNumber) => void
 }
 
 // The browser only listens; every change goes through the HTTP API so it is validated and authorised once.

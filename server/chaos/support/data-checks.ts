@@ -24,13 +24,15 @@ export async function inventoryDisagreement(db: Kysely<Database>, sandboxUrl: st
   const heldById = new Map(held.map((holding) => [holding.id, holding]))
   const boughtAndForgotten = held.filter((holding) => !rowByVapiId.has(holding.id)).map((holding) => holding.id)
   const rowsWithoutNumber = rows
-    .filter((row) => (row.status === 'pending' || row.status === 'active') && !heldById.has(row.vapi_phone_number_id))
+    .filter(
+      (row) => (row.status === 'pending' || row.status === 'active') && !heldById.has(row.vapi_phone_number_id ?? ''),
+    )
     .map((row) => row.id)
   // "Never a mock number": a live row carries exactly the number Vapi assigned.
   const numbersNotFromVapi = rows
     .filter((row) => row.status === 'active')
     .filter((row) => {
-      const holding = heldById.get(row.vapi_phone_number_id)
+      const holding = heldById.get(row.vapi_phone_number_id ?? '')
       return holding !== undefined && holding.number !== row.number
     })
     .map((row) => row.id)

@@ -1254,11 +1254,26 @@ export interface components {
         };
         PhoneNumber: {
             activatedAt: string | null;
+            activity: {
+                answeredFirstCallAt: string | null;
+                callStartedAt: string | null;
+                callsToday: number;
+                lastCallAt: string | null;
+                lastEndedReason: string | null;
+                /** @enum {string} */
+                state: "idle" | "ringing" | "in-call";
+            };
             areaCode: string;
             assistant: {
                 id: string;
                 name: string | null;
             } | null;
+            capabilities: {
+                mms: boolean;
+                sms: boolean;
+                voice: boolean;
+            };
+            country: string;
             createdAt: string;
             detectedBy: ("webhook" | "poll" | "manual") | null;
             failureReason: string | null;
@@ -1267,9 +1282,11 @@ export interface components {
             name: string | null;
             number: string | null;
             /** @enum {string} */
+            provider: "vapi" | "twilio" | "telnyx";
+            /** @enum {string} */
             status: "pending" | "active" | "failed" | "released";
             updatedAt: string;
-            vapiPhoneNumberId: string;
+            vapiPhoneNumberId: string | null;
             version: number;
         };
         ProvisioningStatsChange: {

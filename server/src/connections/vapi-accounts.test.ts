@@ -9,6 +9,7 @@ import { createLogger } from '../lib/logger.ts'
 import { pollDueNumbers, defaultPollRoundOptions } from '../provisioning/poll-pending-numbers.ts'
 import { clearDialtoneServerUrls } from '../provisioning/clear-dialtone-server-urls.ts'
 import { startVapiSandbox, type RunningVapiSandbox } from '../vapi-sandbox/start-vapi-sandbox.ts'
+import { vapiIdOf } from '../../test/support/vapi-id-of.ts'
 
 // Each organisation's own Vapi account (decision 0010), against the Vapi sandbox on a real port, run as an
 // external Vapi so several app instances can share it.
@@ -159,8 +160,8 @@ describe.each(testDatabaseKinds)('Vapi accounts per organisation, in sandbox mod
     // The sandbox's own inventory: each number is held by its organisation's account.
     const inventory = await sandboxJson<SandboxNumber[]>(sandbox, '/_sandbox/phone-numbers')
     const holderOf = (vapiId: string) => inventory.find((held) => held.id === vapiId)?.accountId
-    expect(holderOf(aliceNumber.body.vapiPhoneNumberId)).toBe(aliceAccount.sandbox_account_id)
-    expect(holderOf(bobNumber.body.vapiPhoneNumberId)).toBe(bobAccount.sandbox_account_id)
+    expect(holderOf(vapiIdOf(aliceNumber.body))).toBe(aliceAccount.sandbox_account_id)
+    expect(holderOf(vapiIdOf(bobNumber.body))).toBe(bobAccount.sandbox_account_id)
 
     // Sockets: every announcement of a number went to its own organisation only.
     const announced = harness.events.filter((event) =>
@@ -302,14 +303,14 @@ describe.each(testDatabaseKinds)('Vapi accounts per organisation, in sandbox mod
       return rows.every((row) => row.status === 'active')
     }, 'both numbers are live through the poller')
     await setFaults(sandbox, { webhookDropRate: 0 })
-    expect(await accountOfRequest('GET', boughtFirst.body.vapiPhoneNumberId)).toContain(first.accountId)
-    expect(await accountOfRequest('GET', boughtFirst.body.vapiPhoneNumberId)).not.toContain(second.accountId)
-    expect(await accountOfRequest('GET', boughtSecond.body.vapiPhoneNumberId)).toContain(second.accountId)
+    expect(await accountOfRequest('GET', vapiIdOf(boughtFirst.body))).toContain(first.accountId)
+    expect(await accountOfRequest('GET', vapiIdOf(boughtFirst.body))).not.toContain(second.accountId)
+    expect(await accountOfRequest('GET', vapiIdOf(boughtSecond.body))).toContain(second.accountId)
 
     const released = await api(owner, `/api/phone-numbers/${boughtFirst.body.id}`, { method: 'DELETE' })
     expect(released.status).toBe(200)
     expect(((await released.json()) as { status: string }).status).toBe('released')
-    expect(await accountOfRequest('DELETE', boughtFirst.body.vapiPhoneNumberId)).toEqual([first.accountId])
+    expect(await accountOfRequest('DELETE', vapiIdOf(boughtFirst.body))).toEqual([first.accountId])
 
     // Disconnected: the number stays as it was, and releasing it says why it cannot be done.
     expect((await api(owner, '/api/connections/vapi', { method: 'DELETE' })).status).toBe(200)
@@ -462,8 +463,8 @@ describe.each(testDatabaseKinds)('Vapi accounts per organisation, in sandbox mod
     expect(rowOf(pausedNumber.body.id)?.status).toBe('pending')
     expect(rowOf(pausedNumber.body.id)?.next_check_at?.getTime()).toBeGreaterThan(Date.now() + 30_000)
     const sent = (await sandboxRequests(sandbox)).slice(before)
-    expect(sent.some((request) => request.path.endsWith(freeNumber.body.vapiPhoneNumberId))).toBe(true)
-    expect(sent.some((request) => request.path.endsWith(pausedNumber.body.vapiPhoneNumberId))).toBe(false)
+    expect(sent.some((request) => request.path.endsWith(vapiIdOf(freeNumber.body)))).toBe(true)
+    expect(sent.some((request) => request.path.endsWith(vapiIdOf(pausedNumber.body)))).toBe(false)
   })
 
   test('a Retry-After pause one instance learns holds for another instance on the same database', async () => {

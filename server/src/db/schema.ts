@@ -52,7 +52,8 @@ export interface MemberTable {
 export interface PhoneNumberTable {
   id: Generated<string>
   organization_id: string
-  vapi_phone_number_id: string
+  /** Null while a carrier number is bought but not yet imported into Vapi (0013). */
+  vapi_phone_number_id: string | null
   name: string | null
   area_code: string
   number: string | null
@@ -73,6 +74,28 @@ export interface PhoneNumberTable {
   assistant_id: ColumnType<string | null, string | null | undefined, string | null>
   /** The assistant's name when it was assigned. */
   assistant_name: ColumnType<string | null, string | null | undefined, string | null>
+  /** 0013: where the number was bought. Vapi sells US numbers by area code; carrier numbers are imported into Vapi. */
+  provider: ColumnType<NumberProvider, NumberProvider | undefined, NumberProvider>
+  /** ISO 3166 alpha-2 country of the number. */
+  country: ColumnType<string, string | undefined, string>
+  capabilities: ColumnType<NumberCapabilities, string | undefined, string>
+  /** The carrier's own id for the number (Twilio's PN… sid, Telnyx's phone number id); null for Vapi numbers. */
+  carrier_number_id: ColumnType<string | null, string | null | undefined, string | null>
+  call_state: ColumnType<CallState, CallState | undefined, CallState>
+  call_started_at: NullableTimestamp
+  last_call_at: NullableTimestamp
+  last_ended_reason: ColumnType<string | null, string | null | undefined, string | null>
+  /** Calls counted on calls_today_on (a UTC date, YYYY-MM-DD); another day means none yet today. */
+  calls_today: ColumnType<number, number | undefined, number>
+  calls_today_on: ColumnType<string | null, string | null | undefined, string | null>
+  answered_first_call_at: NullableTimestamp
+}
+export type NumberProvider = 'vapi' | 'twilio' | 'telnyx'
+export type CallState = 'idle' | 'ringing' | 'in-call'
+export interface NumberCapabilities {
+  voice: boolean
+  sms: boolean
+  mms: boolean
 }
 export type PhoneNumberRow = Selectable<PhoneNumberTable>
 export type NewPhoneNumberRow = Insertable<PhoneNumberTable>

@@ -7,6 +7,7 @@ import { vapiOfOwner } from './vapi-account-of.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 import { deadlineExceededSignal, deletedAtVapiSignal, signalFromVapi, type StatusSignal } from './status-machine.ts'
 import type { Transition } from './phone-number-transition-repository.ts'
+import { notAtVapiYet } from './vapi-error-to-app-error.ts'
 
 export interface CheckResult {
   signal: StatusSignal
@@ -26,11 +27,13 @@ export async function checkPhoneNumberAtVapi(
   priority: VapiCallPriority = 'background',
 ): Promise<CheckResult> {
   let signal: StatusSignal
+  const vapiPhoneNumberId = row.vapi_phone_number_id
+  if (vapiPhoneNumberId === null) throw notAtVapiYet('checked at Vapi')
   // Outside the try: a disconnected account is the caller's error to report, never "deleted at Vapi".
   const vapi = await vapiOfOwner(deps, row.organization_id, row.vapi_account)
   try {
     const call = { organizationId: row.organization_id, priority }
-    signal = signalFromVapi(await vapi.getPhoneNumber(row.vapi_phone_number_id, call))
+    signal = signalFromVapi(await vapi.getPhoneNumber(vapiPhoneNumberId, call))
   } catch (error) {
     if (!(error instanceof VapiNotFoundError)) throw error
     signal = deletedAtVapiSignal

@@ -37,15 +37,17 @@ export async function clearDialtoneServerUrls(
 ): Promise<ServerUrlChange[]> {
   const changes: ServerUrlChange[] = []
   for (const row of await listNumbersHeldAtVapi(deps.db)) {
+    const vapiPhoneNumberId = row.vapi_phone_number_id
+    if (vapiPhoneNumberId === null) continue // still at its carrier: Vapi has no routing of ours for it
     const base = {
       phoneNumberId: row.id,
-      vapiPhoneNumberId: row.vapi_phone_number_id,
+      vapiPhoneNumberId,
       organizationId: row.organization_id,
       number: row.number,
     }
     try {
       const vapi = await vapiOfOwner(deps, row.organization_id, row.vapi_account)
-      const atVapi = await vapi.getPhoneNumber(row.vapi_phone_number_id, { organizationId: row.organization_id })
+      const atVapi = await vapi.getPhoneNumber(vapiPhoneNumberId, { organizationId: row.organization_id })
       const serverUrl = atVapi.server?.url ?? null
       if (!isDialtoneWebhookUrl(serverUrl, deps.webhookUrl)) {
         changes.push({ ...base, serverUrl, action: 'kept' })
@@ -56,7 +58,7 @@ export async function clearDialtoneServerUrls(
         continue
       }
       const after = await vapi.updatePhoneNumber(
-        row.vapi_phone_number_id,
+        vapiPhoneNumberId,
         { server: 'clear' },
         { organizationId: row.organization_id, priority: 'background' },
       )

@@ -5,7 +5,12 @@ function iso(value: Date | null): string | null {
   return value === null ? null : value.toISOString()
 }
 
-export function toPhoneNumber(row: PhoneNumberRow): PhoneNumber {
+/** The UTC date of a moment, as calls_today_on stores it. */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10)
+}
+
+export function toPhoneNumber(row: PhoneNumberRow, now: Date = new Date()): PhoneNumber {
   return {
     id: row.id,
     vapiPhoneNumberId: row.vapi_phone_number_id,
@@ -20,5 +25,16 @@ export function toPhoneNumber(row: PhoneNumberRow): PhoneNumber {
     activatedAt: iso(row.activated_at),
     updatedAt: row.updated_at.toISOString(),
     assistant: row.assistant_id === null ? null : { id: row.assistant_id, name: row.assistant_name },
+    provider: row.provider,
+    country: row.country,
+    capabilities: row.capabilities,
+    activity: {
+      state: row.call_state,
+      callStartedAt: iso(row.call_started_at),
+      lastCallAt: iso(row.last_call_at),
+      lastEndedReason: row.last_ended_reason,
+      callsToday: row.calls_today_on === utcDay(now) ? row.calls_today : 0,
+      answeredFirstCallAt: iso(row.answered_first_call_at),
+    },
   }
 }

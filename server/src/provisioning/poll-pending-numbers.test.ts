@@ -28,6 +28,7 @@ import {
   statusMessage,
 } from '../../test/support/provisioning-test-kit.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
+import { vapiIdOf } from '../../test/support/vapi-id-of.ts'
 
 const fixedRandom: PollRoundOptions = { ...defaultPollRoundOptions, random: () => 0.5 }
 
@@ -102,7 +103,7 @@ describe.each(testDatabaseKinds)('the fallback poller on %s', (kind) => {
       ).toEqual(['dropped'])
       expect(eventsFor(harness, number.id).map((event) => event.phoneNumber.status)).toEqual(['pending', 'active'])
       // Asked once per check, and never again once live.
-      expect(await sandboxGetsOf(harness, number.vapiPhoneNumberId)).toHaveLength(row.check_count)
+      expect(await sandboxGetsOf(harness, vapiIdOf(number))).toHaveLength(row.check_count)
     }
     const requestsBefore = (await sandboxRequests(harness)).length
     clock.advance(60 * 60_000)
@@ -114,14 +115,14 @@ describe.each(testDatabaseKinds)('the fallback poller on %s', (kind) => {
     const number = await order('415')
     const response = await postWebhook(
       harness,
-      statusMessage({ id: number.vapiPhoneNumberId, status: 'active', number: '+14155550190' }),
+      statusMessage({ id: vapiIdOf(number), status: 'active', number: '+14155550190' }),
       { timestampMs: clock.now().getTime() },
     )
     expect(response.status).toBe(200)
     expect(await phoneNumberRow(harness, number.id)).toMatchObject({ status: 'active', next_check_at: null })
     clock.advance(60_000)
     await pollDueNumbers(harness.provisioning, fixedRandom)
-    expect(await sandboxGetsOf(harness, number.vapiPhoneNumberId)).toEqual([])
+    expect(await sandboxGetsOf(harness, vapiIdOf(number))).toEqual([])
   })
 
   test('when Vapi answers 429 the poller waits as told: numbers rescheduled, no call before Retry-After', async () => {
@@ -184,7 +185,7 @@ describe.each(testDatabaseKinds)('the fallback poller on %s', (kind) => {
     await new Promise((resolve) => setTimeout(resolve, 2_600))
     await worker.stop()
 
-    const times = (await sandboxGetsOf(harness, number.vapiPhoneNumberId)).map((entry) => Date.parse(entry.at))
+    const times = (await sandboxGetsOf(harness, vapiIdOf(number))).map((entry) => Date.parse(entry.at))
     // Without the pause an eager loop (20 ms idle) would have called dozens of times.
     expect(times.length).toBeGreaterThanOrEqual(2)
     expect(times.length).toBeLessThanOrEqual(3)
@@ -244,7 +245,7 @@ describe.each(testDatabaseKinds)('the fallback poller on %s', (kind) => {
 
   test('a number deleted at Vapi ends failed as "deleted at Vapi"', async () => {
     const number = await order('415')
-    await deleteAtSandbox(harness, number.vapiPhoneNumberId)
+    await deleteAtSandbox(harness, vapiIdOf(number))
     await makePendingDue(harness, clock.now())
     expect(await pollDueNumbers(harness.provisioning, fixedRandom)).toMatchObject({ claimed: 1, failed: 1, errors: 0 })
     expect(await phoneNumberRow(harness, number.id)).toMatchObject({

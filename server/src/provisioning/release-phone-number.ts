@@ -5,7 +5,7 @@ import { applyStatusSignal } from './apply-status-signal.ts'
 import { toPhoneNumber } from './phone-number-mapper.ts'
 import { findPhoneNumberOfOrganization } from './phone-number-repository.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
-import { unauthorizedMessage } from './vapi-error-to-app-error.ts'
+import { notAtVapiYet, unauthorizedMessage } from './vapi-error-to-app-error.ts'
 import { vapiOfOwner } from './vapi-account-of.ts'
 
 /** Gives the number back to Vapi first, then records it released: dialtone never claims a release Vapi did not make. */
@@ -17,6 +17,7 @@ export async function releasePhoneNumber(
   if (!row) throw new AppError('NOT_FOUND', 'No such phone number.')
   if (row.status === 'released') return toPhoneNumber(row)
   // The account that bought it, whatever the organisation's key is now; a disconnected one is a clear 409.
+  if (row.vapi_phone_number_id === null) throw notAtVapiYet('released')
   const vapi = await vapiOfOwner(deps, row.organization_id, row.vapi_account)
   try {
     await vapi.deletePhoneNumber(row.vapi_phone_number_id, { organizationId: row.organization_id })

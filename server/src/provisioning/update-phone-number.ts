@@ -12,7 +12,12 @@ import { findPhoneNumberOfOrganization, updatePhoneNumberDetails } from './phone
 import { assistantNameOf } from './provision-phone-number.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 import { vapiOfOwner } from './vapi-account-of.ts'
-import { isUnknownAssistantMessage, unauthorizedMessage, unknownAssistantMessage } from './vapi-error-to-app-error.ts'
+import {
+  isUnknownAssistantMessage,
+  notAtVapiYet,
+  unauthorizedMessage,
+  unknownAssistantMessage,
+} from './vapi-error-to-app-error.ts'
 
 /**
  * PATCH: a new name and/or assistant. Made at Vapi first (with the account that bought the number), then stored
@@ -33,6 +38,7 @@ export async function updatePhoneNumber(
   const isAssistantChange = request.assistantId !== undefined && request.assistantId !== row.assistant_id
   if (!isNameChange && !isAssistantChange) return toPhoneNumber(row)
 
+  if (row.vapi_phone_number_id === null) throw notAtVapiYet('renamed or reassigned')
   const vapi = await vapiOfOwner(deps, row.organization_id, row.vapi_account)
   try {
     await vapi.updatePhoneNumber(

@@ -138,3 +138,11 @@ export function unknownAssistantMessage(outcome: string): string {
 export function unauthorizedMessage(outcome: string): string {
   return `Vapi refused the Vapi key this organisation uses, so ${outcome}. If your organisation connected its own key, connect a valid private key in Settings → Vapi; otherwise the operator must set VAPI_API_KEY to a valid Vapi private key.`
 }
+
+/** A carrier number bought but not yet imported into Vapi: nothing at Vapi to check, release or change yet. */
+export function notAtVapiYet(outcome: string): AppError {
+  return new AppError(
+    'CONFLICT',
+    `This number is still being bought at its carrier and is not in Vapi yet, so it cannot be ${outcome}. Try again when it is live.`,
+  )
+}

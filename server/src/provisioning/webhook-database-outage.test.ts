@@ -14,6 +14,7 @@ import {
 } from '../../test/support/provisioning-test-kit.ts'
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
 import { testDatabaseKinds } from '../../test/support/test-databases.ts'
+import { vapiIdOf } from '../../test/support/vapi-id-of.ts'
 
 // PGlite runs inside the process: it has no connection to lose, so an outage can only be shown on Postgres.
 const postgresOnly = testDatabaseKinds.includes('postgres') ? describe : describe.skip
@@ -55,7 +56,7 @@ postgresOnly('webhooks while Postgres is unavailable', () => {
 
   test('a connection lost in the middle of the webhook’s statement answers 503 and leaves nothing half-written', async () => {
     const created = await createNumber(harness, cookie, '415')
-    const body = statusMessage({ id: created.vapiPhoneNumberId, status: 'active', number: '+14155550170' })
+    const body = statusMessage({ id: vapiIdOf(created), status: 'active', number: '+14155550170' })
     const deliveriesBefore = await countWebhookDeliveries(harness)
     const eventsBefore = eventsFor(harness, created.id).length
 
@@ -101,7 +102,7 @@ postgresOnly('webhooks while Postgres is unavailable', () => {
     const pool = harness.database.pool
     await waitFor(async () => (pool?.totalCount === 0 ? true : undefined))
     const created = await createNumber(harness, cookie, '415')
-    const body = statusMessage({ id: created.vapiPhoneNumberId, status: 'active', number: '+14155550171' })
+    const body = statusMessage({ id: vapiIdOf(created), status: 'active', number: '+14155550171' })
     const responses = await Promise.all(
       Array.from({ length: 5 }, (_, index) => postWebhook(harness, body, { messageId: `after-kill-${index}` })),
     )
@@ -111,7 +112,7 @@ postgresOnly('webhooks while Postgres is unavailable', () => {
 
   test('an unreachable database answers 503 and the delivery is taken once it is back', async () => {
     const created = await createNumber(harness, cookie, '415')
-    const body = statusMessage({ id: created.vapiPhoneNumberId, status: 'active', number: '+14155550172' })
+    const body = statusMessage({ id: vapiIdOf(created), status: 'active', number: '+14155550172' })
     // A real pool pointed at a port where no Postgres listens: every connection attempt is refused.
     const unreachable = new Kysely<Database>({
       dialect: new PostgresDialect({

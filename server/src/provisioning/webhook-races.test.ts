@@ -16,6 +16,7 @@ import {
 import { transitionPhoneNumber } from './phone-number-transition-repository.ts'
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
 import { testDatabaseKinds } from '../../test/support/test-databases.ts'
+import { vapiIdOf } from '../../test/support/vapi-id-of.ts'
 
 async function outcomesOf(responses: Response[]) {
   const outcomes: string[] = []
@@ -44,7 +45,7 @@ describe.each(testDatabaseKinds)('racing signals on %s', (kind) => {
 
   test('20 identical deliveries in parallel: one transition, one history row, one event, one delivery row', async () => {
     const created = await createNumber(harness, cookie, '415')
-    const body = statusMessage({ id: created.vapiPhoneNumberId, status: 'active', number: '+14155550150' })
+    const body = statusMessage({ id: vapiIdOf(created), status: 'active', number: '+14155550150' })
     const timestampMs = Date.now()
     const responses = await Promise.all(
       Array.from({ length: 20 }, () => postWebhook(harness, body, { messageId: `same-${created.id}`, timestampMs })),
@@ -66,7 +67,7 @@ describe.each(testDatabaseKinds)('racing signals on %s', (kind) => {
 
   test('20 deliveries with different ids about the same assignment: still one transition and one event', async () => {
     const created = await createNumber(harness, cookie, '415')
-    const body = statusMessage({ id: created.vapiPhoneNumberId, status: 'active', number: '+14155550151' })
+    const body = statusMessage({ id: vapiIdOf(created), status: 'active', number: '+14155550151' })
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
         postWebhook(harness, body, { messageId: `copy-${index}-${created.id}` }),
@@ -135,22 +136,19 @@ describe.each(testDatabaseKinds)('racing signals on %s', (kind) => {
 
   test('an `activating` message after `active` changes nothing, and asks Vapi nothing', async () => {
     const created = await createNumber(harness, cookie, '415')
-    await postWebhook(
-      harness,
-      statusMessage({ id: created.vapiPhoneNumberId, status: 'active', number: '+14155550152' }),
-    )
+    await postWebhook(harness, statusMessage({ id: vapiIdOf(created), status: 'active', number: '+14155550152' }))
     const live = await phoneNumberRow(harness, created.id)
     expect(live).toMatchObject({ status: 'active', version: 2 })
     const eventsBefore = eventsFor(harness, created.id).length
 
-    const late = await postWebhook(harness, statusMessage({ id: created.vapiPhoneNumberId, status: 'activating' }))
+    const late = await postWebhook(harness, statusMessage({ id: vapiIdOf(created), status: 'activating' }))
     expect(await late.json()).toEqual({ received: true, outcome: 'unchanged' })
     // A late "blocked" cannot fail a live number either, nor can another number replace the one it has.
-    const blocked = await postWebhook(harness, statusMessage({ id: created.vapiPhoneNumberId, status: 'blocked' }))
+    const blocked = await postWebhook(harness, statusMessage({ id: vapiIdOf(created), status: 'blocked' }))
     expect(await blocked.json()).toEqual({ received: true, outcome: 'unchanged' })
     const other = await postWebhook(
       harness,
-      statusMessage({ id: created.vapiPhoneNumberId, status: 'active', number: '+14155550153' }),
+      statusMessage({ id: vapiIdOf(created), status: 'active', number: '+14155550153' }),
     )
     expect(await other.json()).toEqual({ received: true, outcome: 'unchanged' })
 
@@ -158,12 +156,12 @@ describe.each(testDatabaseKinds)('racing signals on %s', (kind) => {
     expect(after).toEqual(live)
     expect(eventsFor(harness, created.id)).toHaveLength(eventsBefore)
     await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(await sandboxGetsOf(harness, created.vapiPhoneNumberId)).toEqual([])
+    expect(await sandboxGetsOf(harness, vapiIdOf(created))).toEqual([])
   })
 
   test('failed → active is impossible: a number Vapi blocked stays failed', async () => {
     const created = await createNumber(harness, cookie, '415')
-    const blocked = await postWebhook(harness, statusMessage({ id: created.vapiPhoneNumberId, status: 'blocked' }))
+    const blocked = await postWebhook(harness, statusMessage({ id: vapiIdOf(created), status: 'blocked' }))
     expect(await blocked.json()).toEqual({ received: true, outcome: 'transitioned' })
     const failed = await phoneNumberRow(harness, created.id)
     expect(failed).toMatchObject({ status: 'failed', failure_code: 'blocked', version: 2, number: null })
@@ -171,7 +169,7 @@ describe.each(testDatabaseKinds)('racing signals on %s', (kind) => {
 
     const late = await postWebhook(
       harness,
-      statusMessage({ id: created.vapiPhoneNumberId, status: 'active', number: '+14155550154' }),
+      statusMessage({ id: vapiIdOf(created), status: 'active', number: '+14155550154' }),
     )
     expect(await late.json()).toEqual({ received: true, outcome: 'unchanged' })
     // The transition itself refuses, whatever the source.
@@ -193,10 +191,7 @@ describe.each(testDatabaseKinds)('racing signals on %s', (kind) => {
 
   test('released is final: nothing brings a released number back or releases it twice', async () => {
     const created = await createNumber(harness, cookie, '415')
-    await postWebhook(
-      harness,
-      statusMessage({ id: created.vapiPhoneNumberId, status: 'active', number: '+14155550155' }),
-    )
+    await postWebhook(harness, statusMessage({ id: vapiIdOf(created), status: 'active', number: '+14155550155' }))
     const release = await harness.request(`/api/phone-numbers/${created.id}`, { method: 'DELETE', cookie })
     expect(release.status).toBe(200)
     const released = await phoneNumberRow(harness, created.id)
@@ -204,7 +199,7 @@ describe.each(testDatabaseKinds)('racing signals on %s', (kind) => {
 
     const late = await postWebhook(
       harness,
-      statusMessage({ id: created.vapiPhoneNumberId, status: 'active', number: '+14155550155' }),
+      statusMessage({ id: vapiIdOf(created), status: 'active', number: '+14155550155' }),
     )
     expect(await late.json()).toEqual({ received: true, outcome: 'unchanged' })
     for (const signal of [
@@ -229,7 +224,7 @@ describe.each(testDatabaseKinds)('racing signals on %s', (kind) => {
     await Promise.all(
       created.flatMap((entry) => [
         harness.request(`/api/phone-numbers/${entry.id}`, { method: 'DELETE', cookie }),
-        postWebhook(harness, statusMessage({ id: entry.vapiPhoneNumberId, status: 'active', number: '+14155550156' })),
+        postWebhook(harness, statusMessage({ id: vapiIdOf(entry), status: 'active', number: '+14155550156' })),
       ]),
     )
     for (const entry of created) {

@@ -99,7 +99,7 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
       })
       const last = rows.at(-1)
       const body: PhoneNumberList = {
-        items: rows.map(toPhoneNumber),
+        items: rows.map((row) => toPhoneNumber(row)),
         nextCursor: hasMore && last ? encodeCursor(last) : null,
       }
       return c.json(body)

@@ -18,6 +18,7 @@ import { startTestApp, testWebhookSecret, type TestApp } from '../../test/suppor
 import { testDatabaseKinds } from '../../test/support/test-databases.ts'
 import { maxClockSkewMs, signVapiWebhook, type WebhookAuthMode } from '../vapi/verify-vapi-webhook.ts'
 import { maxWebhookBodyBytes } from './webhook-routes.ts'
+import { vapiIdOf } from '../../test/support/vapi-id-of.ts'
 
 async function errorCodeOf(response: Response) {
   const body = (await response.json()) as { error?: { code?: string } }
@@ -39,7 +40,7 @@ describe.each(testDatabaseKinds)('POST /webhooks/vapi (hmac) on %s', (kind) => {
 
   test('a signed status message turns the number live: one transition, one history row, one event', async () => {
     const created = await createNumber(harness, cookie, '415')
-    const body = statusMessage({ id: created.vapiPhoneNumberId, status: 'active', number: '+14155550123' })
+    const body = statusMessage({ id: vapiIdOf(created), status: 'active', number: '+14155550123' })
     const response = await postWebhook(harness, body, { messageId: 'accepted-1' })
 
     expect(response.status).toBe(200)
@@ -82,7 +83,7 @@ describe.each(testDatabaseKinds)('POST /webhooks/vapi (hmac) on %s', (kind) => {
 
   test('bad or missing credentials answer 401 and write nothing', async () => {
     const created = await createNumber(harness, cookie, '415')
-    const body = statusMessage({ id: created.vapiPhoneNumberId, status: 'active', number: '+14155550124' })
+    const body = statusMessage({ id: vapiIdOf(created), status: 'active', number: '+14155550124' })
     const signed = signVapiWebhook({ mode: 'hmac', secret: testWebhookSecret, rawBody: body, timestampMs: Date.now() })
     const reserialized = JSON.stringify(JSON.parse(body), null, 1)
     const deliveriesBefore = await countWebhookDeliveries(harness)
@@ -264,12 +265,12 @@ describe.each(testDatabaseKinds)('POST /webhooks/vapi (hmac) on %s', (kind) => {
     const created = await createNumber(harness, cookie, '415')
     const response = await postWebhook(
       harness,
-      statusMessage({ id: created.vapiPhoneNumberId, status: 'activating' }, 'phone-number-status-update'),
+      statusMessage({ id: vapiIdOf(created), status: 'activating' }, 'phone-number-status-update'),
     )
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ received: true, outcome: 'checking' })
     const gets = await eventually(
-      () => sandboxGetsOf(harness, created.vapiPhoneNumberId),
+      () => sandboxGetsOf(harness, vapiIdOf(created)),
       (list) => list.length > 0,
     )
     expect(gets).toHaveLength(1)

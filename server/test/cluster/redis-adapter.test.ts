@@ -12,6 +12,7 @@ import {
   signUpThrough,
 } from '../support/cluster-client.ts'
 import { spawnServerProcess, type ServerProcess } from '../support/server-process.ts'
+import { vapiIdOf } from '../support/vapi-id-of.ts'
 
 const webhookSecret = 'cluster-webhook-secret-0123456789abcdef0123456789'
 const authSecret = 'cluster-auth-secret-0123456789abcdef0123456789abcdef'
@@ -68,7 +69,7 @@ describe.runIf(testDatabaseUrl && testRedisUrl)('two server processes with the R
 
     const { rawBody, headers } = signedAssignmentWebhook({
       secret: webhookSecret,
-      vapiPhoneNumberId: pending.vapiPhoneNumberId,
+      vapiPhoneNumberId: vapiIdOf(pending),
       number: '+15342345679',
     })
     const response = await fetch(`${second.url}/webhooks/vapi`, { method: 'POST', headers, body: rawBody })

@@ -13,6 +13,7 @@ import {
 } from '../support/cluster-client.ts'
 import { fetchMetrics, spawnServerProcess, type ServerProcess } from '../support/server-process.ts'
 import { disconnection, disconnectWithinMs } from '../security/security-assertions.ts'
+import { vapiIdOf } from '../support/vapi-id-of.ts'
 
 const webhookSecret = 'cluster-webhook-secret-0123456789abcdef0123456789'
 const authSecret = 'cluster-auth-secret-0123456789abcdef0123456789abcdef'
@@ -123,7 +124,7 @@ describe.runIf(testDatabaseUrl)('three server processes on one Postgres', () => 
 
     const { rawBody, headers } = signedAssignmentWebhook({
       secret: webhookSecret,
-      vapiPhoneNumberId: pending.vapiPhoneNumberId,
+      vapiPhoneNumberId: vapiIdOf(pending),
       number: '+15342345678',
     })
     const response = await fetch(`${server(1).url}/webhooks/vapi`, { method: 'POST', headers, body: rawBody })

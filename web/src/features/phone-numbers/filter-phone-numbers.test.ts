@@ -1,24 +1,10 @@
 import { expect, test } from 'vitest'
 import type { PhoneNumber } from '@dialtone/shared/phone-number'
+import { samplePhoneNumber } from './phone-number-test-kit.ts'
 import { countByStatus, filterPhoneNumbers, hideSettledNumbers, matchesSearch } from './filter-phone-numbers.ts'
 
 function phoneNumber(overrides: Partial<PhoneNumber>): PhoneNumber {
-  return {
-    id: '00000000-0000-4000-8000-000000000001',
-    vapiPhoneNumberId: 'vapi-1',
-    name: null,
-    areaCode: '415',
-    number: null,
-    status: 'pending',
-    failureReason: null,
-    detectedBy: null,
-    version: 1,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    activatedAt: null,
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    assistant: null,
-    ...overrides,
-  }
+  return samplePhoneNumber({ vapiPhoneNumberId: 'vapi-1', ...overrides })
 }
 
 const frontDesk = phoneNumber({ name: 'Front Desk', number: '+14155550123', status: 'active' })

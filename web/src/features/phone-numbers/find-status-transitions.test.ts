@@ -1,23 +1,10 @@
 import { expect, test } from 'vitest'
 import type { PhoneNumber } from '@dialtone/shared/phone-number'
+import { samplePhoneNumber } from './phone-number-test-kit.ts'
 import { findStatusTransitions, snapshotStatuses } from './find-status-transitions.ts'
 
 function phoneNumber(id: string, status: PhoneNumber['status']): PhoneNumber {
-  return {
-    id,
-    vapiPhoneNumberId: `vapi-${id}`,
-    name: null,
-    areaCode: '415',
-    number: status === 'active' ? '+14155550123' : null,
-    status,
-    failureReason: null,
-    detectedBy: null,
-    version: 1,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    activatedAt: null,
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    assistant: null,
-  }
+  return samplePhoneNumber({ id, status, number: status === 'active' ? '+14155550123' : null })
 }
 
 test('the initial load announces nothing, even for numbers already live', () => {

@@ -8,24 +8,12 @@ import {
   upsertIntoPages,
   type PhoneNumberPages,
 } from './phone-number-cache.ts'
+import { samplePhoneNumber } from './phone-number-test-kit.ts'
 import { assistantOf, withAssistant } from './phone-number-assistant.ts'
 import { phoneNumberQueryKeys } from './phone-number-query-keys.ts'
 
 function phoneNumber(overrides: Partial<PhoneNumber> & { id: string; createdAt: string }): PhoneNumber {
-  return {
-    vapiPhoneNumberId: `vapi-${overrides.id}`,
-    name: null,
-    areaCode: '415',
-    number: null,
-    status: 'pending',
-    failureReason: null,
-    detectedBy: null,
-    version: 1,
-    activatedAt: null,
-    updatedAt: overrides.createdAt,
-    assistant: null,
-    ...overrides,
-  }
+  return samplePhoneNumber(overrides)
 }
 
 const newest = phoneNumber({ id: '00000000-0000-4000-8000-000000000003', createdAt: '2026-01-03T00:00:00.000Z' })

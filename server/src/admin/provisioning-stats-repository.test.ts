@@ -436,6 +436,22 @@ describe.each(testDatabaseKinds)('provisioning statistics on %s', (kind) => {
     expect(stats.organizations).toEqual([])
   })
 
+  test('a filter names its organisation even in a range where it made no attempts', async () => {
+    const everything = { from: at('2025-03-09T00:00:00Z'), to: at('2025-03-11T00:00:00Z'), bucket: 'day' } as const
+    const acmeInRange = (await getProvisioningStats(database.db, everything, now)).organizations.find(
+      (entry) => entry.id === acme.id,
+    )
+    expect(acmeInRange?.liveNow).toBeGreaterThan(0)
+
+    const quiet = { from: at('2025-02-01T00:00:00Z'), to: at('2025-02-03T00:00:00Z'), bucket: 'day' } as const
+    const filtered = await getProvisioningStats(database.db, { ...quiet, organizationId: acme.id }, now)
+    expect(filtered.organizations).toEqual([
+      { ...noAttempts, id: acme.id, name: acme.name, liveNow: acmeInRange?.liveNow },
+    ])
+    const unknown = await getProvisioningStats(database.db, { ...quiet, organizationId: 'no-such-org' }, now)
+    expect(unknown.organizations).toEqual([])
+  })
+
   // 1–5 March (before everything above) by the day: 2 March is a day rollup, so every change below has to reach the day rows.
   const range = { from: at('2025-03-01T00:00:00Z'), to: at('2025-03-05T00:00:00Z'), bucket: 'day' } as const
   const secondOfMarch = async () => {

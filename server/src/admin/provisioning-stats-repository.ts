@@ -65,10 +65,40 @@ export async function getProvisioningStats(
   })
   const row = result.rows[0]
   const stats = row !== null && typeof row === 'object' && 'stats' in row ? row.stats : undefined
-  return provisioningStatsSchema.parse({
+  const parsed = provisioningStatsSchema.parse({
     range: { from: query.from.toISOString(), to: query.to.toISOString(), bucket: query.bucket },
     ...(typeof stats === 'object' && stats !== null ? stats : {}),
   })
+  return withFilteredOrganization(db, parsed, query.organizationId)
+}
+
+/**
+ * A filter names one organisation, so the answer names it too, even when it made no attempts in the range: the
+ * page says "Showing Northwind Dental only" rather than an id, and its live numbers still count.
+ */
+async function withFilteredOrganization(
+  db: Kysely<Database>,
+  stats: ProvisioningStats,
+  organizationId: string | undefined,
+): Promise<ProvisioningStats> {
+  if (organizationId === undefined || stats.organizations.some((entry) => entry.id === organizationId)) return stats
+  const found = await db
+    .selectFrom('organization')
+    .select((eb) => [
+      'organization.name',
+      eb
+        .selectFrom('phone_number')
+        .select((inner) => inner.fn.countAll<number>().as('live'))
+        .where('phone_number.organization_id', '=', organizationId)
+        .where('phone_number.status', '=', 'active')
+        .as('live_now'),
+    ])
+    .where('organization.id', '=', organizationId)
+    .executeTakeFirst()
+  if (!found) return stats
+  const none = { attempts: 0, succeeded: 0, failed: 0, successRate: null, failuresByReason: {} }
+  const entry = { ...none, id: organizationId, name: found.name, liveNow: Number(found.live_now ?? 0) }
+  return { ...stats, organizations: [...stats.organizations, entry] }
 }
 
 /** The one statement behind getProvisioningStats (exported so the benchmark can EXPLAIN it); rollups must be fresh. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -46,6 +47,7 @@ import type { ConnectionDeps } from './connections/connect-vapi-account.ts'
 import { createCredentialBox, fingerprintSecret } from './credentials/credential-box.ts'
 import { createPostgresVapiPauseStore } from './vapi/vapi-pause-repository.ts'
 import { startVapiSandbox } from './vapi-sandbox/start-vapi-sandbox.ts'
+import { startProcessHeartbeat } from './processes/process-heartbeat.ts'
 
 export const version = '0.1.0'
 /** The built web app, served by the server; resolved from server/src or server/dist alike. */
@@ -122,6 +124,9 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     const applied = await migrateToLatest(database.db)
     if (applied.length > 0) logger.info({ applied }, 'migrations applied')
   }
+  // Registered before any worker claims: claims carry this id, so a process that dies leaves them to the others
+  // at once rather than after a whole lease.
+  const heartbeat = await startProcessHeartbeat(database.db, randomUUID(), logger.child({ component: 'process' }))
 
   const sandbox =
     config.vapiBaseUrl === null
@@ -264,6 +269,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     secretBox: credentialBox,
     env,
     clock: provisioning.clock,
+    processId: heartbeat.processId,
   })
   const webhookWorker = runsWorker ? startOutboundWebhookWorker(outboundWebhooks) : null
 
@@ -283,6 +289,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     stuckAfterMs: env.NOTIFY_STUCK_AFTER_MS,
     retryDelaysMs: options.mailRetryDelaysMs ?? defaultRetryDelaysMs,
     leaseMs: 120_000,
+    processId: heartbeat.processId,
     deadlineMs: env.PROVISIONING_DEADLINE_MS,
     alertPublisher: options.alertPublisher ?? realtime.alertPublisher,
     alertWebhook:
@@ -356,6 +363,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
       await worker?.stop()
       await webhookWorker?.stop()
       await notificationWorker?.stop()
+      await heartbeat.stop()
       if (notifications.transport.kind === 'smtp') notifications.transport.close()
       await realtime.io.close()
       await adapter?.close()

@@ -260,6 +260,8 @@ export interface OutboundWebhookDeliveryTable {
   claim_count: Generated<number>
   next_attempt_at: NullableTimestamp
   created_at: Timestamp
+  /** 0019: the worker_process holding the current claim; null when none does. */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>
 }
 export type OutboundWebhookDeliveryRow = Selectable<OutboundWebhookDeliveryTable>
 
@@ -294,6 +296,13 @@ export interface NotificationEventTable {
   processed_at: NullableTimestamp
 }
 
+/** 0019: a server process that is alive while its heartbeat is recent (processes/worker-process-repository.ts). */
+export interface WorkerProcessTable {
+  id: string
+  started_at: Generated<Date>
+  heartbeat_at: Generated<Date>
+}
+
 export interface NotificationOutboxTable {
   id: Generated<string>
   channel: 'email' | 'webhook'
@@ -312,6 +321,8 @@ export interface NotificationOutboxTable {
   html_body: string | null
   created_at: Timestamp
   sent_at: NullableTimestamp
+  /** 0019: the worker_process holding the current claim; null when none does. */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>
 }
 export type NotificationOutboxRow = Selectable<NotificationOutboxTable>
 
@@ -357,6 +368,7 @@ export interface Database {
   organization: OrganizationTable
   member: MemberTable
   phone_number: PhoneNumberTable
+  worker_process: WorkerProcessTable
   phone_number_status_change: PhoneNumberStatusChangeTable
   provisioning_attempt: ProvisioningAttemptTable
   webhook_delivery: WebhookDeliveryTable

@@ -30,6 +30,8 @@ export interface NotificationDeps {
   retryDelaysMs: readonly number[]
   /** A claimed mail is not claimed again by another process for this long (the send must finish within it). */
   leaseMs: number
+  /** This process in worker_process (processes/): written beside each claim so a dead process's claims are taken over. */
+  processId?: string
   /** PROVISIONING_DEADLINE_MS, for the "pending far beyond the deadline" rule. */
   deadlineMs: number
   alertPublisher: AdminAlertPublisher

@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kyse
 import type { NotificationPreferences } from '@dialtone/shared/notifications'
 import type { Database, NotificationEventKind, NotificationOutboxRow } from '../db/schema.ts'
 import type { MailEvent } from './notification-payloads.ts'
+import { claimHolderIsGone } from '../processes/worker-process-repository.ts'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
@@ -202,15 +203,17 @@ export async function queueEventMail(
  */
 export async function claimDueOutbox(
   db: Executor,
-  input: { now: Date; leaseMs: number; limit: number },
+  input: { now: Date; leaseMs: number; limit: number; processId?: string },
 ): Promise<NotificationOutboxRow[]> {
   const leaseEnd = new Date(input.now.getTime() + input.leaseMs)
   const result = await sql<NotificationOutboxRow>`
     update notification_outbox
-    set status = 'sending', attempts = attempts + 1, locked_until = ${leaseEnd}, next_attempt_at = ${leaseEnd}
+    set status = 'sending', attempts = attempts + 1, locked_until = ${leaseEnd}, next_attempt_at = ${leaseEnd},
+      claimed_by = ${input.processId ?? null}
     where id in (
       select id from notification_outbox
-      where status in ('queued', 'sending') and next_attempt_at <= ${input.now}
+      where status in ('queued', 'sending')
+        and (next_attempt_at <= ${input.now} or ${claimHolderIsGone(sql.ref('claimed_by'))})
       order by next_attempt_at
       limit ${input.limit}
       for update skip locked
@@ -242,6 +245,7 @@ export async function markOutboxSent(
       html_body: input.html,
       locked_until: null,
       last_error: null,
+      claimed_by: null,
     })
     .where('id', '=', row.id)
     .where('attempts', '=', row.attempts)
@@ -265,6 +269,7 @@ export async function markOutboxAttemptFailed(
       status: input.retryAt ? 'queued' : 'failed',
       next_attempt_at: input.retryAt ?? input.now,
       locked_until: null,
+      claimed_by: null,
       last_error: input.error.slice(0, 500),
       ...(input.rendered
         ? { subject: input.rendered.subject, text_body: input.rendered.text, html_body: input.rendered.html }

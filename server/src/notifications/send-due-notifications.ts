@@ -93,6 +93,7 @@ export async function sendDueNotifications(
     now: deps.clock.now(),
     leaseMs: deps.leaseMs,
     limit: options.batchSize,
+    ...(deps.processId ? { processId: deps.processId } : {}),
   })
   const outcome = { sent: 0, retried: 0, failed: 0 }
   for (const row of claimed) {

@@ -99,6 +99,7 @@ export async function deliverDueWebhooks(
     now: deps.clock.now(),
     batchSize: options.batchSize,
     leaseMs: options.leaseMs,
+    ...(deps.processId ? { processId: deps.processId } : {}),
   })
   const result: DeliveryRoundResult = { claimed: claimed.length, succeeded: 0, failed: 0 }
   const queue = [...claimed]

@@ -14,6 +14,8 @@ export interface OutboundWebhookDeps {
   /** Seals endpoint signing secrets at rest: the credentials box (credentials/credential-box.ts). */
   secretBox: SecretBox
   addressPolicy: AddressPolicy
+  /** This process in worker_process (processes/): written beside each claim so a dead process's claims are taken over. */
+  processId?: string
 }
 
 /** The deps as a server process builds them: secrets sealed by the one credentials box (CREDENTIALS_KEY). */
@@ -23,6 +25,7 @@ export function createOutboundWebhookDeps(input: {
   secretBox: SecretBox
   env: Pick<Env, 'WEBHOOK_ALLOW_PRIVATE_URLS'>
   clock?: Clock
+  processId?: string
 }): OutboundWebhookDeps {
   return {
     db: input.db,
@@ -30,5 +33,6 @@ export function createOutboundWebhookDeps(input: {
     logger: input.logger.child({ component: 'outbound-webhooks' }),
     secretBox: input.secretBox,
     addressPolicy: { allowPrivateAddresses: input.env.WEBHOOK_ALLOW_PRIVATE_URLS },
+    ...(input.processId ? { processId: input.processId } : {}),
   }
 }

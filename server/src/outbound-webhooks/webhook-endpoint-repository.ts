@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { claimHolderIsGone } from '../processes/worker-process-repository.ts'
 import type {
   Database,
   OutboundWebhookAttemptRow,
@@ -187,21 +188,23 @@ export type ClaimedDelivery = PhoneNumberRow & {
  */
 export async function claimDueDeliveries(
   db: Db,
-  input: { now: Date; batchSize: number; leaseMs: number },
+  input: { now: Date; batchSize: number; leaseMs: number; processId?: string },
 ): Promise<ClaimedDelivery[]> {
   const leaseUntil = new Date(input.now.getTime() + input.leaseMs)
   const result = await sql<ClaimedDelivery>`
     with due as materialized (
       select delivery.id from outbound_webhook_delivery delivery
       join webhook_endpoint endpoint on endpoint.id = delivery.endpoint_id
-      where delivery.status = 'pending' and delivery.next_attempt_at <= ${input.now}
+      where delivery.status = 'pending'
+        and (delivery.next_attempt_at <= ${input.now} or ${claimHolderIsGone(sql.ref('delivery.claimed_by'))})
         and endpoint.disabled_at is null
       order by delivery.next_attempt_at
       limit ${input.batchSize}
       for update of delivery skip locked
     ),
     claimed as (
-      update outbound_webhook_delivery set next_attempt_at = ${leaseUntil}, claim_count = outbound_webhook_delivery.claim_count + 1
+      update outbound_webhook_delivery set next_attempt_at = ${leaseUntil},
+        claim_count = outbound_webhook_delivery.claim_count + 1, claimed_by = ${input.processId ?? null}
       from due
       where outbound_webhook_delivery.id = due.id and outbound_webhook_delivery.status = 'pending'
       returning outbound_webhook_delivery.*
@@ -250,7 +253,12 @@ export async function recordAttempt(db: Db, claim: ClaimedDelivery, outcome: Att
     const status = outcome.isSuccess ? 'succeeded' : outcome.nextAttemptAt ? 'pending' : 'failed'
     const updated = await trx
       .updateTable('outbound_webhook_delivery')
-      .set({ status, attempt_count: claim.attempt_count + 1, next_attempt_at: outcome.nextAttemptAt })
+      .set({
+        status,
+        attempt_count: claim.attempt_count + 1,
+        next_attempt_at: outcome.nextAttemptAt,
+        claimed_by: null,
+      })
       .where('id', '=', claim.delivery_id)
       .where('claim_count', '=', claim.claim_count)
       .where('status', '=', 'pending')

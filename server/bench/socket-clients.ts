@@ -24,6 +24,8 @@ export function connectBrowserSocket(baseUrl: string, cookie: string, timeoutMs 
 /** `count` sockets, the i-th with cookies[i % cookies.length], opened `concurrency` at a time. */
 export async function connectBrowserSockets(input: {
   baseUrl: string
+  /** Several processes: the k-th tab of each organisation connects to process k % n (every process has some). */
+  baseUrls?: readonly string[]
   cookies: readonly string[]
   count: number
   concurrency: number
@@ -34,7 +36,9 @@ export async function connectBrowserSockets(input: {
   const worker = async () => {
     for (let index = next++; index < input.count; index = next++) {
       const cookie = input.cookies[index % input.cookies.length] ?? ''
-      const socket = await connectBrowserSocket(input.baseUrl, cookie)
+      const urls = input.baseUrls ?? [input.baseUrl]
+      const tab = Math.floor(index / Math.max(1, input.cookies.length))
+      const socket = await connectBrowserSocket(urls[tab % urls.length] ?? input.baseUrl, cookie)
       input.onSocket?.(socket, index)
       sockets[index] = socket
     }

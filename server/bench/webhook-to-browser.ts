@@ -50,6 +50,8 @@ export async function signUpOwners(database: ScratchDatabase, server: ServerProc
 export async function benchWebhookToBrowser(input: {
   database: ScratchDatabase
   server: ServerProcess
+  /** More processes on the same database: tabs and webhooks are spread over `server` and these (cross-process path). */
+  otherServers?: readonly ServerProcess[]
   webhookSecret: string
   label: string
   organizations: number
@@ -95,14 +97,25 @@ export async function benchWebhookToBrowser(input: {
     })
   }
   const clients = input.organizations * input.clientsPerOrganization
+  const allServers = [input.server, ...(input.otherServers ?? [])]
   const sockets = await connectBrowserSockets({
     baseUrl: input.server.url,
+    baseUrls: allServers.map((server) => server.url),
     cookies: owners.map((owner) => owner.cookie),
     count: clients,
     concurrency: 20,
     onSocket,
   })
-  const sender = createKeepAliveSender(input.server.url, 16)
+  // Webhook k goes to process k % n, so most events cross to tabs held by another process.
+  const senders = allServers.map((server) => createKeepAliveSender(server.url, 16))
+  const sender = {
+    send: (prepared: PreparedRequest, k: number) => {
+      const chosen = senders[k % senders.length]
+      if (!chosen) throw new Error('no server to send to')
+      return chosen.send(prepared)
+    },
+    close: () => senders.forEach((each) => each.close()),
+  }
   try {
     const fire = async (batch: readonly PreparedRequest[], ids: readonly string[], ratePerSecond: number) => {
       const answers: Promise<number>[] = []
@@ -112,7 +125,7 @@ export async function benchWebhookToBrowser(input: {
         const wait = due - performance.now()
         if (wait > 1) await sleep(wait)
         sentAt.set(ids[k] ?? '', performance.now())
-        answers.push(sender.send(prepared).then((answer) => answer.latencyMs))
+        answers.push(sender.send(prepared, k).then((answer) => answer.latencyMs))
       }
       return Promise.all(answers)
     }

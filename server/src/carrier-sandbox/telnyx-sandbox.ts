@@ -9,7 +9,13 @@ import { carrierNumberTypes, type CarrierNumberType } from '../carriers/carrier-
 import { generateTelnyxKeyPair, signTelnyxWebhook } from '../carriers/verify-telnyx-webhook.ts'
 import { countryInfo, createInventory, placeOf, type InventorySearch, type Place } from './carrier-inventory.ts'
 import { readCarrierSandboxState } from './carrier-sandbox-state-file.ts'
-import { createSandboxKit, parseJsonBody, randomHex, type CarrierSandboxBaseOptions } from './carrier-sandbox-kit.ts'
+import {
+  addFaultAndRequestRoutes,
+  createSandboxKit,
+  parseJsonBody,
+  randomHex,
+  type CarrierSandboxBaseOptions,
+} from './carrier-sandbox-kit.ts'
 
 export interface TelnyxSandboxOptions extends CarrierSandboxBaseOptions {
   /** How long an order stays pending: uniform in [min, max]. Default 1 000–3 000 ms. */
@@ -674,18 +680,7 @@ export function createTelnyxSandbox(options: TelnyxSandboxOptions = {}) {
     c.json([...orders.values()].map(({ accountId, order, dueAt }) => ({ accountId, dueAt, ...order }))),
   )
   app.get('/_sandbox/webhooks', (c) => c.json(webhookLog))
-  app.get('/_sandbox/faults', (c) => c.json(kit.faults()))
-  app.post('/_sandbox/faults', async (c) => {
-    const json = parseJsonBody(await c.req.text())
-    const result = json.ok ? kit.setFaults(json.body) : { ok: false as const, message: json.message }
-    return result.ok ? c.json(result.faults) : c.json({ error: result.message }, 400)
-  })
-  app.delete('/_sandbox/faults', (c) => c.json(kit.resetFaults()))
-  app.get('/_sandbox/requests', (c) => c.json(kit.requests))
-  app.delete('/_sandbox/requests', (c) => {
-    kit.requests.length = 0
-    return c.json([])
-  })
+  addFaultAndRequestRoutes(app, kit)
 
   return {
     app,

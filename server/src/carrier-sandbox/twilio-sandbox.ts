@@ -17,7 +17,13 @@ import {
   type Place,
 } from './carrier-inventory.ts'
 import { readCarrierSandboxState } from './carrier-sandbox-state-file.ts'
-import { createSandboxKit, parseJsonBody, randomHex, type CarrierSandboxBaseOptions } from './carrier-sandbox-kit.ts'
+import {
+  addFaultAndRequestRoutes,
+  createSandboxKit,
+  parseJsonBody,
+  randomHex,
+  type CarrierSandboxBaseOptions,
+} from './carrier-sandbox-kit.ts'
 
 export type TwilioSandboxOptions = CarrierSandboxBaseOptions
 
@@ -524,18 +530,7 @@ export function createTwilioSandbox(options: TwilioSandboxOptions = {}) {
     )
   })
 
-  app.get('/_sandbox/faults', (c) => c.json(kit.faults()))
-  app.post('/_sandbox/faults', async (c) => {
-    const json = parseJsonBody(await c.req.text())
-    const result = json.ok ? kit.setFaults(json.body) : { ok: false as const, message: json.message }
-    return result.ok ? c.json(result.faults) : c.json({ error: result.message }, 400)
-  })
-  app.delete('/_sandbox/faults', (c) => c.json(kit.resetFaults()))
-  app.get('/_sandbox/requests', (c) => c.json(kit.requests))
-  app.delete('/_sandbox/requests', (c) => {
-    kit.requests.length = 0
-    return c.json([])
-  })
+  addFaultAndRequestRoutes(app, kit)
 
   return {
     app,

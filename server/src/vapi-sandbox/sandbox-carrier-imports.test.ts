@@ -22,10 +22,9 @@ let telnyx: RunningTelnyxSandbox
 let vapi: RunningVapiSandbox
 const stateDir = mkdtempSync(path.join(tmpdir(), 'vapi-imports-'))
 
-beforeAll(async () => {
-  twilio = await startTwilioSandbox({ port: 0 })
-  telnyx = await startTelnyxSandbox({ port: 0, orderMinDelayMs: 50, orderMaxDelayMs: 100 })
-  vapi = await startVapiSandbox({
+/** The Vapi sandbox with its state file, checking imports with the two carrier sandboxes. */
+const startVapi = () =>
+  startVapiSandbox({
     port: 0,
     minDelayMs: 50,
     maxDelayMs: 100,
@@ -33,6 +32,11 @@ beforeAll(async () => {
     stateFile: path.join(stateDir, 'vapi.json'),
     carriers: { twilioBaseUrl: twilio.baseUrl, telnyxBaseUrl: telnyx.baseUrl },
   })
+
+beforeAll(async () => {
+  twilio = await startTwilioSandbox({ port: 0 })
+  telnyx = await startTelnyxSandbox({ port: 0, orderMinDelayMs: 50, orderMaxDelayMs: 100 })
+  vapi = await startVapi()
 })
 afterAll(async () => {
   await vapi.close()
@@ -179,14 +183,7 @@ test('Telnyx: a credential is checked with Telnyx, never answers its key, and im
 
   // The credential survives a restart of the Vapi sandbox (state file), still without its key in answers.
   await vapi.close()
-  vapi = await startVapiSandbox({
-    port: 0,
-    minDelayMs: 50,
-    maxDelayMs: 100,
-    webhookSecret: 'secret',
-    stateFile: path.join(stateDir, 'vapi.json'),
-    carriers: { twilioBaseUrl: twilio.baseUrl, telnyxBaseUrl: telnyx.baseUrl },
-  })
+  vapi = await startVapi()
   const kept = await sandboxCall(vapi.url, 'GET', `/credential/${credentialId}`, { key: vapiAccount.apiKey })
   expect(kept.status).toBe(200)
   const listed = await sandboxCall(vapi.url, 'GET', '/phone-number', { key: vapiAccount.apiKey })

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import type { Env, Hono } from 'hono'
+import type { Context, Env, Hono, MiddlewareHandler } from 'hono'
 import type { Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/logger.ts'
 import { carrierFaultsPatchSchema, noCarrierFaults, type CarrierFaults } from './carrier-sandbox-faults.ts'
@@ -106,6 +106,44 @@ export function createSandboxKit(carrier: string, options: CarrierSandboxBaseOpt
 }
 
 export type SandboxKit = ReturnType<typeof createSandboxKit>
+
+/**
+ * What every API call of a carrier sandbox goes through: logged, held by the latency fault, answered 429 or 500 by
+ * the rate-limit and error faults, then authenticated (`authenticate` sets the account and names it, or null).
+ */
+export function apiGate<E extends Env>(
+  kit: SandboxKit,
+  answers: { throttled: () => Response; failed: () => Response; unauthenticated: () => Response },
+  authenticate: (c: Context<E>) => string | null,
+): MiddlewareHandler<E> {
+  return async (c, next) => {
+    const entry: RequestLogEntry = {
+      method: c.req.method,
+      path: c.req.path,
+      status: null,
+      account: null,
+      at: kit.nowIso(),
+    }
+    kit.logRequest(entry)
+    const faults = kit.faults()
+    if (faults.latencyMs > 0) await kit.pause(faults.latencyMs)
+    const refusal =
+      kit.random() < faults.rateLimitRate
+        ? answers.throttled()
+        : kit.random() < faults.errorRate
+          ? answers.failed()
+          : null
+    entry.account = refusal ? null : authenticate(c)
+    const answer = refusal ?? (entry.account === null ? answers.unauthenticated() : null)
+    if (answer) {
+      entry.status = answer.status
+      return answer
+    }
+    await next()
+    entry.status = c.res.status
+    return undefined
+  }
+}
 
 /** `GET/POST/DELETE /_sandbox/faults` and `GET/DELETE /_sandbox/requests`, the same on every carrier sandbox. */
 export function addFaultAndRequestRoutes<E extends Env>(app: Hono<E>, kit: SandboxKit) {

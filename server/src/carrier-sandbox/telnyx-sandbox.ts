@@ -11,6 +11,7 @@ import { countryInfo, createInventory, placeOf, type InventorySearch, type Place
 import { readCarrierSandboxState } from './carrier-sandbox-state-file.ts'
 import {
   addFaultAndRequestRoutes,
+  apiGate,
   createSandboxKit,
   parseJsonBody,
   randomHex,
@@ -388,37 +389,25 @@ export function createTelnyxSandbox(options: TelnyxSandboxOptions = {}) {
   })
   app.notFound(() => notFound())
 
-  app.use('/v2/*', async (c, next) => {
-    const entry = {
-      method: c.req.method,
-      path: c.req.path,
-      status: null as number | null,
-      account: null as string | null,
-      at: kit.nowIso(),
-    }
-    kit.logRequest(entry)
-    const faults = kit.faults()
-    if (faults.latencyMs > 0) await kit.pause(faults.latencyMs)
-    if (kit.random() < faults.rateLimitRate) {
-      entry.status = 429
-      return telnyxError(429, '10011', 'Too many requests', 'You have exceeded the rate limit.', {
-        headers: { 'retry-after': '1' },
-      })
-    }
-    if (kit.random() < faults.errorRate) {
-      entry.status = 500
-      return telnyxError(500, '10007', 'Unexpected error', 'An unexpected error occurred.')
-    }
-    const account = accountForKey(c.req.header('authorization'))
-    if (!account) {
-      entry.status = 401
-      return unauthenticated()
-    }
-    entry.account = account.id
-    c.set('account', account)
-    await next()
-    entry.status = c.res.status
-  })
+  app.use(
+    '/v2/*',
+    apiGate<Env>(
+      kit,
+      {
+        throttled: () =>
+          telnyxError(429, '10011', 'Too many requests', 'You have exceeded the rate limit.', {
+            headers: { 'retry-after': '1' },
+          }),
+        failed: () => telnyxError(500, '10007', 'Unexpected error', 'An unexpected error occurred.'),
+        unauthenticated,
+      },
+      (c) => {
+        const account = accountForKey(c.req.header('authorization'))
+        if (account) c.set('account', account)
+        return account?.id ?? null
+      },
+    ),
+  )
 
   app.get('/v2/available_phone_numbers', (c) => {
     const account = c.get('account')

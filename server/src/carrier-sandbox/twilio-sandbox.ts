@@ -19,6 +19,7 @@ import {
 import { readCarrierSandboxState } from './carrier-sandbox-state-file.ts'
 import {
   addFaultAndRequestRoutes,
+  apiGate,
   createSandboxKit,
   parseJsonBody,
   randomHex,
@@ -254,36 +255,24 @@ export function createTwilioSandbox(options: TwilioSandboxOptions = {}) {
   app.notFound((c) => notFound(c.req.path))
 
   // The API: logged, faulted, authenticated. The control routes under /_sandbox are none of these.
-  app.use('/2010-04-01/*', async (c, next) => {
-    const entry = {
-      method: c.req.method,
-      path: c.req.path,
-      status: null as number | null,
-      account: null as string | null,
-      at: kit.nowIso(),
-    }
-    kit.logRequest(entry)
-    const faults = kit.faults()
-    if (faults.latencyMs > 0) await kit.pause(faults.latencyMs)
-    if (kit.random() < faults.rateLimitRate) {
-      entry.status = 429
-      return twilioError(429, 20429, 'Too Many Requests', { 'retry-after': '1' })
-    }
-    if (kit.random() < faults.errorRate) {
-      entry.status = 500
-      return twilioError(500, 20500, 'Internal Server Error')
-    }
-    const account = accountForCredentials(c.req.header('authorization'))
-    const pathSid = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json)?(?:\/|$)/.exec(c.req.path)?.[1]
-    if (!account || (pathSid !== undefined && pathSid !== account.sid)) {
-      entry.status = 401
-      return unauthenticated()
-    }
-    entry.account = account.sid
-    c.set('account', account)
-    await next()
-    entry.status = c.res.status
-  })
+  app.use(
+    '/2010-04-01/*',
+    apiGate<Env>(
+      kit,
+      {
+        throttled: () => twilioError(429, 20429, 'Too Many Requests', { 'retry-after': '1' }),
+        failed: () => twilioError(500, 20500, 'Internal Server Error'),
+        unauthenticated,
+      },
+      (c) => {
+        const account = accountForCredentials(c.req.header('authorization'))
+        const pathSid = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json)?(?:\/|$)/.exec(c.req.path)?.[1]
+        if (!account || (pathSid !== undefined && pathSid !== account.sid)) return null
+        c.set('account', account)
+        return account.sid
+      },
+    ),
+  )
 
   app.get('/2010-04-01/Accounts/:file', (c) => {
     const account = c.get('account')

@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import Ajv from 'ajv'
+import addFormats from 'ajv-formats'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
@@ -16,6 +18,23 @@ import { createSandboxAccount, sandboxCall } from './test-support/sandbox-client
 
 // The Vapi sandbox imports Twilio and Telnyx numbers as Vapi does: it asks the carrier (here the carrier sandboxes
 // on real ports) whether the credentials work and the number is in that account, and keeps nothing when not.
+
+// Vapi's TwilioPhoneNumber and TelnyxPhoneNumber, with no field the spec does not document.
+const spec = JSON.parse(readFileSync(new URL('../vapi/phone-number-openapi.json', import.meta.url), 'utf8')) as {
+  components: { schemas: Record<string, Record<string, unknown>> }
+}
+for (const name of ['TwilioPhoneNumber', 'TelnyxPhoneNumber']) {
+  const schema = spec.components.schemas[name]
+  if (schema) schema.additionalProperties = false
+}
+const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false })
+addFormats(ajv)
+ajv.addSchema(spec, 'vapi')
+function expectVapiShape(name: 'TwilioPhoneNumber' | 'TelnyxPhoneNumber', value: unknown) {
+  const validate = ajv.getSchema(`vapi#/components/schemas/${name}`)
+  if (!validate) throw new Error(`no schema ${name}`)
+  expect(validate(value) ? [] : validate.errors).toEqual([])
+}
 
 let twilio: RunningTwilioSandbox
 let telnyx: RunningTelnyxSandbox
@@ -84,6 +103,7 @@ test('a Twilio number imports with an API key (or the auth token) once the Twili
     orgId: vapiAccount.orgId,
   })
   expect(JSON.stringify(imported.json)).not.toContain(account.apiKeySecret)
+  expectVapiShape('TwilioPhoneNumber', imported.json)
   const listed = await sandboxCall(vapi.url, 'GET', '/phone-number', { key: vapiAccount.apiKey })
   expect(listed.json).toEqual([imported.json])
 
@@ -172,6 +192,7 @@ test('Telnyx: a credential is checked with Telnyx, never answers its key, and im
   const imported = await importIt()
   expect(imported.status).toBe(201)
   expect(imported.json).toMatchObject({ provider: 'telnyx', number: found.number, credentialId, status: 'active' })
+  expectVapiShape('TelnyxPhoneNumber', imported.json)
 
   // Another organisation cannot use this organisation's credential.
   const other = await createSandboxAccount(vapi.url, 'Other')

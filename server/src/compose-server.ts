@@ -47,6 +47,7 @@ import { createCredentialBox, fingerprintSecret } from './credentials/credential
 import { createPostgresVapiPauseStore } from './vapi/vapi-pause-repository.ts'
 import { startVapiSandbox } from './vapi-sandbox/start-vapi-sandbox.ts'
 import { startTelnyxSandbox, startTwilioSandbox } from './carrier-sandbox/start-carrier-sandboxes.ts'
+import type { TelnyxSandboxOptions } from './carrier-sandbox/telnyx-sandbox.ts'
 import { defaultTwilioBaseUrl } from './carriers/twilio-client.ts'
 import { defaultTelnyxBaseUrl } from './carriers/telnyx-client.ts'
 
@@ -99,6 +100,8 @@ export interface ComposeOptions {
   version?: string
   /** Told when an API key is made or revoked: where the organisation's audit log plugs in. */
   onAuditEvent?: AppDeps['onAuditEvent']
+  /** The in-process Telnyx sandbox's timings (tests shorten them): order delay, webhook retries. */
+  telnyxSandbox?: Pick<TelnyxSandboxOptions, 'orderMinDelayMs' | 'orderMaxDelayMs' | 'webhookRetryDelaysMs'>
 }
 
 export type DialtoneServer = Awaited<ReturnType<typeof startDialtone>>
@@ -151,6 +154,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
           logger,
           webhookUrl: () => telnyxWebhookUrl,
           restoredSettlementDelayMs: 5_000,
+          ...options.telnyxSandbox,
           ...(carrierStateFile('telnyx') === undefined ? {} : { stateFile: carrierStateFile('telnyx') }),
         })
       : null

@@ -52,6 +52,8 @@ import type { AssistantList } from '@dialtone/shared/assistants'
 import type { ConnectionDeps } from './connections/connect-vapi-account.ts'
 import { assistantRoutes } from './routes/assistant-routes.ts'
 import { connectionRoutes } from './routes/connection-routes.ts'
+import type { InboundLogDeps } from './inbound-log/inbound-log-deps.ts'
+import { webhookLogRoutes } from './routes/webhook-log-routes.ts'
 
 export interface AppDeps {
   provisioning: ProvisioningDeps
@@ -93,6 +95,8 @@ export interface AppDeps {
   apiKeyRateLimit?: RateLimitRule
   /** Told when an API key is created or revoked (the organisation's audit log). */
   onAuditEvent?: (event: ApiKeyAuditEvent) => void
+  /** The inbound webhook log (every request on /webhooks/*) and its reprocessing; absent in a few test apps. */
+  inboundLog?: InboundLogDeps
 }
 
 /** A program's requests are limited per key: ten a second on average is far beyond what buying numbers needs. */
@@ -120,6 +124,7 @@ export function createApp(deps: AppDeps) {
       authMode: deps.webhook.authMode,
       secret: deps.webhook.secret,
       ...(deps.onWebhookDelivery ? { onDelivery: deps.onWebhookDelivery } : {}),
+      ...(deps.inboundLog ? { inboundLog: deps.inboundLog } : {}),
     }),
   )
 
@@ -238,6 +243,7 @@ export function createApp(deps: AppDeps) {
   api.route('/organizations', teams.organizations)
   api.use('/audit-log', requirePermission('settings:write'))
   api.route('/audit-log', auditLogRoutes({ db }))
+  if (deps.inboundLog) api.route('/webhook-log', webhookLogRoutes(deps.inboundLog))
   const admin = new Hono<{ Variables: ViewerVariables }>()
   admin.use(requirePlatformAdmin())
   admin.route('/', adminRoutes({ db, clock: provisioning.clock }))

@@ -21,6 +21,9 @@ import {
   type NotificationDeps,
 } from './notifications/notification-deps.ts'
 import { startNotificationWorker } from './notifications/notification-worker.ts'
+import type { InboundLogDeps } from './inbound-log/inbound-log-deps.ts'
+import { startInboundLogPruner } from './inbound-log/inbound-log-worker.ts'
+import { ingestVapiWebhook } from './provisioning/ingest-vapi-webhook.ts'
 import { deriveUnsubscribeSecret } from './notifications/unsubscribe-token.ts'
 import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
 import {
@@ -298,6 +301,17 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
       })
     : null
 
+  const inboundLog: InboundLogDeps = {
+    db: database.db,
+    clock: provisioning.clock,
+    logger: logger.child({ component: 'inbound-log' }),
+    contentPolicy: env.WEBHOOK_LOG_KEEP_CALL_CONTENT ? 'content' : 'default',
+    reprocessors: { vapi: (message) => ingestVapiWebhook(provisioning, message) },
+  }
+  const inboundLogPruner = runsWorker
+    ? startInboundLogPruner(inboundLog, { retentionMs: env.WEBHOOK_LOG_RETENTION_DAYS * 24 * 60 * 60 * 1_000 })
+    : null
+
   const areaCodes = loadAreaCodeDirectory()
   const app = createApp({
     provisioning,
@@ -336,6 +350,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     ...(options.createRateLimits ? { createRateLimits: options.createRateLimits } : {}),
     ...(options.onAuditEvent ? { onAuditEvent: options.onAuditEvent } : {}),
     connections: { ...connections, listAssistants: createAssistantLister(vapiAccounts) },
+    inboundLog,
   })
   // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.
   const createsDemoAccounts = config.isSandbox && config.isEmbeddedDatabase && env.DEMO_ACCOUNTS
@@ -356,6 +371,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
       await worker?.stop()
       await webhookWorker?.stop()
       await notificationWorker?.stop()
+      await inboundLogPruner?.stop()
       if (notifications.transport.kind === 'smtp') notifications.transport.close()
       await realtime.io.close()
       await adapter?.close()
@@ -394,6 +410,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     worker,
     webhookWorker,
     notifications,
+    inboundLog,
     httpServer,
     stop,
   }

@@ -130,6 +130,10 @@ export const envSchema = z
     API_KEY_REQUESTS_PER_MINUTE: positiveInt('a positive whole number').default(600),
     /** Organisations' audit events older than this many days are deleted (hourly, by the notification worker). */
     AUDIT_RETENTION_DAYS: positiveInt('a positive number of days').default(365),
+    /** Messages in the inbound webhook log older than this many days are deleted (by the worker). */
+    WEBHOOK_LOG_RETENTION_DAYS: positiveInt('a positive number of days').default(14),
+    /** Keep call content (transcripts, recordings, messages, summaries) in the inbound webhook log; off by default. */
+    WEBHOOK_LOG_KEEP_CALL_CONTENT: booleanish.default(false),
   })
   .superRefine((env, context) => {
     if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {

@@ -377,4 +377,45 @@ export interface Database {
   audit_event: AuditEventTable
   provider_connection: ProviderConnectionTable
   vapi_account_pause: VapiAccountPauseTable
+  inbound_message: InboundMessageTable
+  inbound_message_relay: InboundMessageRelayTable
+}
+
+/** 0018: the inbound webhook log, one row per request received on a webhook route. */
+export interface InboundMessageTable {
+  id: string
+  seq: Generated<string>
+  received_at: Timestamp
+  source: string
+  message_type: string | null
+  organization_id: string | null
+  phone_number_id: string | null
+  vapi_phone_number_id: string | null
+  call_id: string | null
+  verification: 'ok' | 'bad-signature' | 'missing-credentials' | 'stale'
+  verification_detail: string | null
+  outcome: string
+  http_status: number
+  handling_ms: number | null
+  delivery_id: string | null
+  message_id: string | null
+  attempt_id: string | null
+  headers: ColumnType<Record<string, string>, string, string>
+  payload: ColumnType<unknown, string | null, string | null>
+  body_bytes: number
+  redactions: ColumnType<string[], string, string>
+  reprocess_count: Generated<number>
+  last_reprocessed_at: NullableTimestamp
+  last_reprocess_outcome: string | null
+}
+export type InboundMessageRow = Selectable<InboundMessageTable>
+
+/** 0018: what the relay did with a logged message (written by call events, keyed by the log row's id). */
+export interface InboundMessageRelayTable {
+  inbound_message_id: string
+  status: string
+  latency_ms: number | null
+  attempts: Generated<number>
+  detail: string | null
+  updated_at: Timestamp
 }

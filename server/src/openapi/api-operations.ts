@@ -50,6 +50,13 @@ import {
   webhookEndpointListSchema,
   webhookEndpointWithSecretSchema,
 } from '@dialtone/shared/webhook-endpoints'
+import {
+  reprocessResultSchema,
+  reprocessSinceRequestSchema,
+  reprocessSinceResultSchema,
+  webhookLogQuerySchema,
+  webhookLogResponseSchema,
+} from '@dialtone/shared/webhook-log'
 import { z, type ZodType } from 'zod'
 import { auditCsvHeader } from '../audit/audit-csv.ts'
 import type { Permission } from '../auth/permissions.ts'
@@ -646,6 +653,53 @@ export const apiOperations: readonly ApiOperation[] = [
         csv: auditCsvDescription,
       },
     },
+  },
+  {
+    method: 'get',
+    path: '/api/webhook-log',
+    operationId: 'listWebhookLog',
+    tag: 'Webhook log',
+    summary: 'Messages dialtone received about the organisation’s numbers (Vapi, carriers), newest first',
+    description:
+      'Each received webhook with when, its type, the number and call it names, how its credentials checked out, ' +
+      'what dialtone did (`outcome`, the HTTP status it answered), the relay’s status and latency, and the payload ' +
+      'without credentials (and without transcripts, recordings and messages unless the server keeps call content). ' +
+      'Filter with `type`, `outcome` (`refused`: every message that failed verification), `phoneNumberId`, `from`, ' +
+      '`to`; page with `cursor`. Refused and unknown messages belong to no organisation: platform admins see them ' +
+      'with `all=true` (others get 403). Messages are kept WEBHOOK_LOG_RETENTION_DAYS (14 by default).',
+    access: 'signed-in',
+    permission: 'numbers:read',
+    query: webhookLogQuerySchema,
+    responses: { 200: { description: 'A page of messages.', schema: webhookLogResponseSchema } },
+  },
+  {
+    method: 'post',
+    path: '/api/webhook-log/{id}/reprocess',
+    operationId: 'reprocessWebhookMessage',
+    tag: 'Webhook log',
+    summary: 'Process one received message again through the same handling',
+    description:
+      'Idempotent: the handling de-duplicates on the message’s delivery id, so a message that was applied answers ' +
+      '`duplicate` and changes nothing; one that failed the first time (the database away) is applied now. Only ' +
+      'verified messages (409 CONFLICT otherwise). Recorded in the audit log.',
+    access: 'signed-in',
+    permission: 'settings:write',
+    responses: { 200: { description: 'What the handling answered.', schema: reprocessResultSchema } },
+    errors: { 409: 'CONFLICT' },
+  },
+  {
+    method: 'post',
+    path: '/api/webhook-log/reprocess',
+    operationId: 'reprocessWebhookMessagesSince',
+    tag: 'Webhook log',
+    summary: 'Process every verified message received since a time again, oldest first (at most 1,000 a request)',
+    description:
+      'Idempotent like one message’s reprocess. `continueFrom` is set when more matched: send it as `since`. ' +
+      'Recorded in the audit log.',
+    access: 'signed-in',
+    permission: 'settings:write',
+    body: reprocessSinceRequestSchema,
+    responses: { 200: { description: 'How many, and their outcomes.', schema: reprocessSinceResultSchema } },
   },
 ]
 

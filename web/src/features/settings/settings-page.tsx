@@ -8,6 +8,11 @@ import { routes, type RoutePath } from '../../lib/router.ts'
 /** Other settings pages, one line each. */
 const sections: { to: RoutePath; title: string; description: string }[] = [
   { to: routes.mailbox, title: 'Mailbox', description: 'The mail dialtone sent you, and any it could not send.' },
+  {
+    to: routes.webhookLog,
+    title: 'Webhook log',
+    description: 'Every message Vapi and carriers sent about your numbers, and what dialtone did with it.',
+  },
 ]
 
 export function SettingsPage({ user }: { user: SessionUser }) {

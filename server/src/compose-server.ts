@@ -46,6 +46,8 @@ import type { ConnectionDeps } from './connections/connect-vapi-account.ts'
 import { createCredentialBox, fingerprintSecret } from './credentials/credential-box.ts'
 import { createPostgresVapiPauseStore } from './vapi/vapi-pause-repository.ts'
 import { startVapiSandbox } from './vapi-sandbox/start-vapi-sandbox.ts'
+import type { CallEventDeps } from './call-events/call-event-deps.ts'
+import { startCallEventWorker } from './call-events/call-event-worker.ts'
 
 export const version = '0.1.0'
 /** The built web app, served by the server; resolved from server/src or server/dist alike. */
@@ -266,6 +268,21 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     clock: provisioning.clock,
   })
   const webhookWorker = runsWorker ? startOutboundWebhookWorker(outboundWebhooks) : null
+  // Call events (issue 17): Vapi's call messages move the numbers' activity and are relayed to organisations' servers.
+  let callEventWorker: ReturnType<typeof startCallEventWorker> | null = null
+  const callEvents: CallEventDeps = {
+    db: database.db,
+    clock: provisioning.clock,
+    logger: logger.child({ component: 'call-events' }),
+    box: credentialBox,
+    addressPolicy: { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_URLS },
+    publisher: provisioning.publisher,
+    provisioning,
+    relayTimeoutMs: env.CALL_EVENTS_RELAY_TIMEOUT_MS,
+    onQueued: () => callEventWorker?.wake(),
+    sandboxUrl: sandbox ? vapiBaseUrl : null,
+  }
+  callEventWorker = runsWorker ? startCallEventWorker(callEvents) : null
 
   const notifications: NotificationDeps = {
     db: database.db,
@@ -336,6 +353,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     ...(options.createRateLimits ? { createRateLimits: options.createRateLimits } : {}),
     ...(options.onAuditEvent ? { onAuditEvent: options.onAuditEvent } : {}),
     connections: { ...connections, listAssistants: createAssistantLister(vapiAccounts) },
+    callEvents,
   })
   // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.
   const createsDemoAccounts = config.isSandbox && config.isEmbeddedDatabase && env.DEMO_ACCOUNTS
@@ -355,6 +373,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
       else httpServer.closeIdleConnections()
       await worker?.stop()
       await webhookWorker?.stop()
+      await callEventWorker?.stop()
       await notificationWorker?.stop()
       if (notifications.transport.kind === 'smtp') notifications.transport.close()
       await realtime.io.close()
@@ -393,6 +412,10 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     metrics,
     worker,
     webhookWorker,
+    callEvents,
+    get callEventWorker() {
+      return callEventWorker
+    },
     notifications,
     httpServer,
     stop,

@@ -130,6 +130,11 @@ export const envSchema = z
     API_KEY_REQUESTS_PER_MINUTE: positiveInt('a positive whole number').default(600),
     /** Organisations' audit events older than this many days are deleted (hourly, by the notification worker). */
     AUDIT_RETENTION_DAYS: positiveInt('a positive number of days').default(365),
+    /**
+     * How long an organisation's server may take to answer a call message Vapi waits on (assistant-request,
+     * tool-calls, ...) before Vapi gets the fallback; under Vapi's own 20 s with a margin.
+     */
+    CALL_EVENTS_RELAY_TIMEOUT_MS: positiveInt('a positive number of milliseconds').default(17_000),
   })
   .superRefine((env, context) => {
     if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {

@@ -4,8 +4,11 @@ import { AppError } from '../lib/app-error.ts'
 import { readBodyWithin } from '../lib/read-body-within.ts'
 import type { ProvisioningDeps } from '../provisioning/provisioning-deps.ts'
 import { ingestVapiWebhook } from '../provisioning/ingest-vapi-webhook.ts'
-import { MalformedWebhookError } from '../vapi/vapi-webhook-envelope.ts'
+import { MalformedWebhookError, parseVapiWebhook } from '../vapi/vapi-webhook-envelope.ts'
 import { verifyVapiWebhook, verifyVapiWebhookHeaders, type WebhookAuthMode } from '../vapi/verify-vapi-webhook.ts'
+import type { CallEventDeps } from '../call-events/call-event-deps.ts'
+import { handleCallMessage, isCallMessageType, type CallMessageResult } from '../call-events/handle-call-message.ts'
+import { answeredMessageTypes } from '../call-events/call-message.ts'
 
 export const maxWebhookBodyBytes = 256 * 1024
 /** Vapi sends a few KiB at once; a sender still trickling bytes after this is not Vapi. */
@@ -18,6 +21,8 @@ export interface WebhookRouteDeps {
   onDelivery?: (outcome: string, durationMs: number) => void
   /** How long the body may take to arrive; webhookBodyTimeoutMs unless a test needs it shorter. */
   bodyTimeoutMs?: number
+  /** Call messages (issue 17): activity on the numbers, and the relay to organisations' own servers. */
+  callEvents?: CallEventDeps
 }
 
 export function webhookRoutes(deps: WebhookRouteDeps) {
@@ -53,6 +58,9 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
       })
       if (!verdict.isValid) throw refuse(verdict.reason)
       try {
+        const { type } = parseVapiWebhook(rawBody)
+        const call: CallMessageResult | null =
+          deps.callEvents && isCallMessageType(type) ? await handleCallMessage(deps.callEvents, { rawBody }) : null
         const result = await ingestVapiWebhook(deps.provisioning, {
           rawBody,
           messageId: c.req.header('x-message-id') ?? null,
@@ -60,6 +68,10 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
           attemptId: c.req.query('attempt') ?? null,
         })
         deps.onDelivery?.(result.outcome, performance.now() - startedAt)
+        // Vapi waits on these: it gets the organisation's answer (or the fallback), exactly as it came.
+        if (call && answeredMessageTypes.has(type)) {
+          return c.body(call.response.body, 200, { 'content-type': 'application/json' })
+        }
         return c.json({ received: true, outcome: result.outcome })
       } catch (error) {
         if (error instanceof MalformedWebhookError) {

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely'
 
 // The inbound webhook log: one row per request dialtone received on a webhook route (Vapi's, carriers'), verified
-// or not, with what the route answered. The id is made by the route before it handles the message, so the relay can
+// or not, with what the route answered. A call message names its call_event row (relay_key = its message_key), whose
+// relay status and latency the log shows. The id is made by the route before it handles the message, so the relay can
 // report on a message (inbound_message_relay, keyed by that id) whichever of the two writes lands first. seq orders
 // the log and pages it. organization_id is null for refused and unknown messages: only platform admins see those.
 // No foreign keys: the log outlives the numbers it names, and retention deletes it on its own schedule.
@@ -27,6 +28,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('delivery_id', 'text')
     .addColumn('message_id', 'text')
     .addColumn('attempt_id', 'text')
+    .addColumn('relay_key', 'text')
     .addColumn('headers', 'jsonb', (col) => col.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('payload', 'jsonb')
     .addColumn('body_bytes', 'integer', (col) => col.notNull().defaultTo(0))

@@ -54,6 +54,8 @@ import { assistantRoutes } from './routes/assistant-routes.ts'
 import { connectionRoutes } from './routes/connection-routes.ts'
 import type { InboundLogDeps } from './inbound-log/inbound-log-deps.ts'
 import { webhookLogRoutes } from './routes/webhook-log-routes.ts'
+import type { CallEventDeps } from './call-events/call-event-deps.ts'
+import { callEventRoutes, testCallRoutes } from './routes/call-event-routes.ts'
 
 export interface AppDeps {
   provisioning: ProvisioningDeps
@@ -97,6 +99,8 @@ export interface AppDeps {
   onAuditEvent?: (event: ApiKeyAuditEvent) => void
   /** The inbound webhook log (every request on /webhooks/*) and its reprocessing; absent in a few test apps. */
   inboundLog?: InboundLogDeps
+  /** Call events (issue 17): activity on the numbers, the relay, test calls in sandbox mode; absent in a few test apps. */
+  callEvents?: CallEventDeps
 }
 
 /** A program's requests are limited per key: ten a second on average is far beyond what buying numbers needs. */
@@ -125,6 +129,7 @@ export function createApp(deps: AppDeps) {
       secret: deps.webhook.secret,
       ...(deps.onWebhookDelivery ? { onDelivery: deps.onWebhookDelivery } : {}),
       ...(deps.inboundLog ? { inboundLog: deps.inboundLog } : {}),
+      ...(deps.callEvents ? { callEvents: deps.callEvents } : {}),
     }),
   )
 
@@ -167,6 +172,7 @@ export function createApp(deps: AppDeps) {
       version: deps.version,
       provisioningDeadlineSeconds: Math.round(provisioning.deadlineMs / 1000),
       mailDelivery: deps.notifications.mailDelivery,
+      canPlaceTestCalls: Boolean(deps.callEvents?.sandboxUrl),
     }),
   )
   api.use(requireViewer(auth, db, apiKeys))
@@ -241,6 +247,10 @@ export function createApp(deps: AppDeps) {
   api.route('/members', teams.members)
   api.route('/invitations', teams.invitations)
   api.route('/organizations', teams.organizations)
+  if (deps.callEvents) {
+    api.route('/call-events', callEventRoutes(deps.callEvents))
+    api.route('/phone-numbers', testCallRoutes(deps.callEvents))
+  }
   api.use('/audit-log', requirePermission('settings:write'))
   api.route('/audit-log', auditLogRoutes({ db }))
   if (deps.inboundLog) api.route('/webhook-log', webhookLogRoutes(deps.inboundLog))

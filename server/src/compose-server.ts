@@ -23,7 +23,7 @@ import {
 import { startNotificationWorker } from './notifications/notification-worker.ts'
 import type { InboundLogDeps } from './inbound-log/inbound-log-deps.ts'
 import { startInboundLogPruner } from './inbound-log/inbound-log-worker.ts'
-import { ingestVapiWebhook } from './provisioning/ingest-vapi-webhook.ts'
+import { handleVapiMessage } from './inbound-log/handle-vapi-message.ts'
 import { deriveUnsubscribeSecret } from './notifications/unsubscribe-token.ts'
 import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
 import {
@@ -49,6 +49,8 @@ import type { ConnectionDeps } from './connections/connect-vapi-account.ts'
 import { createCredentialBox, fingerprintSecret } from './credentials/credential-box.ts'
 import { createPostgresVapiPauseStore } from './vapi/vapi-pause-repository.ts'
 import { startVapiSandbox } from './vapi-sandbox/start-vapi-sandbox.ts'
+import type { CallEventDeps } from './call-events/call-event-deps.ts'
+import { startCallEventWorker } from './call-events/call-event-worker.ts'
 
 export const version = '0.1.0'
 /** The built web app, served by the server; resolved from server/src or server/dist alike. */
@@ -269,6 +271,21 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     clock: provisioning.clock,
   })
   const webhookWorker = runsWorker ? startOutboundWebhookWorker(outboundWebhooks) : null
+  // Call events (issue 17): Vapi's call messages move the numbers' activity and are relayed to organisations' servers.
+  let callEventWorker: ReturnType<typeof startCallEventWorker> | null = null
+  const callEvents: CallEventDeps = {
+    db: database.db,
+    clock: provisioning.clock,
+    logger: logger.child({ component: 'call-events' }),
+    box: credentialBox,
+    addressPolicy: { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_URLS },
+    publisher: provisioning.publisher,
+    provisioning,
+    relayTimeoutMs: env.CALL_EVENTS_RELAY_TIMEOUT_MS,
+    onQueued: () => callEventWorker?.wake(),
+    sandboxUrl: sandbox ? vapiBaseUrl : null,
+  }
+  callEventWorker = runsWorker ? startCallEventWorker(callEvents) : null
 
   const notifications: NotificationDeps = {
     db: database.db,
@@ -306,7 +323,9 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     clock: provisioning.clock,
     logger: logger.child({ component: 'inbound-log' }),
     contentPolicy: env.WEBHOOK_LOG_KEEP_CALL_CONTENT ? 'content' : 'default',
-    reprocessors: { vapi: (message) => ingestVapiWebhook(provisioning, message) },
+    reprocessors: {
+      vapi: (message) => handleVapiMessage({ provisioning, callEvents }, { ...message, isReplay: true }),
+    },
   }
   const inboundLogPruner = runsWorker
     ? startInboundLogPruner(inboundLog, { retentionMs: env.WEBHOOK_LOG_RETENTION_DAYS * 24 * 60 * 60 * 1_000 })
@@ -350,6 +369,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     ...(options.createRateLimits ? { createRateLimits: options.createRateLimits } : {}),
     ...(options.onAuditEvent ? { onAuditEvent: options.onAuditEvent } : {}),
     connections: { ...connections, listAssistants: createAssistantLister(vapiAccounts) },
+    callEvents,
     inboundLog,
   })
   // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.
@@ -370,6 +390,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
       else httpServer.closeIdleConnections()
       await worker?.stop()
       await webhookWorker?.stop()
+      await callEventWorker?.stop()
       await notificationWorker?.stop()
       await inboundLogPruner?.stop()
       if (notifications.transport.kind === 'smtp') notifications.transport.close()
@@ -409,6 +430,10 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     metrics,
     worker,
     webhookWorker,
+    callEvents,
+    get callEventWorker() {
+      return callEventWorker
+    },
     notifications,
     inboundLog,
     httpServer,

@@ -10,6 +10,8 @@ import {
   postWebhook,
   statusMessage,
 } from '../../test/support/provisioning-test-kit.ts'
+import { finishedCall, liveNumber, placeTestCall, putCallEvents } from '../../test/support/call-events-kit.ts'
+import { startWebhookReceiver } from '../../test/support/start-webhook-receiver.ts'
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
 import { testDatabaseKinds } from '../../test/support/test-databases.ts'
 import { vapiIdOf } from '../../test/support/vapi-id-of.ts'
@@ -304,6 +306,65 @@ describe.each(testDatabaseKinds)('the inbound webhook log on %s', (kind) => {
       json: { since: new Date().toISOString() },
     })
     expect(reprocess.status).toBe(403)
+  })
+
+  test('a test call is logged message by message with its relay status; processing the call again changes nothing', async () => {
+    const receiver = await startWebhookReceiver()
+    try {
+      const caller = await harness.signUp('Caller')
+      const number = await liveNumber(harness, caller.cookie)
+      const put = await putCallEvents(harness, caller.cookie, {
+        enabled: true,
+        forwardUrl: receiver.url,
+        forwardAuth: { type: 'bearer', token: 'relay-token-0123' },
+      })
+      expect(put.response.status, put.text).toBe(200)
+      const placed = await placeTestCall(harness, caller.cookie, number.id, { durationMs: 300 })
+      expect(placed.status, await placed.clone().text()).toBe(202)
+      const { callId } = z.object({ callId: z.string() }).parse(await placed.json())
+      await finishedCall(harness, callId)
+
+      const ofCall = (await logOf(harness, caller, `?phoneNumberId=${number.id}&limit=200`)).items.filter(
+        (item) => item.callId === callId,
+      )
+      const types = ofCall.map((item) => item.type)
+      expect(types).toEqual(expect.arrayContaining(['status-update', 'end-of-call-report']))
+      expect(ofCall.every((item) => item.verification === 'ok' && item.organizationId === caller.organizationId)).toBe(
+        true,
+      )
+      // Informational messages wait in the relay's outbox (no worker runs in this test app).
+      const statusUpdates = ofCall.filter((item) => item.type === 'status-update')
+      expect(statusUpdates.map((item) => item.relay?.status)).toEqual(statusUpdates.map(() => 'queued'))
+      expect(statusUpdates.some((item) => item.outcome === 'applied')).toBe(true)
+
+      const before = await phoneNumberRow(harness, number.id)
+      const eventsBefore = eventsFor(harness, number.id).length
+      const queuedBefore = await harness.db
+        .selectFrom('call_event')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+      const again = await harness.request('/api/webhook-log/reprocess', {
+        method: 'POST',
+        cookie: caller.cookie,
+        json: { since: new Date(Date.now() - 10 * 60_000).toISOString() },
+      })
+      const result = z
+        .object({ reprocessed: z.number(), outcomes: z.record(z.string(), z.number()) })
+        .parse(await again.json())
+      expect(result.reprocessed).toBeGreaterThanOrEqual(ofCall.length)
+      expect(result.outcomes.applied).toBeUndefined()
+      expect(result.outcomes.transitioned).toBeUndefined()
+      const after = await phoneNumberRow(harness, number.id)
+      expect(after).toMatchObject({ version: before.version, calls_today: before.calls_today, call_state: 'idle' })
+      expect(eventsFor(harness, number.id)).toHaveLength(eventsBefore)
+      const queuedAfter = await harness.db
+        .selectFrom('call_event')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+      expect(Number(queuedAfter.n)).toBe(Number(queuedBefore.n))
+    } finally {
+      await receiver.close()
+    }
   })
 
   test('retention: the pruner forgets messages older than the retention, and only those', async () => {

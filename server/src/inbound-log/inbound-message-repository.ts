@@ -24,6 +24,7 @@ export interface NewInboundMessage {
   deliveryId: string | null
   messageId: string | null
   attemptId: string | null
+  relayKey: string | null
   headers: Record<string, string>
   payload: unknown
   bodyBytes: number
@@ -67,6 +68,7 @@ export async function insertInboundMessage(db: Kysely<Database>, message: NewInb
       delivery_id: message.deliveryId,
       message_id: message.messageId?.slice(0, 200) ?? null,
       attempt_id: message.attemptId?.slice(0, 100) ?? null,
+      relay_key: message.relayKey,
       headers: JSON.stringify(message.headers),
       payload: message.payload === undefined ? null : JSON.stringify(message.payload),
       body_bytes: message.bodyBytes,
@@ -126,13 +128,17 @@ function selectInboundMessages(db: Kysely<Database>) {
   return db
     .selectFrom('inbound_message as m')
     .leftJoin('inbound_message_relay as r', 'r.inbound_message_id', 'm.id')
+    .leftJoin('call_event as ce', (join) =>
+      join.onRef('ce.message_key', '=', 'm.relay_key').onRef('ce.organization_id', '=', 'm.organization_id'),
+    )
     .leftJoin('phone_number as p', 'p.id', 'm.phone_number_id')
     .selectAll('m')
-    .select([
-      'r.status as relay_status',
-      'r.latency_ms as relay_latency_ms',
-      'r.attempts as relay_attempts',
-      'r.detail as relay_detail',
+    .select((eb) => [
+      // A report written for this row wins; otherwise what the call-event relay did with the message.
+      eb.fn.coalesce('r.status', 'ce.relay').as('relay_status'),
+      eb.fn.coalesce('r.latency_ms', 'ce.latency_ms').as('relay_latency_ms'),
+      eb.fn.coalesce('r.attempts', 'ce.attempt_count').as('relay_attempts'),
+      eb.fn.coalesce('r.detail', 'ce.last_error').as('relay_detail'),
       'p.number as number',
     ])
 }

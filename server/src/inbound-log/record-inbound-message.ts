@@ -22,6 +22,8 @@ export interface InboundMessageRecord {
   deliveryId?: string | null
   messageId?: string | null
   attemptId?: string | null
+  /** A call message's key in call_event: the log shows that row's relay status and latency. */
+  relayKey?: string | null
   /** Used only when verification is ok: a forged message must not land in an organisation's log. */
   phoneNumber?: InboundNumberReference | null
   handlingMs?: number | null
@@ -51,6 +53,7 @@ export async function recordInboundMessage(deps: InboundLogDeps, record: Inbound
       deliveryId: record.deliveryId ?? null,
       messageId: record.messageId ?? null,
       attemptId: record.attemptId ?? null,
+      relayKey: record.relayKey ?? null,
       headers: headersWithoutCredentials(record.headers),
       payload,
       bodyBytes: record.rawBody?.byteLength ?? 0,

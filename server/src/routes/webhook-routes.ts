@@ -10,8 +10,10 @@ import { AppError } from '../lib/app-error.ts'
 import { isDatabaseUnavailable } from '../lib/is-database-unavailable.ts'
 import { readBodyWithin } from '../lib/read-body-within.ts'
 import type { ProvisioningDeps } from '../provisioning/provisioning-deps.ts'
-import { deliveryIdOf, ingestVapiWebhook } from '../provisioning/ingest-vapi-webhook.ts'
+import { deliveryIdOf } from '../provisioning/ingest-vapi-webhook.ts'
 import { describeVapiMessage } from '../inbound-log/describe-vapi-message.ts'
+import { handleVapiMessage } from '../inbound-log/handle-vapi-message.ts'
+import type { CallEventDeps } from '../call-events/call-event-deps.ts'
 import { MalformedWebhookError } from '../vapi/vapi-webhook-envelope.ts'
 import { verifyVapiWebhook, verifyVapiWebhookHeaders, type WebhookAuthMode } from '../vapi/verify-vapi-webhook.ts'
 
@@ -28,6 +30,8 @@ export interface WebhookRouteDeps {
   bodyTimeoutMs?: number
   /** The inbound webhook log; every request, verified or refused, is written to it. Absent: nothing is logged. */
   inboundLog?: InboundLogDeps
+  /** Call messages (issue 17): activity on the numbers, and the relay to organisations' own servers. */
+  callEvents?: CallEventDeps
 }
 
 export function webhookRoutes(deps: WebhookRouteDeps) {
@@ -96,10 +100,19 @@ export function webhookRoutes(deps: WebhookRouteDeps) {
         deliveryId: deliveryIdOf(messageId, rawBody),
       }
       try {
-        const result = await ingestVapiWebhook(deps.provisioning, { rawBody, messageId, attemptId })
-        deps.onDelivery?.(result.outcome, performance.now() - startedAt)
-        await record({ ...verified, outcome: result.outcome, httpStatus: 200 })
-        return c.json({ received: true, outcome: result.outcome })
+        const handled = await handleVapiMessage(deps, { rawBody, messageId, attemptId })
+        deps.onDelivery?.(handled.outcome, performance.now() - startedAt)
+        await record({
+          ...verified,
+          outcome: handled.outcome,
+          httpStatus: 200,
+          relayKey: handled.call?.messageKey ?? null,
+        })
+        // Vapi waits on these: it gets the organisation's answer (or the fallback), exactly as it came.
+        if (handled.call && handled.isAnswered) {
+          return c.body(handled.call.response.body, 200, { 'content-type': 'application/json' })
+        }
+        return c.json({ received: true, outcome: handled.outcome })
       } catch (error) {
         if (error instanceof MalformedWebhookError) {
           deps.onDelivery?.('malformed', performance.now() - startedAt)

@@ -2,6 +2,8 @@ import type { SessionUser } from '../auth/auth-api.ts'
 import { isPlatformAdmin } from '../auth/auth-api.ts'
 import { NotificationPreferencesForm } from '../notification-preferences/notification-preferences-form.tsx'
 import { VapiConnectionSection } from '../vapi-connection/vapi-connection-section.tsx'
+import { CallEventsSection } from '../call-events/call-events-section.tsx'
+import { usePermissions } from '../teams/use-permissions.ts'
 import { Link } from '../../lib/link.tsx'
 import { routes, type RoutePath } from '../../lib/router.ts'
 
@@ -16,10 +18,12 @@ const sections: { to: RoutePath; title: string; description: string }[] = [
 ]
 
 export function SettingsPage({ user }: { user: SessionUser }) {
+  const permissions = usePermissions()
   return (
     <main id="main" className="page settings-page">
       <h1>Settings</h1>
       <VapiConnectionSection />
+      {permissions.can('settings:write') && <CallEventsSection />}
       <section className="panel" aria-labelledby="email-notifications-heading">
         <h2 id="email-notifications-heading">Email notifications</h2>
         <NotificationPreferencesForm isPlatformAdmin={isPlatformAdmin(user)} />

@@ -228,7 +228,6 @@ export function WebhookLogPage({ user }: { user: SessionUser }) {
                       <th scope="col">Type</th>
                       <th scope="col">Number</th>
                       <th scope="col">Call</th>
-                      <th scope="col">Verified</th>
                       <th scope="col">What dialtone did</th>
                       <th scope="col">Relay</th>
                       <th scope="col">Took</th>

@@ -3,13 +3,20 @@ import type { InboundMessage } from '@dialtone/shared/webhook-log'
 import { formatPhoneNumber } from '../phone-numbers/format-phone-number.ts'
 import { describeOutcome, describeRelay, shortCallId, verificationLabels } from './describe-inbound-message.ts'
 
-const timeFormat = new Intl.DateTimeFormat(undefined, {
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' })
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
   month: 'short',
   day: 'numeric',
   hour: 'numeric',
   minute: '2-digit',
   second: '2-digit',
 })
+
+/** Today's messages by their time alone; older ones with their day. */
+function formatReceived(iso: string): string {
+  const date = new Date(iso)
+  return date.toDateString() === new Date().toDateString() ? timeFormat.format(date) : dateTimeFormat.format(date)
+}
 
 /** One received message; its payload opens below it. */
 export function WebhookLogRow({
@@ -34,23 +41,25 @@ export function WebhookLogRow({
     <Fragment>
       <tr data-testid="webhook-log-row" data-type={message.type ?? ''} data-outcome={message.outcome}>
         <td>
-          <time dateTime={message.receivedAt}>{timeFormat.format(new Date(message.receivedAt))}</time>
+          <time dateTime={message.receivedAt} title={dateTimeFormat.format(new Date(message.receivedAt))}>
+            {formatReceived(message.receivedAt)}
+          </time>
         </td>
         <td className="webhook-log-type">{message.type ?? <span className="muted">unreadable</span>}</td>
         <td>{message.number ? formatPhoneNumber(message.number) : <span className="muted">—</span>}</td>
-        <td title={message.callId ?? undefined}>{shortCallId(message.callId)}</td>
-        <td>
-          <span
-            className={`pill ${isVerified ? 'pill-good' : 'pill-bad'}`}
-            title={message.verificationDetail ?? undefined}
-          >
-            {verificationLabels[message.verification]}
-          </span>
+        <td className="webhook-log-call" title={message.callId ?? undefined}>
+          {shortCallId(message.callId)}
         </td>
         <td>
-          <span className={`pill pill-${outcome.tone}`} title={`${message.outcome} · HTTP ${message.httpStatus}`}>
-            {outcome.label}
-          </span>
+          {isVerified ? (
+            <span className={`pill pill-${outcome.tone}`} title={`${message.outcome} · HTTP ${message.httpStatus}`}>
+              {outcome.label}
+            </span>
+          ) : (
+            <span className="pill pill-bad" title={message.verificationDetail ?? undefined} data-testid="refused">
+              Refused: {verificationLabels[message.verification].toLowerCase()}
+            </span>
+          )}
           {message.reprocessCount > 0 && (
             <div className="muted webhook-log-again" data-testid="reprocessed">
               processed again ×{message.reprocessCount}: {describeOutcome(message.lastReprocessOutcome ?? '').label}
@@ -62,33 +71,35 @@ export function WebhookLogRow({
           {message.handlingMs === null ? '—' : `${Math.round(message.handlingMs)} ms`}
         </td>
         {isAll && <td className="muted">{message.organizationId ?? 'none'}</td>}
-        <td className="webhook-log-actions">
-          <button
-            type="button"
-            className="button button-quiet button-small"
-            aria-expanded={isOpen}
-            aria-controls={`${ids}-payload`}
-            onClick={() => setIsOpen((open) => !open)}
-          >
-            {isOpen ? 'Hide' : 'Payload'}
-          </button>
-          {canReprocess && isVerified && message.payload !== null && (
+        <td>
+          <div className="webhook-log-actions">
             <button
               type="button"
-              className="button button-small"
-              disabled={isReprocessing}
-              onClick={() => onReprocess(message)}
-              aria-label={`Process the ${message.type ?? 'message'} of ${timeFormat.format(new Date(message.receivedAt))} again`}
+              className="button button-quiet button-small"
+              aria-expanded={isOpen}
+              aria-controls={`${ids}-payload`}
+              onClick={() => setIsOpen((open) => !open)}
             >
-              {isReprocessing && <span className="spinner" aria-hidden="true" />}
-              Process again
+              {isOpen ? 'Hide' : 'Payload'}
             </button>
-          )}
+            {canReprocess && isVerified && message.payload !== null && (
+              <button
+                type="button"
+                className="button button-small"
+                disabled={isReprocessing}
+                onClick={() => onReprocess(message)}
+                aria-label={`Process the ${message.type ?? 'message'} of ${formatReceived(message.receivedAt)} again`}
+              >
+                {isReprocessing && <span className="spinner" aria-hidden="true" />}
+                Process again
+              </button>
+            )}
+          </div>
         </td>
       </tr>
       {isOpen && (
         <tr className="webhook-log-detail" id={`${ids}-payload`}>
-          <td colSpan={isAll ? 10 : 9}>
+          <td colSpan={isAll ? 9 : 8}>
             <PayloadView message={message} />
           </td>
         </tr>
@@ -101,13 +112,15 @@ function PayloadView({ message }: { message: InboundMessage }) {
   return (
     <div className="webhook-log-payload" data-testid="webhook-log-payload">
       <dl className="webhook-log-facts">
+        <dt>Verification</dt>
+        <dd>{verificationLabels[message.verification]}</dd>
         <dt>Answered</dt>
         <dd>
           HTTP {message.httpStatus} · {message.outcome}
         </dd>
         {message.verificationDetail && (
           <>
-            <dt>Verification</dt>
+            <dt>Why</dt>
             <dd>{message.verificationDetail}</dd>
           </>
         )}

@@ -70,8 +70,8 @@ export function describeRelay(relay: InboundMessage['relay']): string {
   return `${relay.status}${latency}${attempts}`
 }
 
-/** A call id is a UUID: its first block is enough to tell calls apart in a table. */
-export function shortCallId(callId: string | null): string {
-  if (callId === null) return '—'
-  return callId.length > 13 ? `${callId.slice(0, 8)}…` : callId
+/** Ids are UUIDs: their first block is enough to tell calls (or organisations) apart in a table. */
+export function shortCallId(id: string | null): string {
+  if (id === null) return '—'
+  return id.length > 13 ? `${id.slice(0, 8)}…` : id
 }

@@ -226,12 +226,11 @@ export function WebhookLogPage({ user }: { user: SessionUser }) {
                     <tr>
                       <th scope="col">When</th>
                       <th scope="col">Type</th>
-                      <th scope="col">Number</th>
+                      <th scope="col">{applied.isAll ? 'Number, organisation' : 'Number'}</th>
                       <th scope="col">Call</th>
                       <th scope="col">What dialtone did</th>
                       <th scope="col">Relay</th>
                       <th scope="col">Took</th>
-                      {applied.isAll && <th scope="col">Organisation</th>}
                       <th scope="col">
                         <span className="visually-hidden">Actions</span>
                       </th>

@@ -46,7 +46,14 @@ export function WebhookLogRow({
           </time>
         </td>
         <td className="webhook-log-type">{message.type ?? <span className="muted">unreadable</span>}</td>
-        <td>{message.number ? formatPhoneNumber(message.number) : <span className="muted">—</span>}</td>
+        <td>
+          {message.number ? formatPhoneNumber(message.number) : <span className="muted">—</span>}
+          {isAll && (
+            <div className="muted webhook-log-organization" title={message.organizationId ?? undefined}>
+              {message.organizationId === null ? 'no organisation' : `org ${shortCallId(message.organizationId)}`}
+            </div>
+          )}
+        </td>
         <td className="webhook-log-call" title={message.callId ?? undefined}>
           {shortCallId(message.callId)}
         </td>
@@ -70,7 +77,6 @@ export function WebhookLogRow({
         <td className="webhook-log-took">
           {message.handlingMs === null ? '—' : `${Math.round(message.handlingMs)} ms`}
         </td>
-        {isAll && <td className="muted">{message.organizationId ?? 'none'}</td>}
         <td>
           <div className="webhook-log-actions">
             <button
@@ -99,7 +105,7 @@ export function WebhookLogRow({
       </tr>
       {isOpen && (
         <tr className="webhook-log-detail" id={`${ids}-payload`}>
-          <td colSpan={isAll ? 9 : 8}>
+          <td colSpan={8}>
             <PayloadView message={message} />
           </td>
         </tr>

@@ -50,6 +50,12 @@ import {
   webhookEndpointListSchema,
   webhookEndpointWithSecretSchema,
 } from '@dialtone/shared/webhook-endpoints'
+import {
+  callEventSettingsSchema,
+  putCallEventSettingsRequestSchema,
+  testCallRequestSchema,
+  testCallSchema,
+} from '@dialtone/shared/call-events'
 import { z, type ZodType } from 'zod'
 import { auditCsvHeader } from '../audit/audit-csv.ts'
 import type { Permission } from '../auth/permissions.ts'
@@ -646,6 +652,52 @@ export const apiOperations: readonly ApiOperation[] = [
         csv: auditCsvDescription,
       },
     },
+  },
+  {
+    method: 'get',
+    path: '/api/call-events',
+    operationId: 'getCallEventSettings',
+    tag: 'Call events',
+    summary:
+      'Whether dialtone receives the organisation’s call messages and where it relays them; never the credential',
+    access: 'signed-in',
+    permission: 'settings:write',
+    responses: {
+      200: {
+        description: 'The settings (the credential as its type and last four characters).',
+        schema: callEventSettingsSchema,
+      },
+    },
+  },
+  {
+    method: 'put',
+    path: '/api/call-events',
+    operationId: 'updateCallEventSettings',
+    tag: 'Call events',
+    summary: 'Turn call events on or off, and set the organisation’s server, its credential and the fallback assistant',
+    description:
+      'Turning on sets server.url on the organisation’s numbers at Vapi to dialtone’s webhook, remembering each number’s previous server; turning off restores it. Messages Vapi waits on (assistant-request, tool-calls, transfer-destination-request, …) are forwarded at once and the answer returned unchanged, or the fallback when the server fails or is slow; others are stored and forwarded in order per call. forwardAuth left out keeps the stored credential; null forgets it. The forward URL must resolve to a public address unless WEBHOOK_ALLOW_PRIVATE_URLS is set.',
+    access: 'signed-in',
+    permission: 'settings:write',
+    body: putCallEventSettingsRequestSchema,
+    responses: { 200: { description: 'The settings as they are now.', schema: callEventSettingsSchema } },
+    errors: {
+      502: 'VAPI_REJECTED, VAPI_UNAUTHORIZED (numbers already changed are remembered)',
+      503: 'VAPI_UNAVAILABLE, VAPI_RATE_LIMITED',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/phone-numbers/{id}/test-call',
+    operationId: 'placeTestCall',
+    tag: 'Phone numbers',
+    summary: 'Sandbox mode only: ring a live number, with Vapi’s call messages, so its card shows the call',
+    description: 'Answers 404 outside sandbox mode (see canPlaceTestCalls in /api/server-info).',
+    access: 'signed-in',
+    permission: 'numbers:write',
+    body: testCallRequestSchema,
+    responses: { 202: { description: 'The call is placed; the sandbox runs it.', schema: testCallSchema } },
+    errors: { 409: 'CONFLICT: the number is not live' },
   },
 ]
 

@@ -8,7 +8,7 @@ import {
 } from '../../test/support/call-events-kit.ts'
 import { postWebhook } from '../../test/support/provisioning-test-kit.ts'
 import { startWebhookReceiver } from '../../test/support/start-webhook-receiver.ts'
-import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
+import { startTestApp } from '../../test/support/test-app.ts'
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../test/support/test-databases.ts'
 import { forwardDueCallEvents } from './forward-due-call-events.ts'
 import { handleCallMessage } from './handle-call-message.ts'
@@ -32,7 +32,7 @@ describe.each(testDatabaseKinds)('forwarding call events on %s', (kind) => {
   })
 
   test('every message reaches the organisation’s server exactly once and in order per call, through failures and a restart of dialtone mid-queue; other organisations never see it', async () => {
-    let first: TestApp | null = await startTestApp(kind, { database })
+    const first = await startTestApp(kind, { database })
     const owner = await first.signUp('Queued')
     const other = await first.signUp('Elsewhere')
     const number = await liveNumber(first, owner.cookie)
@@ -73,7 +73,6 @@ describe.each(testDatabaseKinds)('forwarding call events on %s', (kind) => {
     expect(new Set(tried)).toEqual(new Set(['queued']))
 
     await first.close()
-    first = null
 
     // dialtone starts again on the same database; the server is back.
     const second = await startTestApp(kind, { database })

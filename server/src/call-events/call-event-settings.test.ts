@@ -1,5 +1,7 @@
 import { callEventSettingsSchema } from '@dialtone/shared/call-events'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createCredentialBox } from '../credentials/credential-box.ts'
+import { rotateCredentials } from '../credentials/rotate-credentials.ts'
 import { liveNumber, putCallEvents, serverUrlAtSandbox } from '../../test/support/call-events-kit.ts'
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
 import { testDatabaseKinds } from '../../test/support/test-databases.ts'
@@ -83,5 +85,37 @@ describe.each(testDatabaseKinds)('call-event settings on %s', (kind) => {
   test('a signed-out request is refused', async () => {
     const anonymous = await harness.request('/api/call-events')
     expect(anonymous.status).toBe(401)
+  })
+})
+
+describe.each(testDatabaseKinds)('call-event secrets and key rotation on %s', (kind) => {
+  test('pnpm credentials:rotate re-seals the forwarding credential and the remembered routing, which the new key opens', async () => {
+    const harness = await startTestApp(kind)
+    try {
+      const owner = await harness.signUp('Rotating')
+      await liveNumber(harness, owner.cookie)
+      const { settings } = await putCallEvents(harness, owner.cookie, {
+        enabled: true,
+        forwardUrl: 'http://127.0.0.1:9/vapi',
+        forwardAuth: { type: 'bearer', token: 'rotated-bearer-token' },
+      })
+      expect(settings?.routedNumbers).toBe(1)
+      const stored = await harness.db.selectFrom('call_event_setting').selectAll().executeTakeFirstOrThrow()
+      expect(stored.forward_secret_ciphertext).not.toContain('rotated-bearer-token')
+
+      const box = createCredentialBox({
+        current: 'rotated-credentials-key-fedcba9876543210',
+        previous: ['test-credentials-key-0123456789abcdef'],
+      })
+      const report = await rotateCredentials(harness.db, box)
+      expect(report.callEventSecrets).toEqual({ resealed: 2, current: 0, unreadable: 0 })
+      expect((await rotateCredentials(harness.db, box)).callEventSecrets.resealed).toBe(0)
+      const rotated = await harness.db.selectFrom('call_event_setting').selectAll().executeTakeFirstOrThrow()
+      expect(box.open(rotated.forward_secret_ciphertext ?? '')).toBe('rotated-bearer-token')
+      const route = await harness.db.selectFrom('call_event_route').selectAll().executeTakeFirstOrThrow()
+      expect(JSON.parse(box.open(route.previous_server_ciphertext ?? ''))).toHaveProperty('url')
+    } finally {
+      await harness.close()
+    }
   })
 })

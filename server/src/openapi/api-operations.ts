@@ -56,6 +56,7 @@ import {
   testCallRequestSchema,
   testCallSchema,
 } from '@dialtone/shared/call-events'
+import { callStatsQuerySchema, callStatsSchema } from '@dialtone/shared/call-stats'
 import { z, type ZodType } from 'zod'
 import { auditCsvHeader } from '../audit/audit-csv.ts'
 import type { Permission } from '../auth/permissions.ts'
@@ -698,6 +699,17 @@ export const apiOperations: readonly ApiOperation[] = [
     body: testCallRequestSchema,
     responses: { 202: { description: 'The call is placed; the sandbox runs it.', schema: testCallSchema } },
     errors: { 409: 'CONFLICT: the number is not live' },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/call-stats',
+    operationId: 'getCallStats',
+    tag: 'Platform admin',
+    summary: 'Calls per number and the share of numbers that answered a call within an hour of going live',
+    description: 'Numbers that went live in [from, to) (default: the last 30 days), most calls first.',
+    access: 'platform-admin',
+    query: callStatsQuerySchema,
+    responses: { 200: { description: 'The statistics.', schema: callStatsSchema } },
   },
 ]
 

@@ -215,6 +215,7 @@ describe(`the OpenAPI description matches the API on ${kind}`, () => {
       connectVapiAccount: () =>
         asKey('/api/connections/vapi', { method: 'PUT', json: { apiKey: `sandbox-${randomUUID()}` } }),
       disconnectVapiAccount: () => asKey('/api/connections/vapi', { method: 'DELETE' }),
+      getCallStats: () => asOwner('/api/admin/call-stats'),
       getCallEventSettings: () => asKey('/api/call-events'),
       updateCallEventSettings: () =>
         asKey('/api/call-events', { method: 'PUT', json: { enabled: false, fallbackAssistantId: null } }),

@@ -5,6 +5,14 @@ import { checkEndpointUrl } from '../outbound-webhooks/register-webhook-endpoint
 import { vapiOfOwner } from '../provisioning/vapi-account-of.ts'
 import type { VapiServerInput } from '../vapi/vapi-client.ts'
 import { vapiServerSchema } from '../vapi/vapi-schemas.ts'
+import {
+  VapiError,
+  VapiNotFoundError,
+  VapiRateLimitedError,
+  VapiUnauthorizedError,
+  VapiUnavailableError,
+} from '../vapi/vapi-errors.ts'
+import { AppError } from '../lib/app-error.ts'
 import type { CallEventDeps } from './call-event-deps.ts'
 import {
   countCallEventRoutes,
@@ -48,6 +56,28 @@ function restorableServer(sealed: string | null, deps: CallEventDeps): VapiServe
   return { url: parsed.data.url, ...(Object.keys(headers).length > 0 ? { headers } : {}) }
 }
 
+const unfinished = 'Numbers already changed are remembered: save again to finish, or turn call events off to undo.'
+
+/** Vapi's answer, or null when it no longer has the number; other failures become the API's errors. */
+async function atVapiOrGone<T>(request: () => Promise<T>): Promise<T | null> {
+  try {
+    return await request()
+  } catch (error) {
+    if (error instanceof VapiNotFoundError) return null
+    if (error instanceof VapiUnauthorizedError) {
+      throw new AppError('VAPI_UNAUTHORIZED', `Vapi refused the organisation’s key. ${unfinished}`)
+    }
+    if (error instanceof VapiRateLimitedError) {
+      throw new AppError('VAPI_RATE_LIMITED', `Vapi asked dialtone to slow down. ${unfinished}`)
+    }
+    if (error instanceof VapiUnavailableError) {
+      throw new AppError('VAPI_UNAVAILABLE', `Vapi is not answering right now. ${unfinished}`)
+    }
+    if (error instanceof VapiError) throw new AppError('VAPI_REJECTED', `Vapi refused the change. ${unfinished}`)
+    throw error
+  }
+}
+
 /**
  * Points every number of the organisation that is not yet routed at dialtone's webhook, remembering (sealed) the
  * server it had. A number already routed keeps what was remembered the first time, so turning on twice and then
@@ -56,11 +86,15 @@ function restorableServer(sealed: string | null, deps: CallEventDeps): VapiServe
 async function routeNumbers(deps: CallEventDeps, organizationId: string): Promise<void> {
   for (const number of await listRoutableNumbers(deps.db, organizationId)) {
     if (number.routed_id !== null || number.vapi_phone_number_id === null) continue
+    const vapiPhoneNumberId = number.vapi_phone_number_id
     const vapi = await vapiOfOwner(deps.provisioning, organizationId, number.vapi_account)
     const call = { organizationId }
-    const atVapi = await vapi.getPhoneNumber(number.vapi_phone_number_id, call)
+    const atVapi = await atVapiOrGone(() => vapi.getPhoneNumber(vapiPhoneNumberId, call))
+    if (!atVapi) continue
     const previous = atVapi.server?.url ? deps.box.seal(JSON.stringify(atVapi.server)) : null
-    await vapi.updatePhoneNumber(number.vapi_phone_number_id, { server: { url: deps.provisioning.webhookUrl } }, call)
+    await atVapiOrGone(() =>
+      vapi.updatePhoneNumber(vapiPhoneNumberId, { server: { url: deps.provisioning.webhookUrl } }, call),
+    )
     await insertCallEventRoute(deps.db, {
       phoneNumberId: number.id,
       organizationId,
@@ -74,11 +108,15 @@ async function routeNumbers(deps: CallEventDeps, organizationId: string): Promis
 async function restoreNumbers(deps: CallEventDeps, organizationId: string): Promise<void> {
   for (const route of await listCallEventRoutes(deps.db, organizationId)) {
     if (route.vapi_phone_number_id !== null && route.status !== 'released') {
+      const vapiPhoneNumberId = route.vapi_phone_number_id
       const vapi = await vapiOfOwner(deps.provisioning, organizationId, route.vapi_account)
-      await vapi.updatePhoneNumber(
-        route.vapi_phone_number_id,
-        { server: restorableServer(route.previous_server_ciphertext, deps) },
-        { organizationId },
+      // A number Vapi no longer has has no routing to give back.
+      await atVapiOrGone(() =>
+        vapi.updatePhoneNumber(
+          vapiPhoneNumberId,
+          { server: restorableServer(route.previous_server_ciphertext, deps) },
+          { organizationId },
+        ),
       )
     }
     await deleteCallEventRoute(deps.db, route.phone_number_id)

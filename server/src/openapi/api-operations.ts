@@ -57,6 +57,13 @@ import {
   webhookLogQuerySchema,
   webhookLogResponseSchema,
 } from '@dialtone/shared/webhook-log'
+import {
+  callEventSettingsSchema,
+  putCallEventSettingsRequestSchema,
+  testCallRequestSchema,
+  testCallSchema,
+} from '@dialtone/shared/call-events'
+import { callStatsQuerySchema, callStatsSchema } from '@dialtone/shared/call-stats'
 import { z, type ZodType } from 'zod'
 import { auditCsvHeader } from '../audit/audit-csv.ts'
 import type { Permission } from '../auth/permissions.ts'
@@ -700,6 +707,63 @@ export const apiOperations: readonly ApiOperation[] = [
     permission: 'settings:write',
     body: reprocessSinceRequestSchema,
     responses: { 200: { description: 'How many, and their outcomes.', schema: reprocessSinceResultSchema } },
+  },
+  {
+    method: 'get',
+    path: '/api/call-events',
+    operationId: 'getCallEventSettings',
+    tag: 'Call events',
+    summary:
+      'Whether dialtone receives the organisation’s call messages and where it relays them; never the credential',
+    access: 'signed-in',
+    permission: 'settings:write',
+    responses: {
+      200: {
+        description: 'The settings (the credential as its type and last four characters).',
+        schema: callEventSettingsSchema,
+      },
+    },
+  },
+  {
+    method: 'put',
+    path: '/api/call-events',
+    operationId: 'updateCallEventSettings',
+    tag: 'Call events',
+    summary: 'Turn call events on or off, and set the organisation’s server, its credential and the fallback assistant',
+    description:
+      'Turning on sets server.url on the organisation’s numbers at Vapi to dialtone’s webhook, remembering each number’s previous server; turning off restores it. Messages Vapi waits on (assistant-request, tool-calls, transfer-destination-request, …) are forwarded at once and the answer returned unchanged, or the fallback when the server fails or is slow; others are stored and forwarded in order per call. forwardAuth left out keeps the stored credential; null forgets it. The forward URL must resolve to a public address unless WEBHOOK_ALLOW_PRIVATE_URLS is set.',
+    access: 'signed-in',
+    permission: 'settings:write',
+    body: putCallEventSettingsRequestSchema,
+    responses: { 200: { description: 'The settings as they are now.', schema: callEventSettingsSchema } },
+    errors: {
+      502: 'VAPI_REJECTED, VAPI_UNAUTHORIZED (numbers already changed are remembered)',
+      503: 'VAPI_UNAVAILABLE, VAPI_RATE_LIMITED',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/phone-numbers/{id}/test-call',
+    operationId: 'placeTestCall',
+    tag: 'Phone numbers',
+    summary: 'Sandbox mode only: ring a live number, with Vapi’s call messages, so its card shows the call',
+    description: 'Answers 404 outside sandbox mode (see canPlaceTestCalls in /api/server-info).',
+    access: 'signed-in',
+    permission: 'numbers:write',
+    body: testCallRequestSchema,
+    responses: { 202: { description: 'The call is placed; the sandbox runs it.', schema: testCallSchema } },
+    errors: { 409: 'CONFLICT: the number is not live' },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/call-stats',
+    operationId: 'getCallStats',
+    tag: 'Platform admin',
+    summary: 'Calls per number and the share of numbers that answered a call within an hour of going live',
+    description: 'Numbers that went live in [from, to) (default: the last 30 days), most calls first.',
+    access: 'platform-admin',
+    query: callStatsQuerySchema,
+    responses: { 200: { description: 'The statistics.', schema: callStatsSchema } },
   },
 ]
 

@@ -235,6 +235,19 @@ describe(`the OpenAPI description matches the API on ${kind}`, () => {
       connectVapiAccount: () =>
         asKey('/api/connections/vapi', { method: 'PUT', json: { apiKey: `sandbox-${randomUUID()}` } }),
       disconnectVapiAccount: () => asKey('/api/connections/vapi', { method: 'DELETE' }),
+      getCallStats: () => asOwner('/api/admin/call-stats'),
+      getCallEventSettings: () => asKey('/api/call-events'),
+      updateCallEventSettings: () =>
+        asKey('/api/call-events', { method: 'PUT', json: { enabled: false, fallbackAssistantId: null } }),
+      placeTestCall: async () => {
+        const live = await idOf(await asKey('/api/phone-numbers', { method: 'POST', json: { areaCode: '537' } }))
+        for (let tries = 0; tries < 100; tries++) {
+          const shown = z.object({ status: z.string() }).parse(await (await asKey(`/api/phone-numbers/${live}`)).json())
+          if (shown.status === 'active') break
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
+        return asKey(`/api/phone-numbers/${live}/test-call`, { method: 'POST', json: { durationMs: 0 } })
+      },
       deleteOrganization: () => harness.request('/api/organization', { method: 'DELETE', cookie: someone.cookie }),
       signOut: () => harness.request('/api/auth/sign-out', { method: 'POST', cookie: someone.cookie, json: {} }),
     }

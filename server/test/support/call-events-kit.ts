@@ -1,7 +1,13 @@
 import { callEventSettingsSchema } from '@dialtone/shared/call-events'
 import { phoneNumberSchema, type PhoneNumber } from '@dialtone/shared/phone-number'
 import { z } from 'zod'
-import { createNumber, eventually } from './provisioning-test-kit.ts'
+import type { CallEventDeps } from '../../src/call-events/call-event-deps.ts'
+import {
+  defaultForwardRoundOptions,
+  forwardDueCallEvents,
+  type ForwardRoundOptions,
+} from '../../src/call-events/forward-due-call-events.ts'
+import { createNumber, eventually, sandboxHoldings } from './provisioning-test-kit.ts'
 import type { TestApp } from './test-app.ts'
 
 /** Buys a number whose sandbox number arrives within a second (area code 537) and waits until it is live. */
@@ -72,4 +78,50 @@ export async function putCallEvents(harness: TestApp, cookie: string, body: Reco
   const response = await harness.request('/api/call-events', { method: 'PUT', cookie, json: body })
   const text = await response.clone().text()
   return { response, text, settings: response.ok ? callEventSettingsSchema.parse(await response.json()) : null }
+}
+
+const sandboxServerSchema = z.looseObject({ server: z.looseObject({ url: z.string().optional() }).optional() })
+
+/** The number's server.url as the sandbox (Vapi) holds it. */
+export async function serverUrlAtSandbox(harness: TestApp, vapiPhoneNumberId: string): Promise<string | null> {
+  const holdings = await sandboxHoldings(harness)
+  const holding = holdings.find((entry) => entry.id === vapiPhoneNumberId)
+  return sandboxServerSchema.parse(holding ?? {}).server?.url ?? null
+}
+
+/** Forwarding rounds, as the worker runs them, until `isDone` (or 300 rounds). */
+export async function forwardUntil(
+  callEvents: CallEventDeps,
+  options: ForwardRoundOptions,
+  isDone: () => boolean | Promise<boolean>,
+): Promise<void> {
+  for (let round = 0; round < 300 && !(await isDone()); round++) {
+    await forwardDueCallEvents(callEvents, options)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+/** The schedule compressed: retries after milliseconds instead of minutes. */
+export const quickForwardOptions: ForwardRoundOptions = {
+  ...defaultForwardRoundOptions,
+  retryScheduleMs: [0, 10, 20, 40],
+  timeoutMs: 2_000,
+}
+
+/** Vapi's envelope for one call message about a number. */
+export function callMessage(
+  vapiPhoneNumberId: string,
+  callId: string,
+  type: string,
+  fields: Record<string, unknown> = {},
+): string {
+  return JSON.stringify({
+    message: {
+      type,
+      timestamp: Date.now(),
+      phoneNumber: { id: vapiPhoneNumberId },
+      call: { id: callId, phoneNumberId: vapiPhoneNumberId },
+      ...fields,
+    },
+  })
 }

@@ -1,14 +1,13 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { execFile, spawn } from 'node:child_process'
-import { promisify } from 'node:util'
 import { sql } from 'kysely'
 import type { ServerProcess } from '../test/support/server-process.ts'
 import { signVapiWebhook } from '../src/vapi/verify-vapi-webhook.ts'
 import { insertOrganization, type ScratchDatabase } from './bench-database.ts'
+import { readPgbenchFigures, runMeasured } from './pgbench-ingest.ts'
 import { createKeepAliveSender, runClosedLoop, type PreparedRequest } from './http-load.ts'
 import { round, sleep, summarizeLatencies, type LatencySummary } from './latency-stats.ts'
 
@@ -16,8 +15,6 @@ import { round, sleep, summarizeLatencies, type LatencySummary } from './latency
 // transcripts, conversation updates, the end-of-call report) to one server process, for an organisation that
 // relays them (each message is stored in the outbox as well as moving the number's activity), and the time the
 // relay adds to an assistant-request.
-
-const execFileAsync = promisify(execFile)
 
 /** The 21 messages of one short call, in Vapi's order (the sandbox sends the same sequence). */
 function callMessages(vapiPhoneNumberId: string, callId: string, startMs: number): Record<string, unknown>[] {
@@ -253,7 +250,7 @@ async function pgbenchCallEvents(input: {
     await writeFile(path.join(folder, 'status.sql'), statusScript)
     await writeFile(path.join(folder, 'other.sql'), otherScript)
     const perClient = Math.ceil(input.transactions / input.clients)
-    const child = spawn(
+    const { stdout } = await runMeasured(
       input.pgbench,
       [
         '--no-vacuum',
@@ -268,23 +265,9 @@ async function pgbenchCallEvents(input: {
         `--log-prefix=${path.join(folder, 'log')}`,
         input.database.url,
       ],
-      { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] },
+      folder,
     )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-    if (code !== 0) throw new Error(`pgbench exited with ${code}:\n${stdout}\n${stderr}`)
-    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1]
-    if (!tps) throw new Error(`could not read pgbench's tps:\n${stdout}`)
-    const latenciesMs: number[] = []
-    for (const file of (await readdir(folder)).filter((name) => name.startsWith('log'))) {
-      for (const line of (await readFile(path.join(folder, file), 'utf8')).split('\n')) {
-        const latencyUs = Number(line.split(' ')[2])
-        if (Number.isFinite(latencyUs) && line.length > 0) latenciesMs.push(latencyUs / 1000)
-      }
-    }
+    const { tps, latenciesMs } = await readPgbenchFigures(stdout, folder)
     return {
       transactionsPerSecond: round(Number(tps), 0),
       latency: summarizeLatencies(latenciesMs),
@@ -407,8 +390,4 @@ function interleave(calls: PreparedRequest[][]): PreparedRequest[] {
     }
   }
   return ordered
-}
-
-export async function pgbenchVersion(pgbench: string): Promise<string> {
-  return (await execFileAsync(pgbench, ['--version'])).stdout.trim()
 }

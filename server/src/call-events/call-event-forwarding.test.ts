@@ -107,35 +107,25 @@ describe.each(testDatabaseKinds)('forwarding call events on %s', (kind) => {
       })
       expect(replayed.isQueued).toBe(true)
       const countBefore = (await second.db.selectFrom('call_event').select('id').execute()).length
-      const again = await handleCallMessage(second.server.callEvents, {
-        rawBody: new TextEncoder().encode(
-          JSON.stringify({
-            message: {
-              type: 'status-update',
-              status: 'ended',
-              timestamp: 1,
-              phoneNumber: { id: vapiId },
-              call: { id: 'call-a' },
-            },
-          }),
-        ),
-        isReplay: true,
-      })
-      const againTwice = await handleCallMessage(second.server.callEvents, {
-        rawBody: new TextEncoder().encode(
-          JSON.stringify({
-            message: {
-              type: 'status-update',
-              status: 'ended',
-              timestamp: 1,
-              phoneNumber: { id: vapiId },
-              call: { id: 'call-a' },
-              transcript: 'redacted in the log',
-            },
-          }),
-        ),
-        isReplay: true,
-      })
+      // An old "ended" never seen before, then the same message as the log keeps it (another transcript field).
+      const replayEnded = (extra: Record<string, unknown>) =>
+        handleCallMessage(second.server.callEvents, {
+          rawBody: new TextEncoder().encode(
+            JSON.stringify({
+              message: {
+                type: 'status-update',
+                status: 'ended',
+                timestamp: 1,
+                phoneNumber: { id: vapiId },
+                call: { id: 'call-a' },
+                ...extra,
+              },
+            }),
+          ),
+          isReplay: true,
+        })
+      const again = await replayEnded({})
+      const againTwice = await replayEnded({ transcript: 'redacted in the log' })
       expect([again.outcome, again.isQueued]).toEqual(['unchanged', true])
       expect([againTwice.outcome, againTwice.isQueued]).toEqual(['unchanged', false])
       expect((await second.db.selectFrom('call_event').select('id').execute()).length).toBe(countBefore + 1)

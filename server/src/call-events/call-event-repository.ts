@@ -266,12 +266,36 @@ export async function deleteOldCallEvents(db: Kysely<Database>, before: Date): P
   await db.deleteFrom('call_event').where('relay', '!=', 'queued').where('received_at', '<', before).execute()
 }
 
-/** A number of ours by Vapi's id, with what the relay needs to know. */
+/** A number of ours by Vapi's id, with its organisation's relay setting (null: none), in one round trip. */
 export async function findNumberForCall(db: Db, vapiPhoneNumberId: string) {
-  return db
+  const row = await db
     .selectFrom('phone_number')
-    .select(['id', 'organization_id', 'status'])
-    .where('vapi_phone_number_id', '=', vapiPhoneNumberId)
-    .orderBy('created_at', 'desc')
+    .leftJoin('call_event_setting', 'call_event_setting.organization_id', 'phone_number.organization_id')
+    .select([
+      'phone_number.id',
+      'phone_number.organization_id',
+      'phone_number.status',
+      'call_event_setting.is_enabled',
+      'call_event_setting.forward_url',
+      'call_event_setting.forward_auth_type',
+      'call_event_setting.forward_secret_ciphertext',
+      'call_event_setting.forward_secret_hint',
+      'call_event_setting.fallback_assistant_id',
+      'call_event_setting.keeps_transcripts',
+      'call_event_setting.updated_at',
+    ])
+    .where('phone_number.vapi_phone_number_id', '=', vapiPhoneNumberId)
+    .orderBy('phone_number.created_at', 'desc')
     .executeTakeFirst()
+  if (!row) return undefined
+  const { id, organization_id, status, is_enabled, updated_at, keeps_transcripts, ...setting } = row
+  return {
+    id,
+    organization_id,
+    status,
+    setting:
+      is_enabled === null || updated_at === null || keeps_transcripts === null
+        ? undefined
+        : { ...setting, organization_id, is_enabled, keeps_transcripts, updated_at },
+  }
 }

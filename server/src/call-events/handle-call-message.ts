@@ -4,13 +4,7 @@ import { toPhoneNumber } from '../provisioning/phone-number-mapper.ts'
 import { MalformedWebhookError } from '../vapi/vapi-webhook-envelope.ts'
 import { advanceCall, latestEndedReasons, lockPhoneNumber, writeActivityFromCalls } from './call-activity-repository.ts'
 import type { CallEventDeps } from './call-event-deps.ts'
-import {
-  findCallEventByKey,
-  findCallEventSetting,
-  findNumberForCall,
-  insertCallEvent,
-  type NewCallEvent,
-} from './call-event-repository.ts'
+import { findCallEventByKey, findNumberForCall, insertCallEvent, type NewCallEvent } from './call-event-repository.ts'
 import {
   answeredMessageTypes,
   callMessageSchema,
@@ -127,7 +121,7 @@ export async function handleCallMessage(
       response: isAnswered ? json(200, fallbackAnswer(message.type, undefined)) : json(200, { received: true }),
     }
   }
-  const setting = await findCallEventSetting(deps.db, number.organization_id)
+  const { setting } = number
   const receivedAt = deps.clock.now()
   const stored: Omit<NewCallEvent, 'relay' | 'forwardBody'> = {
     organizationId: number.organization_id,

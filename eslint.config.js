@@ -36,6 +36,8 @@ const domainFolders = [
   'notifications',
   'api-keys',
   'carriers',
+  'call-events',
+  'inbound-log',
 ]
 const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/*-test-kit.ts', '**/test-support/**', '**/test-env.ts']
 

@@ -23,7 +23,7 @@ export interface PgbenchIngestResult {
 }
 
 /** Runs a command to its end, reading its CPU time from /proc while it lives (the last reading before it exits). */
-async function runMeasured(command: string, args: string[], cwd: string) {
+export async function runMeasured(command: string, args: string[], cwd: string) {
   const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
@@ -54,6 +54,21 @@ export async function findPgbench(): Promise<string | null> {
     }
     return null
   }
+}
+
+/** pgbench's tps line and the per-transaction latencies of its --log files in `folder` (log prefix "log"). */
+export async function readPgbenchFigures(stdout: string, folder: string) {
+  const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1]
+  if (!tps) throw new Error(`could not read pgbench's tps:\n${stdout}`)
+  // Per-transaction log lines: client, transaction number, latency in µs, script, epoch seconds, µs.
+  const latenciesMs: number[] = []
+  for (const file of (await readdir(folder)).filter((name) => name.startsWith('log'))) {
+    for (const line of (await readFile(path.join(folder, file), 'utf8')).split('\n')) {
+      const latencyUs = Number(line.split(' ')[2])
+      if (Number.isFinite(latencyUs) && line.length > 0) latenciesMs.push(latencyUs / 1000)
+    }
+  }
+  return { tps, latenciesMs }
 }
 
 /**
@@ -117,16 +132,7 @@ export async function benchPgbenchIngest(input: {
       folder,
     )
     const postgresCpuSeconds = await backends.stop()
-    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1]
-    if (!tps) throw new Error(`could not read pgbench's tps:\n${stdout}`)
-    // Per-transaction log lines: client, transaction number, latency in µs, script, epoch seconds, µs.
-    const latenciesMs: number[] = []
-    for (const file of (await readdir(folder)).filter((name) => name.startsWith('log'))) {
-      for (const line of (await readFile(path.join(folder, file), 'utf8')).split('\n')) {
-        const latencyUs = Number(line.split(' ')[2])
-        if (Number.isFinite(latencyUs) && line.length > 0) latenciesMs.push(latencyUs / 1000)
-      }
-    }
+    const { tps, latenciesMs } = await readPgbenchFigures(stdout, folder)
     const activated = await input.database.pool?.query<{ count: number }>(
       `select count(*)::int as count from phone_number where vapi_phone_number_id like 'pgbench-%' and status = 'active'`,
     )

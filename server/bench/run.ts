@@ -15,6 +15,7 @@ import { benchProcessMemory, type ProcessMemoryResult } from './process-memory.t
 import { benchSocketFanOut, type FanOutResult } from './socket-fan-out.ts'
 import { benchWebhookIngest, type WebhookIngestResult } from './webhook-ingest.ts'
 import { benchWebhookToBrowser, type WebhookToBrowserResult } from './webhook-to-browser.ts'
+import { benchCallEvents, type CallEventBenchResult } from './call-events.ts'
 
 // `pnpm bench`: every benchmark in one run against a real Postgres, a table on stdout and the figures in
 // bench/results/last-run.json (ignored by git). `pnpm bench:record` (--record) writes the committed
@@ -22,11 +23,11 @@ import { benchWebhookToBrowser, type WebhookToBrowserResult } from './webhook-to
 // processes it starts and stops, and loopback only; every loop is bounded.
 //
 //   pnpm bench                      everything (about 8–10 minutes on 2 cores)
-//   pnpm bench --only=ingest,browser,fanout,memory,polling,stats
+//   pnpm bench --only=ingest,browser,fanout,memory,polling,stats,calls
 //   pnpm bench --quick              smaller sizes, for trying the harness (figures not comparable)
 //   pnpm bench:record               everything, figures into the committed results/latest.json
 
-const sections = ['ingest', 'browser', 'fanout', 'memory', 'polling', 'stats'] as const
+const sections = ['ingest', 'browser', 'fanout', 'memory', 'polling', 'stats', 'calls'] as const
 type Section = (typeof sections)[number]
 
 const { values } = parseArgs({
@@ -64,6 +65,11 @@ const sizes = {
   pollingSpreadMs: quick ? 10_000 : 90_000,
   pollingMaxRps: 40,
   statsAttempts: quick ? 100_000 : 1_000_000,
+  // Call events (issue 17): 21 messages per call (the sandbox's sequence), Vapi's pace of about one a second per call.
+  callSaturationCalls: quick ? 100 : 500,
+  callPacedCalls: quick ? 100 : 300,
+  callPacedIntervalMs: quick ? 250 : 1_000,
+  callRelayRequests: quick ? 100 : 500,
 }
 
 interface Results {
@@ -84,6 +90,7 @@ interface Results {
   memory?: ProcessMemoryResult[]
   polling?: PollingScheduleResult[]
   adminStats?: AdminStatsResult
+  callEvents?: CallEventBenchResult
 }
 
 function log(message: string) {
@@ -94,8 +101,9 @@ const sandbox = await startVapiSandbox({ port: 0, minDelayMs: 5_000, maxDelayMs:
 const servers: ServerProcess[] = []
 const databases: ScratchDatabase[] = []
 
-async function startServer(database: ScratchDatabase): Promise<ServerProcess> {
+async function startServer(database: ScratchDatabase, extraEnv?: Record<string, string>): Promise<ServerProcess> {
   const server = spawnServerProcess({
+    ...(extraEnv ? { extraEnv } : {}),
     port: await findFreePort(),
     databaseUrl: database.url,
     authSecret,
@@ -257,6 +265,23 @@ try {
     results.adminStats = await benchAdminStats({ adminUrl, attempts: sizes.statsAttempts })
   }
   if (polling) results.polling = await polling
+  if (shouldRun('calls')) {
+    const database = await scratch('calls')
+    log(
+      `call events: ${sizes.callSaturationCalls} calls closed loop, ${sizes.callPacedCalls} calls at one message per ${sizes.callPacedIntervalMs} ms, ${sizes.callRelayRequests} relayed assistant-requests, pgbench on the same statements`,
+    )
+    results.callEvents = await benchCallEvents({
+      database,
+      startServer: (extraEnv) => startServer(database, extraEnv),
+      webhookSecret,
+      saturationCalls: sizes.callSaturationCalls,
+      pacedCalls: sizes.callPacedCalls,
+      pacedIntervalMs: sizes.callPacedIntervalMs,
+      relayRequests: sizes.callRelayRequests,
+      pgbench: await findPgbench(),
+      pgbenchClients: sizes.pgbenchClients,
+    })
+  }
 } finally {
   for (const server of [...servers]) await server.kill('SIGKILL')
   for (const database of databases) await database.close().catch(() => {})
@@ -275,7 +300,7 @@ console.log(`figures written to ${path.relative(process.cwd(), out)}`)
 function renderTable(figures: Results): string {
   const rows: [string, string, string, string][] = []
   const mark = (isMet: boolean) => (isMet ? 'yes' : 'NO')
-  const { ingest, browser, fanOut, memory, polling, adminStats } = figures
+  const { ingest, browser, fanOut, memory, polling, adminStats, callEvents } = figures
   if (ingest) {
     const { runs, pgbench } = ingest
     for (const run of runs) {
@@ -364,6 +389,34 @@ function renderTable(figures: Results): string {
     }
   } else if (adminStats) {
     rows.push(['admin stats', adminStats.reason, '', ''])
+  }
+  if (callEvents) {
+    for (const run of callEvents.runs) {
+      const isPaced = run.offeredPerSecond !== null
+      rows.push([
+        `call events: ${run.calls} calls, ${run.label}`,
+        `${run.messagesPerSecond} messages/s${isPaced ? ` of ${run.offeredPerSecond} offered` : ''}, p50 ${run.latency.p50Ms} ms, p99 ${run.latency.p99Ms} ms (${run.messages} messages, stored and queued for the relay)`,
+        isPaced ? 'rate held (≥ 95 % of offered), p99 < 100 ms' : '',
+        isPaced ? mark(run.messagesPerSecond >= 0.95 * (run.offeredPerSecond ?? 0) && run.latency.p99Ms < 100) : '',
+      ])
+    }
+    const { pgbench: callPgbench, relay } = callEvents
+    if ('transactionsPerSecond' in callPgbench) {
+      rows.push([
+        'pgbench, the same statements and mix (5 status + 16 other per call)',
+        `${callPgbench.transactionsPerSecond}/s, p50 ${callPgbench.latency.p50Ms} ms, p99 ${callPgbench.latency.p99Ms} ms (${callPgbench.clients} clients)`,
+        '',
+        '',
+      ])
+    } else {
+      rows.push(['pgbench (call events)', callPgbench.skipped, '', ''])
+    }
+    rows.push([
+      'relay: assistant-request through dialtone vs straight to the server',
+      `p50 ${relay.throughDialtone.p50Ms} vs ${relay.direct.p50Ms} ms, p99 ${relay.throughDialtone.p99Ms} vs ${relay.direct.p99Ms} ms (adds ${relay.addedP50Ms} / ${relay.addedP99Ms} ms)`,
+      'adds < 20 ms at p99',
+      mark(relay.addedP99Ms < 20),
+    ])
   }
   const header: [string, string, string, string] = ['measure', 'result', 'target', 'met']
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)))

@@ -52,6 +52,10 @@ import type { AssistantList } from '@dialtone/shared/assistants'
 import type { ConnectionDeps } from './connections/connect-vapi-account.ts'
 import { assistantRoutes } from './routes/assistant-routes.ts'
 import { connectionRoutes } from './routes/connection-routes.ts'
+import type { InboundLogDeps } from './inbound-log/inbound-log-deps.ts'
+import { webhookLogRoutes } from './routes/webhook-log-routes.ts'
+import type { CallEventDeps } from './call-events/call-event-deps.ts'
+import { callEventRoutes, testCallRoutes } from './routes/call-event-routes.ts'
 
 export interface AppDeps {
   provisioning: ProvisioningDeps
@@ -93,6 +97,10 @@ export interface AppDeps {
   apiKeyRateLimit?: RateLimitRule
   /** Told when an API key is created or revoked (the organisation's audit log). */
   onAuditEvent?: (event: ApiKeyAuditEvent) => void
+  /** The inbound webhook log (every request on /webhooks/*) and its reprocessing; absent in a few test apps. */
+  inboundLog?: InboundLogDeps
+  /** Call events (issue 17): activity on the numbers, the relay, test calls in sandbox mode; absent in a few test apps. */
+  callEvents?: CallEventDeps
 }
 
 /** A program's requests are limited per key: ten a second on average is far beyond what buying numbers needs. */
@@ -120,6 +128,8 @@ export function createApp(deps: AppDeps) {
       authMode: deps.webhook.authMode,
       secret: deps.webhook.secret,
       ...(deps.onWebhookDelivery ? { onDelivery: deps.onWebhookDelivery } : {}),
+      ...(deps.inboundLog ? { inboundLog: deps.inboundLog } : {}),
+      ...(deps.callEvents ? { callEvents: deps.callEvents } : {}),
     }),
   )
 
@@ -162,6 +172,7 @@ export function createApp(deps: AppDeps) {
       version: deps.version,
       provisioningDeadlineSeconds: Math.round(provisioning.deadlineMs / 1000),
       mailDelivery: deps.notifications.mailDelivery,
+      canPlaceTestCalls: Boolean(deps.callEvents?.sandboxUrl),
     }),
   )
   api.use(requireViewer(auth, db, apiKeys))
@@ -236,8 +247,13 @@ export function createApp(deps: AppDeps) {
   api.route('/members', teams.members)
   api.route('/invitations', teams.invitations)
   api.route('/organizations', teams.organizations)
+  if (deps.callEvents) {
+    api.route('/call-events', callEventRoutes(deps.callEvents))
+    api.route('/phone-numbers', testCallRoutes(deps.callEvents))
+  }
   api.use('/audit-log', requirePermission('settings:write'))
   api.route('/audit-log', auditLogRoutes({ db }))
+  if (deps.inboundLog) api.route('/webhook-log', webhookLogRoutes(deps.inboundLog))
   const admin = new Hono<{ Variables: ViewerVariables }>()
   admin.use(requirePlatformAdmin())
   admin.route('/', adminRoutes({ db, clock: provisioning.clock }))

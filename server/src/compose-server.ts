@@ -22,6 +22,9 @@ import {
   type NotificationDeps,
 } from './notifications/notification-deps.ts'
 import { startNotificationWorker } from './notifications/notification-worker.ts'
+import type { InboundLogDeps } from './inbound-log/inbound-log-deps.ts'
+import { startInboundLogPruner } from './inbound-log/inbound-log-worker.ts'
+import { handleVapiMessage } from './inbound-log/handle-vapi-message.ts'
 import { deriveUnsubscribeSecret } from './notifications/unsubscribe-token.ts'
 import type { ProvisioningDeps } from './provisioning/provisioning-deps.ts'
 import {
@@ -52,6 +55,8 @@ import { startTelnyxSandbox, startTwilioSandbox } from './carrier-sandbox/start-
 import type { TelnyxSandboxOptions } from './carrier-sandbox/telnyx-sandbox.ts'
 import { defaultTwilioBaseUrl } from './carriers/twilio-client.ts'
 import { defaultTelnyxBaseUrl } from './carriers/telnyx-client.ts'
+import type { CallEventDeps } from './call-events/call-event-deps.ts'
+import { startCallEventWorker } from './call-events/call-event-worker.ts'
 
 export const version = '0.1.0'
 /** The built web app, served by the server; resolved from server/src or server/dist alike. */
@@ -315,6 +320,21 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     processId: heartbeat.processId,
   })
   const webhookWorker = runsWorker ? startOutboundWebhookWorker(outboundWebhooks) : null
+  // Call events (issue 17): Vapi's call messages move the numbers' activity and are relayed to organisations' servers.
+  let callEventWorker: ReturnType<typeof startCallEventWorker> | null = null
+  const callEvents: CallEventDeps = {
+    db: database.db,
+    clock: provisioning.clock,
+    logger: logger.child({ component: 'call-events' }),
+    box: credentialBox,
+    addressPolicy: { allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_URLS },
+    publisher: provisioning.publisher,
+    provisioning,
+    relayTimeoutMs: env.CALL_EVENTS_RELAY_TIMEOUT_MS,
+    onQueued: () => callEventWorker?.wake(),
+    sandboxUrl: sandbox ? vapiBaseUrl : null,
+  }
+  callEventWorker = runsWorker ? startCallEventWorker(callEvents) : null
 
   const notifications: NotificationDeps = {
     db: database.db,
@@ -346,6 +366,19 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
         alertEvaluationMs: env.ALERT_EVALUATION_MS,
         auditRetentionMs: env.AUDIT_RETENTION_DAYS * 24 * 60 * 60 * 1_000,
       })
+    : null
+
+  const inboundLog: InboundLogDeps = {
+    db: database.db,
+    clock: provisioning.clock,
+    logger: logger.child({ component: 'inbound-log' }),
+    contentPolicy: env.WEBHOOK_LOG_KEEP_CALL_CONTENT ? 'content' : 'default',
+    reprocessors: {
+      vapi: (message) => handleVapiMessage({ provisioning, callEvents }, { ...message, isReplay: true }),
+    },
+  }
+  const inboundLogPruner = runsWorker
+    ? startInboundLogPruner(inboundLog, { retentionMs: env.WEBHOOK_LOG_RETENTION_DAYS * 24 * 60 * 60 * 1_000 })
     : null
 
   const areaCodes = loadAreaCodeDirectory()
@@ -386,6 +419,8 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     ...(options.createRateLimits ? { createRateLimits: options.createRateLimits } : {}),
     ...(options.onAuditEvent ? { onAuditEvent: options.onAuditEvent } : {}),
     connections: { ...connections, listAssistants: createAssistantLister(vapiAccounts) },
+    callEvents,
+    inboundLog,
   })
   // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.
   const createsDemoAccounts = config.isSandbox && config.isEmbeddedDatabase && env.DEMO_ACCOUNTS
@@ -405,8 +440,10 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
       else httpServer.closeIdleConnections()
       await worker?.stop()
       await webhookWorker?.stop()
+      await callEventWorker?.stop()
       await notificationWorker?.stop()
       await heartbeat.stop()
+      await inboundLogPruner?.stop()
       if (notifications.transport.kind === 'smtp') notifications.transport.close()
       await realtime.io.close()
       await adapter?.close()
@@ -451,7 +488,12 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     metrics,
     worker,
     webhookWorker,
+    callEvents,
+    get callEventWorker() {
+      return callEventWorker
+    },
     notifications,
+    inboundLog,
     httpServer,
     stop,
   }

@@ -144,6 +144,15 @@ export const envSchema = z
         )
         .optional(),
     ),
+    /** Messages in the inbound webhook log older than this many days are deleted (by the worker). */
+    WEBHOOK_LOG_RETENTION_DAYS: positiveInt('a positive number of days').default(14),
+    /** Keep call content (transcripts, recordings, messages, summaries) in the inbound webhook log; off by default. */
+    WEBHOOK_LOG_KEEP_CALL_CONTENT: booleanish.default(false),
+    /**
+     * How long an organisation's server may take to answer a call message Vapi waits on (assistant-request,
+     * tool-calls, ...) before Vapi gets the fallback; under Vapi's own 20 s with a margin.
+     */
+    CALL_EVENTS_RELAY_TIMEOUT_MS: positiveInt('a positive number of milliseconds').default(17_000),
   })
   .superRefine((env, context) => {
     if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {

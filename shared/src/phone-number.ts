@@ -32,6 +32,8 @@ export const callActivitySchema = z.object({
   callsToday: z.number().int().nonnegative(),
   /** The first call the number ever took: proof that it works. */
   answeredFirstCallAt: z.string().nullable(),
+  /** The latest calls all ended with reasons that mean the line or the assistant is broken (assistant-error, pipeline-error-…). */
+  failing: z.boolean(),
 })
 export type CallActivity = z.infer<typeof callActivitySchema>
 

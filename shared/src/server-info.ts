@@ -9,5 +9,7 @@ export const serverInfoSchema = z.object({
   provisioningDeadlineSeconds: z.number().int().positive(),
   /** How mail goes out; absent from servers older than email notifications. */
   mailDelivery: mailDeliverySchema.optional(),
+  /** Sandbox mode: POST /api/phone-numbers/:id/test-call rings a live number (the dashboard's "place a test call"). */
+  canPlaceTestCalls: z.boolean().optional(),
 })
 export type ServerInfo = z.infer<typeof serverInfoSchema>

@@ -35,6 +35,11 @@ const SettingsPage = lazy(() =>
   import('./features/settings/settings-page.tsx').then((module) => ({ default: module.SettingsPage })),
 )
 
+// The inbound webhook log is opened now and then; its table and payload viewer stay out of the main bundle.
+const WebhookLogPage = lazy(() =>
+  import('./features/webhook-log/webhook-log-page.tsx').then((module) => ({ default: module.WebhookLogPage })),
+)
+
 /** While a lazily loaded page arrives. */
 function PageLoading({ what }: { what: string }) {
   return (
@@ -99,6 +104,7 @@ const titles: Record<string, string> = {
   [routes.apiReference]: 'API reference',
   [routes.team]: 'Team',
   [routes.auditLog]: 'Audit log',
+  [routes.webhookLog]: 'Webhook log',
 }
 
 function Screens() {
@@ -182,6 +188,12 @@ function SignedIn({ user, pathname }: { user: SessionUser; pathname: string }) {
     screen = <TeamPage />
   } else if (pathname === routes.auditLog) {
     screen = <AuditLogPage />
+  } else if (pathname === routes.webhookLog) {
+    screen = (
+      <Suspense fallback={<PageLoading what="the webhook log" />}>
+        <WebhookLogPage user={user} />
+      </Suspense>
+    )
   } else if (pathname.startsWith(invitationPathPrefix)) {
     screen = (
       <AcceptInvitationPage

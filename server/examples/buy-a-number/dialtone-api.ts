@@ -43,6 +43,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/call-stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Calls per number and the share of numbers that answered a call within an hour of going live
+         * @description Numbers that went live in [from, to) (default: the last 30 days), most calls first.
+         *
+         *     Platform admins only.
+         */
+        get: operations["getCallStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/organization-audit-log": {
         parameters: {
             query?: never;
@@ -265,6 +287,32 @@ export interface paths {
          * @description Public.
          */
         post: operations["signUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/call-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether dialtone receives the organisation’s call messages and where it relays them; never the credential
+         * @description Needs `settings:write`. API keys with `settings:write` may call it.
+         */
+        get: operations["getCallEventSettings"];
+        /**
+         * Turn call events on or off, and set the organisation’s server, its credential and the fallback assistant
+         * @description Turning on sets server.url on the organisation’s numbers at Vapi to dialtone’s webhook, remembering each number’s previous server; turning off restores it. Messages Vapi waits on (assistant-request, tool-calls, transfer-destination-request, …) are forwarded at once and the answer returned unchanged, or the fallback when the server fails or is slow; others are stored and forwarded in order per call. forwardAuth left out keeps the stored credential; null forgets it. The forward URL must resolve to a public address unless WEBHOOK_ALLOW_PRIVATE_URLS is set.
+         *
+         *     Needs `settings:write`. API keys with `settings:write` may call it.
+         */
+        put: operations["updateCallEventSettings"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -609,6 +657,28 @@ export interface paths {
          * @description Needs `numbers:read`. API keys with `numbers:read` may call it.
          */
         post: operations["refreshPhoneNumber"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/phone-numbers/{id}/test-call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sandbox mode only: ring a live number, with Vapi’s call messages, so its card shows the call
+         * @description Answers 404 outside sandbox mode (see canPlaceTestCalls in /api/server-info).
+         *
+         *     Needs `numbers:write`. API keys with `numbers:write` may call it.
+         */
+        post: operations["placeTestCall"];
         delete?: never;
         options?: never;
         head?: never;
@@ -970,6 +1040,37 @@ export interface components {
                 message: string;
             };
         };
+        GetCallEventSettingsResponse: {
+            enabled: boolean;
+            fallbackAssistantId: string | null;
+            forwardAuth: {
+                hint: string;
+                /** @enum {string} */
+                type: "bearer" | "secret" | "hmac";
+            } | null;
+            forwardUrl: string | null;
+            keepTranscripts: boolean;
+            routedNumbers: number;
+        };
+        GetCallStatsResponse: {
+            answeredWithinHour: number;
+            answeredWithinHourShare: number | null;
+            liveNumbers: number;
+            numbers: {
+                activatedAt: string | null;
+                answeredFirstCallAt: string | null;
+                calls: number;
+                failing: boolean;
+                id: string;
+                number: string | null;
+                organizationId: string;
+                organizationName: string | null;
+            }[];
+            range: {
+                from: string;
+                to: string;
+            };
+        };
         GetInvitationResponse: {
             email: string;
             expiresAt: string;
@@ -1074,6 +1175,7 @@ export interface components {
             typicalSecondsToLive: number | null;
         };
         GetServerInfoResponse: {
+            canPlaceTestCalls?: boolean;
             isSandbox: boolean;
             /** @enum {string} */
             mailDelivery?: "smtp" | "mailbox" | "off";
@@ -1258,6 +1360,7 @@ export interface components {
                 answeredFirstCallAt: string | null;
                 callStartedAt: string | null;
                 callsToday: number;
+                failing: boolean;
                 lastCallAt: string | null;
                 lastEndedReason: string | null;
                 /** @enum {string} */
@@ -1288,6 +1391,13 @@ export interface components {
             updatedAt: string;
             vapiPhoneNumberId: string | null;
             version: number;
+        };
+        PlaceTestCallRequest: {
+            durationMs?: number;
+            endedReason?: string;
+        };
+        PlaceTestCallResponse202: {
+            callId: string;
         };
         ProvisioningStatsChange: {
             at: string;
@@ -1389,6 +1499,25 @@ export interface components {
                 kind: "success_rate_below" | "time_to_live_p90_above" | "pending_past_deadline" | "vapi_failing";
                 threshold?: number;
             }[];
+        };
+        UpdateCallEventSettingsRequest: {
+            enabled: boolean;
+            fallbackAssistantId?: string | null;
+            forwardAuth?: ({
+                token: string;
+                /** @constant */
+                type: "bearer";
+            } | {
+                secret: string;
+                /** @constant */
+                type: "secret";
+            } | {
+                secret: string;
+                /** @constant */
+                type: "hmac";
+            }) | null;
+            forwardUrl?: string | null;
+            keepTranscripts?: boolean;
         };
         UpdateMemberRoleRequest: {
             /** @enum {string} */
@@ -1540,6 +1669,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListAdminAlertsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getCallStats: {
+        parameters: {
+            query?: {
+                from?: string;
+                limit?: number;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statistics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCallStatsResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1884,6 +2040,75 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             /** @description USER_ALREADY_EXISTS (Better Auth) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getCallEventSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings (the credential as its type and last four characters). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCallEventSettingsResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    updateCallEventSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCallEventSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description The settings as they are now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCallEventSettingsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            /** @description VAPI_REJECTED, VAPI_UNAUTHORIZED (numbers already changed are remembered) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description VAPI_UNAVAILABLE, VAPI_RATE_LIMITED */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2674,6 +2899,46 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+        };
+    };
+    placeTestCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaceTestCallRequest"];
+            };
+        };
+        responses: {
+            /** @description The call is placed; the sandbox runs it. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlaceTestCallResponse202"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description CONFLICT: the number is not live */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
         };
     };
     refreshPendingPhoneNumbers: {

@@ -6,6 +6,7 @@ import {
   replaceSealedWebhookSecret,
 } from '../outbound-webhooks/webhook-endpoint-repository.ts'
 import type { CredentialBox } from './credential-box.ts'
+import { listSealedCallEventSecrets, replaceSealedCallEventSecret } from '../call-events/call-event-repository.ts'
 
 export interface RotationCounts {
   /** Re-sealed under the current key. */
@@ -20,6 +21,8 @@ export interface RotationReport {
   keyId: string
   connections: RotationCounts
   webhookSecrets: RotationCounts
+  /** Call-event forwarding credentials and the server settings remembered for numbers routed to dialtone. */
+  callEventSecrets: RotationCounts
 }
 
 /**
@@ -42,7 +45,19 @@ export async function rotateCredentials(db: Kysely<Database>, box: CredentialBox
       if (next) await replaceSealedWebhookSecret(db, { id: row.id, column, from: sealed, to: next })
     }
   }
-  return { keyId: box.keyId, connections, webhookSecrets }
+  const callEventSecrets: RotationCounts = { resealed: 0, current: 0, unreadable: 0 }
+  const sealedCallEvents = await listSealedCallEventSecrets(db)
+  for (const [table, rows] of [
+    ['setting', sealedCallEvents.settings],
+    ['route', sealedCallEvents.routes],
+  ] as const) {
+    for (const row of rows) {
+      if (row.sealed === null) continue
+      const next = reseal(box, row.sealed, callEventSecrets)
+      if (next) await replaceSealedCallEventSecret(db, { table, id: row.id, from: row.sealed, to: next })
+    }
+  }
+  return { keyId: box.keyId, connections, webhookSecrets, callEventSecrets }
 }
 
 function reseal(box: CredentialBox, sealed: string, counts: RotationCounts): string | null {

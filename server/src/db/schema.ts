@@ -89,6 +89,8 @@ export interface PhoneNumberTable {
   calls_today: ColumnType<number, number | undefined, number>
   calls_today_on: ColumnType<string | null, string | null | undefined, string | null>
   answered_first_call_at: NullableTimestamp
+  /** 0015: the latest calls all ended with reasons that mean the line or the assistant is broken. */
+  call_failing: ColumnType<boolean, boolean | undefined, boolean>
 }
 export type NumberProvider = 'vapi' | 'twilio' | 'telnyx'
 export type CallState = 'idle' | 'ringing' | 'in-call'
@@ -389,4 +391,109 @@ export interface Database {
   audit_event: AuditEventTable
   provider_connection: ProviderConnectionTable
   vapi_account_pause: VapiAccountPauseTable
+  call_event_setting: CallEventSettingTable
+  call_event_route: CallEventRouteTable
+  vapi_call: VapiCallTable
+  call_event: CallEventTable
+  inbound_message: InboundMessageTable
+  inbound_message_relay: InboundMessageRelayTable
+}
+
+/** 0015: an organisation's call-event relay (issue 17). */
+export interface CallEventSettingTable {
+  organization_id: string
+  is_enabled: ColumnType<boolean, boolean | undefined, boolean>
+  forward_url: string | null
+  forward_auth_type: 'bearer' | 'secret' | 'hmac' | null
+  forward_secret_ciphertext: string | null
+  forward_secret_hint: string | null
+  fallback_assistant_id: string | null
+  keeps_transcripts: ColumnType<boolean, boolean | undefined, boolean>
+  updated_at: Timestamp
+}
+export type CallEventSettingRow = Selectable<CallEventSettingTable>
+
+/** 0015: a number whose server.url dialtone set for the relay, and what it had before (sealed). */
+export interface CallEventRouteTable {
+  phone_number_id: string
+  organization_id: string
+  previous_server_ciphertext: string | null
+  routed_at: Timestamp
+}
+
+/** 0015: a call on one of the numbers, as far as Vapi's status messages tell. */
+export interface VapiCallTable {
+  id: string
+  organization_id: string
+  phone_number_id: string
+  stage: number
+  started_at: Timestamp
+  answered_at: NullableTimestamp
+  ended_at: NullableTimestamp
+  ended_reason: string | null
+}
+
+/** 0015: one call message received for an organisation that relays them, and its forwarding. */
+export interface CallEventTable {
+  id: Generated<string>
+  organization_id: string
+  phone_number_id: string | null
+  call_id: string | null
+  message_type: string
+  message_key: string
+  order_key: string
+  occurred_at: NullableTimestamp
+  received_at: Timestamp
+  payload: ColumnType<unknown, string, string>
+  forward_body: string | null
+  relay: 'queued' | 'sent' | 'failed' | 'cancelled' | 'answered' | 'fallback'
+  attempt_count: ColumnType<number, number | undefined, number>
+  claim_count: ColumnType<number, number | undefined, number>
+  next_attempt_at: NullableTimestamp
+  last_status: number | null
+  last_error: string | null
+  latency_ms: number | null
+  forwarded_at: NullableTimestamp
+}
+export type CallEventRow = Selectable<CallEventTable>
+
+/** 0018: the inbound webhook log, one row per request received on a webhook route. */
+export interface InboundMessageTable {
+  id: string
+  seq: Generated<string>
+  received_at: Timestamp
+  source: string
+  message_type: string | null
+  organization_id: string | null
+  phone_number_id: string | null
+  vapi_phone_number_id: string | null
+  call_id: string | null
+  verification: 'ok' | 'bad-signature' | 'missing-credentials' | 'stale'
+  verification_detail: string | null
+  outcome: string
+  http_status: number
+  handling_ms: number | null
+  delivery_id: string | null
+  message_id: string | null
+  attempt_id: string | null
+  /** The call_event row's message_key, for a call message (0015's relay outbox). */
+  relay_key: string | null
+  headers: ColumnType<Record<string, string>, string, string>
+  payload: ColumnType<unknown, string | null, string | null>
+  body_bytes: number
+  redactions: ColumnType<string[], string, string>
+  reprocess_count: Generated<number>
+  last_reprocessed_at: NullableTimestamp
+  last_reprocess_outcome: string | null
+}
+export type InboundMessageRow = Selectable<InboundMessageTable>
+
+/** 0018: what the relay did with a logged message (written by call events, keyed by the log row's id). */
+export interface InboundMessageRelayTable {
+  inbound_message_id: string
+  status: string
+  latency_ms: number | null
+  attempts: Generated<number>
+  detail: string | null
+  updated_at: Timestamp
 }

@@ -16,6 +16,8 @@ export const programRoutes: readonly { prefix: string; read: ApiKeyScope; write:
   { prefix: '/api/connections', read: 'settings:write', write: 'settings:write' },
   { prefix: '/api/webhook-endpoints', read: 'settings:write', write: 'settings:write' },
   { prefix: '/api/webhook-deliveries', read: 'settings:write', write: 'settings:write' },
+  { prefix: '/api/webhook-log', read: 'numbers:read', write: 'settings:write' },
+  { prefix: '/api/call-events', read: 'settings:write', write: 'settings:write' },
 ]
 
 /** Checking numbers (one or all pending) changes nothing a person owns: a read-only key may ask for it. */

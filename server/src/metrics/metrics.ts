@@ -62,6 +62,7 @@ export function createMetrics() {
         }
         inner.phoneNumberUpdated(organizationId, phoneNumber)
       },
+      phoneNumberActivity: (organizationId, phoneNumber) => inner.phoneNumberActivity?.(organizationId, phoneNumber),
     }),
   }
 }

@@ -50,6 +50,20 @@ import {
   webhookEndpointListSchema,
   webhookEndpointWithSecretSchema,
 } from '@dialtone/shared/webhook-endpoints'
+import {
+  reprocessResultSchema,
+  reprocessSinceRequestSchema,
+  reprocessSinceResultSchema,
+  webhookLogQuerySchema,
+  webhookLogResponseSchema,
+} from '@dialtone/shared/webhook-log'
+import {
+  callEventSettingsSchema,
+  putCallEventSettingsRequestSchema,
+  testCallRequestSchema,
+  testCallSchema,
+} from '@dialtone/shared/call-events'
+import { callStatsQuerySchema, callStatsSchema } from '@dialtone/shared/call-stats'
 import { z, type ZodType } from 'zod'
 import { auditCsvHeader } from '../audit/audit-csv.ts'
 import type { Permission } from '../auth/permissions.ts'
@@ -646,6 +660,110 @@ export const apiOperations: readonly ApiOperation[] = [
         csv: auditCsvDescription,
       },
     },
+  },
+  {
+    method: 'get',
+    path: '/api/webhook-log',
+    operationId: 'listWebhookLog',
+    tag: 'Webhook log',
+    summary: 'Messages dialtone received about the organisation’s numbers (Vapi, carriers), newest first',
+    description:
+      'Each received webhook with when, its type, the number and call it names, how its credentials checked out, ' +
+      'what dialtone did (`outcome`, the HTTP status it answered), the relay’s status and latency, and the payload ' +
+      'without credentials (and without transcripts, recordings and messages unless the server keeps call content). ' +
+      'Filter with `type`, `outcome` (`refused`: every message that failed verification), `phoneNumberId`, `from`, ' +
+      '`to`; page with `cursor`. Refused and unknown messages belong to no organisation: platform admins see them ' +
+      'with `all=true` (others get 403). Messages are kept WEBHOOK_LOG_RETENTION_DAYS (14 by default).',
+    access: 'signed-in',
+    permission: 'numbers:read',
+    query: webhookLogQuerySchema,
+    responses: { 200: { description: 'A page of messages.', schema: webhookLogResponseSchema } },
+  },
+  {
+    method: 'post',
+    path: '/api/webhook-log/{id}/reprocess',
+    operationId: 'reprocessWebhookMessage',
+    tag: 'Webhook log',
+    summary: 'Process one received message again through the same handling',
+    description:
+      'Idempotent: the handling de-duplicates on the message’s delivery id, so a message that was applied answers ' +
+      '`duplicate` and changes nothing; one that failed the first time (the database away) is applied now. Only ' +
+      'verified messages (409 CONFLICT otherwise). Recorded in the audit log.',
+    access: 'signed-in',
+    permission: 'settings:write',
+    responses: { 200: { description: 'What the handling answered.', schema: reprocessResultSchema } },
+    errors: { 409: 'CONFLICT' },
+  },
+  {
+    method: 'post',
+    path: '/api/webhook-log/reprocess',
+    operationId: 'reprocessWebhookMessagesSince',
+    tag: 'Webhook log',
+    summary: 'Process every verified message received since a time again, oldest first (at most 1,000 a request)',
+    description:
+      'Idempotent like one message’s reprocess. `continueFrom` is set when more matched: send it as `since`. ' +
+      'Recorded in the audit log.',
+    access: 'signed-in',
+    permission: 'settings:write',
+    body: reprocessSinceRequestSchema,
+    responses: { 200: { description: 'How many, and their outcomes.', schema: reprocessSinceResultSchema } },
+  },
+  {
+    method: 'get',
+    path: '/api/call-events',
+    operationId: 'getCallEventSettings',
+    tag: 'Call events',
+    summary:
+      'Whether dialtone receives the organisation’s call messages and where it relays them; never the credential',
+    access: 'signed-in',
+    permission: 'settings:write',
+    responses: {
+      200: {
+        description: 'The settings (the credential as its type and last four characters).',
+        schema: callEventSettingsSchema,
+      },
+    },
+  },
+  {
+    method: 'put',
+    path: '/api/call-events',
+    operationId: 'updateCallEventSettings',
+    tag: 'Call events',
+    summary: 'Turn call events on or off, and set the organisation’s server, its credential and the fallback assistant',
+    description:
+      'Turning on sets server.url on the organisation’s numbers at Vapi to dialtone’s webhook, remembering each number’s previous server; turning off restores it. Messages Vapi waits on (assistant-request, tool-calls, transfer-destination-request, …) are forwarded at once and the answer returned unchanged, or the fallback when the server fails or is slow; others are stored and forwarded in order per call. forwardAuth left out keeps the stored credential; null forgets it. The forward URL must resolve to a public address unless WEBHOOK_ALLOW_PRIVATE_URLS is set.',
+    access: 'signed-in',
+    permission: 'settings:write',
+    body: putCallEventSettingsRequestSchema,
+    responses: { 200: { description: 'The settings as they are now.', schema: callEventSettingsSchema } },
+    errors: {
+      502: 'VAPI_REJECTED, VAPI_UNAUTHORIZED (numbers already changed are remembered)',
+      503: 'VAPI_UNAVAILABLE, VAPI_RATE_LIMITED',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/phone-numbers/{id}/test-call',
+    operationId: 'placeTestCall',
+    tag: 'Phone numbers',
+    summary: 'Sandbox mode only: ring a live number, with Vapi’s call messages, so its card shows the call',
+    description: 'Answers 404 outside sandbox mode (see canPlaceTestCalls in /api/server-info).',
+    access: 'signed-in',
+    permission: 'numbers:write',
+    body: testCallRequestSchema,
+    responses: { 202: { description: 'The call is placed; the sandbox runs it.', schema: testCallSchema } },
+    errors: { 409: 'CONFLICT: the number is not live' },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/call-stats',
+    operationId: 'getCallStats',
+    tag: 'Platform admin',
+    summary: 'Calls per number and the share of numbers that answered a call within an hour of going live',
+    description: 'Numbers that went live in [from, to) (default: the last 30 days), most calls first.',
+    access: 'platform-admin',
+    query: callStatsQuerySchema,
+    responses: { 200: { description: 'The statistics.', schema: callStatsSchema } },
   },
 ]
 

@@ -197,6 +197,26 @@ describe(`the OpenAPI description matches the API on ${kind}`, () => {
         return asOwner(`/api/invitations/${await idOf(other)}`, { method: 'DELETE' })
       },
       listAuditLog: () => asOwner('/api/audit-log?limit=5'),
+      listWebhookLog: () => asKey(`/api/webhook-log?limit=5&phoneNumberId=${number}`),
+      reprocessWebhookMessage: async () => {
+        const vapiId = z
+          .object({ vapiPhoneNumberId: z.string() })
+          .parse(await (await asKey(`/api/phone-numbers/${number}`)).json()).vapiPhoneNumberId
+        const rawBody = JSON.stringify({
+          message: { type: 'phone-number-status-update', timestamp: Date.now(), phoneNumber: { id: vapiId } },
+        })
+        await fetch(`${harness.baseUrl}/webhooks/vapi`, {
+          method: 'POST',
+          headers: harness.signedHeaders(rawBody),
+          body: rawBody,
+        })
+        const logged = z
+          .object({ items: z.array(z.object({ id: z.string() })) })
+          .parse(await (await asKey('/api/webhook-log?limit=1')).json()).items[0]
+        return asKey(`/api/webhook-log/${logged?.id ?? randomUUID()}/reprocess`, { method: 'POST' })
+      },
+      reprocessWebhookMessagesSince: () =>
+        asKey('/api/webhook-log/reprocess', { method: 'POST', json: { since: '2026-01-01T00:00:00Z' } }),
       listOrganizationAuditLogAsAdmin: () =>
         asOwner(`/api/admin/organization-audit-log?organizationId=${owner.organizationId}&limit=5`),
       getNotificationPreferences: () => asOwner('/api/notification-preferences'),
@@ -215,6 +235,19 @@ describe(`the OpenAPI description matches the API on ${kind}`, () => {
       connectVapiAccount: () =>
         asKey('/api/connections/vapi', { method: 'PUT', json: { apiKey: `sandbox-${randomUUID()}` } }),
       disconnectVapiAccount: () => asKey('/api/connections/vapi', { method: 'DELETE' }),
+      getCallStats: () => asOwner('/api/admin/call-stats'),
+      getCallEventSettings: () => asKey('/api/call-events'),
+      updateCallEventSettings: () =>
+        asKey('/api/call-events', { method: 'PUT', json: { enabled: false, fallbackAssistantId: null } }),
+      placeTestCall: async () => {
+        const live = await idOf(await asKey('/api/phone-numbers', { method: 'POST', json: { areaCode: '537' } }))
+        for (let tries = 0; tries < 100; tries++) {
+          const shown = z.object({ status: z.string() }).parse(await (await asKey(`/api/phone-numbers/${live}`)).json())
+          if (shown.status === 'active') break
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
+        return asKey(`/api/phone-numbers/${live}/test-call`, { method: 'POST', json: { durationMs: 0 } })
+      },
       deleteOrganization: () => harness.request('/api/organization', { method: 'DELETE', cookie: someone.cookie }),
       signOut: () => harness.request('/api/auth/sign-out', { method: 'POST', cookie: someone.cookie, json: {} }),
     }

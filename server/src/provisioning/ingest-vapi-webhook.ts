@@ -55,10 +55,16 @@ async function waitForPurchaseToBeStored(
  */
 export async function ingestVapiWebhook(
   deps: ProvisioningDeps,
-  input: { rawBody: Uint8Array; messageId: string | null; attemptId?: string | null },
+  input: {
+    rawBody: Uint8Array
+    messageId: string | null
+    attemptId?: string | null
+    /** A message processed again from the inbound log keeps the delivery id it first had (its body is redacted). */
+    deliveryId?: string | null
+  },
 ): Promise<{ outcome: WebhookOutcome; deliveryId: string }> {
   const message = parseVapiWebhook(input.rawBody)
-  const deliveryId = deliveryIdOf(input.messageId, input.rawBody)
+  const deliveryId = input.deliveryId ?? deliveryIdOf(input.messageId, input.rawBody)
   const vapiPhoneNumber = message.phoneNumber ?? null
   let ours = vapiPhoneNumber ? await findPhoneNumberByVapiId(deps.db, vapiPhoneNumber.id) : undefined
   if (vapiPhoneNumber && !ours && input.attemptId) {

@@ -35,6 +35,7 @@ export function toPhoneNumber(row: PhoneNumberRow, now: Date = new Date()): Phon
       lastEndedReason: row.last_ended_reason,
       callsToday: row.calls_today_on === utcDay(now) ? row.calls_today : 0,
       answeredFirstCallAt: iso(row.answered_first_call_at),
+      failing: row.call_failing,
     },
   }
 }

@@ -200,6 +200,9 @@ export function createRealtimeServer(input: {
         at: phoneNumber.updatedAt,
       })
     },
+    phoneNumberActivity: (organizationId, phoneNumber) => {
+      io.to(organizationRoom(organizationId)).emit('phone-number:activity', phoneNumber)
+    },
   }
   const alertPublisher: AdminAlertPublisher = {
     alertChanged: (alert) => io.to(adminRoom).emit('admin-alert:changed', alert),

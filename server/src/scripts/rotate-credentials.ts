@@ -27,7 +27,8 @@ try {
   console.log(`Credentials key ${report.keyId}`)
   console.log(line('Provider connections', report.connections))
   console.log(line('Webhook signing secrets', report.webhookSecrets))
-  if (report.connections.unreadable + report.webhookSecrets.unreadable > 0) {
+  console.log(line('Call-event credentials and remembered routing', report.callEventSecrets))
+  if (report.connections.unreadable + report.webhookSecrets.unreadable + report.callEventSecrets.unreadable > 0) {
     console.error(
       'Some secrets could not be opened: set CREDENTIALS_KEY_PREVIOUS to the key that sealed them and run again.',
     )

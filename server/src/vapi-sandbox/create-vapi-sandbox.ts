@@ -37,6 +37,7 @@ import {
   type CarrierImportOptions,
   type SandboxCredential,
 } from './sandbox-carrier-imports.ts'
+import { registerSandboxCallRoutes } from './sandbox-calls.ts'
 
 export interface VapiSandboxOptions {
   /** How long an ordinary area code takes to get its number: uniform in [minDelayMs, maxDelayMs]. */
@@ -861,6 +862,24 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
   })
 
   app.get('/_sandbox/webhooks', (c) => c.json(webhookLog))
+
+  // Calls on sandbox numbers, with Vapi's server messages (issue 17): sandbox-calls.ts.
+  registerSandboxCallRoutes(app, {
+    findNumber: (id) => {
+      const holding = held.get(id)
+      if (!holding || holding.releasedAt !== null) return null
+      const account = [...accountsByKey.values()].find((candidate) => candidate.id === holding.accountId)
+      return account ? { phoneNumber: holding.phoneNumber, account } : null
+    },
+    findAccount: (accountId) => [...accountsByKey.values()].find((account) => account.id === accountId) ?? null,
+    persist,
+    webhookSecret: options.webhookSecret,
+    webhookAuth,
+    webhookTimeoutMs,
+    pause,
+    closing: closing.signal,
+    now: () => clock.now(),
+  })
 
   return {
     app,

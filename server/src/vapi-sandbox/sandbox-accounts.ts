@@ -15,6 +15,8 @@ export const sandboxAccountSchema = z.object({
   isImplicit: z.boolean(),
   createdAt: z.string(),
   assistants: z.array(sandboxAssistantSchema),
+  /** The organisation's server URL (Vapi's org serverUrl): calls' messages go there when nothing nearer has one. */
+  server: z.looseObject({ url: z.string(), headers: z.record(z.string(), z.unknown()).optional() }).optional(),
 })
 export type SandboxAccount = z.infer<typeof sandboxAccountSchema>
 
@@ -48,13 +50,19 @@ export function keyHint(apiKey: string) {
 
 export function newAssistant(
   orgId: string,
-  fields: { name?: string | undefined; firstMessage?: string | undefined; metadata?: Record<string, unknown> },
+  fields: {
+    name?: string | undefined
+    firstMessage?: string | undefined
+    metadata?: Record<string, unknown>
+    server?: SandboxAssistant['server']
+  },
   now: string,
 ): SandboxAssistant {
   const assistant: SandboxAssistant = { id: randomUUID(), orgId, createdAt: now, updatedAt: now }
   if (fields.name !== undefined) assistant.name = fields.name
   if (fields.firstMessage !== undefined) assistant.firstMessage = fields.firstMessage
   if (fields.metadata !== undefined) assistant.metadata = fields.metadata
+  if (fields.server !== undefined) assistant.server = fields.server
   return assistant
 }
 

@@ -81,6 +81,8 @@ export const createAssistantBodySchema = z.strictObject({
   name: z.string().max(40).optional(),
   firstMessage: z.string().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  // The assistant's own server: its calls' messages go there before the number's or the organisation's.
+  server: serverSchema.optional(),
 })
 
 export const sandboxAssistantSchema = createAssistantBodySchema.extend({

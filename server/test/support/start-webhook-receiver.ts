@@ -6,6 +6,8 @@ export interface ReceivedWebhook {
   /** Exactly the bytes that arrived, as text: signatures are checked over this. */
   rawBody: string
   receivedAt: number
+  /** The status this request was answered with. */
+  answeredStatus: number
 }
 
 /**
@@ -13,22 +15,28 @@ export interface ReceivedWebhook {
  * or dialtone's webhooks). It answers `status` (200 by default; a test may change it between requests) after
  * `delayMs`.
  */
-export async function startWebhookReceiver(options: { status?: number; delayMs?: number } = {}) {
+export async function startWebhookReceiver(options: { status?: number; delayMs?: number; body?: string } = {}) {
   const received: ReceivedWebhook[] = []
-  const answer = { status: options.status ?? 200, delayMs: options.delayMs ?? 0 }
+  /** `body`: what a 2xx answers (an organisation's server answering an assistant-request); `{"ok":true}` by default. */
+  const answer: { status: number; delayMs: number; body?: string | undefined } = {
+    status: options.status ?? 200,
+    delayMs: options.delayMs ?? 0,
+    body: options.body,
+  }
   const server = createServer((request, response) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
+      const { status } = answer
       received.push({
         headers: request.headers,
         rawBody: Buffer.concat(chunks).toString('utf8'),
         receivedAt: Date.now(),
+        answeredStatus: status,
       })
-      const { status } = answer
       setTimeout(() => {
         response.writeHead(status, { 'content-type': 'application/json' })
-        response.end(status < 300 ? '{"ok":true}' : `{"error":"answered ${status}"}`)
+        response.end(status < 300 ? (answer.body ?? '{"ok":true}') : `{"error":"answered ${status}"}`)
       }, answer.delayMs)
     })
   })

@@ -163,6 +163,8 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     areaCodes,
     server,
     events: recording.events,
+    /** 'phone-number:activity' events, in order. */
+    activityEvents: recording.activityEvents,
     notifications: server.notifications,
     alerts,
     request,

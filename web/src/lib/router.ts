@@ -13,6 +13,7 @@ export const routes = {
   apiReference: '/api-reference',
   team: '/settings/team',
   auditLog: '/settings/audit-log',
+  webhookLog: '/settings/webhook-log',
 } as const
 /** The page an invitation's link opens (its id is the link's secret). */
 export type InvitationPath = `/invitations/${string}`

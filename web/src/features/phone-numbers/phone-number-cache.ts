@@ -46,6 +46,21 @@ export function listLoadedPhoneNumbers(pages: { pages: PhoneNumberList[] } | und
 
 /** The one way a fresh copy of a number (socket event or HTTP answer) enters the cache. */
 export function applyPhoneNumberUpdate(queryClient: QueryClient, incoming: PhoneNumber): void {
+  putNewerCopy(queryClient, incoming)
+  if (incoming.status === 'active') {
+    void queryClient.invalidateQueries({ queryKey: phoneNumberQueryKeys.timing() })
+  }
+}
+
+/**
+ * A number's call activity changed (`phone-number:activity`): the same versioned copy, which a busy line sends
+ * often, so without the status change's side effects (the provisioning timing is not asked for again).
+ */
+export function applyPhoneNumberActivity(queryClient: QueryClient, incoming: PhoneNumber): void {
+  putNewerCopy(queryClient, incoming)
+}
+
+function putNewerCopy(queryClient: QueryClient, incoming: PhoneNumber): void {
   const listKey = phoneNumberQueryKeys.list()
   const current = queryClient.getQueryData<PhoneNumberPages>(listKey)
   if (current) {
@@ -60,9 +75,6 @@ export function applyPhoneNumberUpdate(queryClient: QueryClient, incoming: Phone
   const detailKey = phoneNumberQueryKeys.detail(incoming.id)
   const cachedDetail = queryClient.getQueryData<PhoneNumber>(detailKey)
   if (cachedDetail && cachedDetail.version < incoming.version) queryClient.setQueryData(detailKey, incoming)
-  if (incoming.status === 'active') {
-    void queryClient.invalidateQueries({ queryKey: phoneNumberQueryKeys.timing() })
-  }
 }
 
 function mapCachedPhoneNumber(

@@ -12,6 +12,10 @@ import { useCreatePhoneNumber, useRefreshPhoneNumber } from './phone-number-muta
 import { reasonWithout, usePermissions } from '../teams/use-permissions.ts'
 import { CardAssistant } from './card-assistant.tsx'
 import { assistantOf } from './phone-number-assistant.ts'
+import { CardCallActivity } from './card-call-activity.tsx'
+import { TestCallButton } from './test-call-button.tsx'
+import { useServerInfo } from '../server-info/use-server-info.ts'
+import { navigate, routes, setSearchParam } from '../../lib/router.ts'
 
 export const statusLabels: Record<PhoneNumberStatus, string> = {
   pending: 'Provisioning…',
@@ -113,6 +117,7 @@ export function PhoneNumberCard({
         typicalSecondsToLive={typicalSecondsToLive}
         deadlineSeconds={deadlineSeconds}
       />
+      {status === 'active' && <CardCallActivity phoneNumber={phoneNumber} />}
       <CardAssistant phoneNumber={phoneNumber} displayName={displayName} />
       <CardActions phoneNumber={phoneNumber} displayName={displayName} onRelease={onRelease} onDismiss={onDismiss} />
     </article>
@@ -207,6 +212,7 @@ function CardActions({
   const permissions = usePermissions()
   const mayRelease = permissions.can('numbers:write')
   const [isChoosingCode, setIsChoosingCode] = useState(false)
+  const canPlaceTestCalls = useServerInfo().data?.canPlaceTestCalls === true
 
   function checkNow() {
     refresh.mutate(phoneNumber.id, {
@@ -281,7 +287,25 @@ function CardActions({
           {releaseButton}
         </>
       )}
-      {phoneNumber.status === 'active' && releaseButton}
+      {phoneNumber.status === 'active' && (
+        <>
+          {canPlaceTestCalls && mayRelease && <TestCallButton phoneNumber={phoneNumber} displayName={displayName} />}
+          <a
+            className="button button-small button-link"
+            href={`${routes.webhookLog}?phoneNumberId=${phoneNumber.id}`}
+            onClick={(event) => {
+              if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return
+              event.preventDefault()
+              navigate(routes.webhookLog)
+              setSearchParam('phoneNumberId', phoneNumber.id)
+            }}
+            aria-label={`Messages received about ${displayName}`}
+          >
+            Messages
+          </a>
+          {releaseButton}
+        </>
+      )}
       {phoneNumber.status === 'failed' && (
         <>
           <button

@@ -28,6 +28,7 @@ export function samplePhoneNumber(overrides: Partial<PhoneNumber> = {}): PhoneNu
       lastEndedReason: null,
       callsToday: 0,
       answeredFirstCallAt: null,
+      failing: false,
     },
     ...overrides,
   }

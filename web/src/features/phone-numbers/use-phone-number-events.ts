@@ -4,7 +4,7 @@ import { phoneNumberSchema } from '@dialtone/shared/phone-number'
 import { socketEvents } from '@dialtone/shared/socket-events'
 import { getSocket } from '../../realtime/socket.ts'
 import { serverInfoQueryKeys } from '../server-info/server-info-query-keys.ts'
-import { applyPhoneNumberUpdate } from './phone-number-cache.ts'
+import { applyPhoneNumberActivity, applyPhoneNumberUpdate } from './phone-number-cache.ts'
 import { phoneNumberQueryKeys } from './phone-number-query-keys.ts'
 
 /**
@@ -24,6 +24,12 @@ export function usePhoneNumberEvents(): void {
       else void queryClient.invalidateQueries({ queryKey: phoneNumberQueryKeys.all })
     }
 
+    function handleActivity(payload: unknown) {
+      const parsed = phoneNumberSchema.safeParse(payload)
+      if (parsed.success) applyPhoneNumberActivity(queryClient, parsed.data)
+      else void queryClient.invalidateQueries({ queryKey: phoneNumberQueryKeys.all })
+    }
+
     function handleConnect() {
       if (socket.recovered) return
       void queryClient.invalidateQueries({ queryKey: phoneNumberQueryKeys.all })
@@ -36,10 +42,12 @@ export function usePhoneNumberEvents(): void {
     }
 
     socket.on(socketEvents.phoneNumberUpdated, handleUpdated)
+    socket.on(socketEvents.phoneNumberActivity, handleActivity)
     socket.on('connect', handleConnect)
     window.addEventListener('online', handleOnline)
     return () => {
       socket.off(socketEvents.phoneNumberUpdated, handleUpdated)
+      socket.off(socketEvents.phoneNumberActivity, handleActivity)
       socket.off('connect', handleConnect)
       window.removeEventListener('online', handleOnline)
     }

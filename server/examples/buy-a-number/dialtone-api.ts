@@ -869,6 +869,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhook-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages dialtone received about the organisation’s numbers (Vapi, carriers), newest first
+         * @description Each received webhook with when, its type, the number and call it names, how its credentials checked out, what dialtone did (`outcome`, the HTTP status it answered), the relay’s status and latency, and the payload without credentials (and without transcripts, recordings and messages unless the server keeps call content). Filter with `type`, `outcome` (`refused`: every message that failed verification), `phoneNumberId`, `from`, `to`; page with `cursor`. Refused and unknown messages belong to no organisation: platform admins see them with `all=true` (others get 403). Messages are kept WEBHOOK_LOG_RETENTION_DAYS (14 by default).
+         *
+         *     Needs `numbers:read`. API keys with `numbers:read` may call it.
+         */
+        get: operations["listWebhookLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-log/{id}/reprocess": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Process one received message again through the same handling
+         * @description Idempotent: the handling de-duplicates on the message’s delivery id, so a message that was applied answers `duplicate` and changes nothing; one that failed the first time (the database away) is applied now. Only verified messages (409 CONFLICT otherwise). Recorded in the audit log.
+         *
+         *     Needs `settings:write`. API keys with `settings:write` may call it.
+         */
+        post: operations["reprocessWebhookMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-log/reprocess": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Process every verified message received since a time again, oldest first (at most 1,000 a request)
+         * @description Idempotent like one message’s reprocess. `continueFrom` is set when more matched: send it as `since`. Recorded in the audit log.
+         *
+         *     Needs `settings:write`. API keys with `settings:write` may call it.
+         */
+        post: operations["reprocessWebhookMessagesSince"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "phone-number.failed": {
@@ -1354,6 +1420,40 @@ export interface components {
                 url: string;
             }[];
         };
+        ListWebhookLogResponse: {
+            items: {
+                bodyBytes: number;
+                callId: string | null;
+                handlingMs: number | null;
+                headers: {
+                    [key: string]: string;
+                };
+                httpStatus: number;
+                id: string;
+                lastReprocessedAt: string | null;
+                lastReprocessOutcome: string | null;
+                number: string | null;
+                organizationId: string | null;
+                outcome: string;
+                payload: unknown;
+                phoneNumberId: string | null;
+                receivedAt: string;
+                redactions: string[];
+                relay: {
+                    attempts: number;
+                    detail: string | null;
+                    latencyMs: number | null;
+                    status: string;
+                } | null;
+                reprocessCount: number;
+                source: string;
+                type: string | null;
+                /** @enum {string} */
+                verification: "ok" | "bad-signature" | "missing-credentials" | "stale";
+                verificationDetail: string | null;
+            }[];
+            nextCursor: string | null;
+        };
         PhoneNumber: {
             activatedAt: string | null;
             activity: {
@@ -1418,6 +1518,21 @@ export interface components {
             checked: number;
             failed: number;
             stillPending: number;
+        };
+        ReprocessWebhookMessageResponse: {
+            id: string;
+            outcome: string;
+        };
+        ReprocessWebhookMessagesSinceRequest: {
+            /** Format: date-time */
+            since: string;
+        };
+        ReprocessWebhookMessagesSinceResponse: {
+            continueFrom: string | null;
+            outcomes: {
+                [key: string]: number;
+            };
+            reprocessed: number;
         };
         RetryWebhookDeliveryResponse202: {
             attempts: {
@@ -3191,6 +3306,102 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listWebhookLog: {
+        parameters: {
+            query?: {
+                all?: "true" | "false";
+                cursor?: string;
+                from?: string;
+                limit?: number;
+                outcome?: string;
+                phoneNumberId?: string;
+                to?: string;
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of messages. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListWebhookLogResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    reprocessWebhookMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the handling answered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReprocessWebhookMessageResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    reprocessWebhookMessagesSince: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReprocessWebhookMessagesSinceRequest"];
+            };
+        };
+        responses: {
+            /** @description How many, and their outcomes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReprocessWebhookMessagesSinceResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
         };
     };

@@ -11,6 +11,7 @@ import * as vapiConnections from './0010-vapi-connections.ts'
 import * as apiKeys from './0011-api-keys.ts'
 import * as teamsAndAudit from './0012-teams-and-audit.ts'
 import * as numberSourcesAndActivity from './0013-number-sources-and-activity.ts'
+import * as carrierPurchases from './0014-carrier-purchases.ts'
 
 /** Every migration, by name, in the order they apply. Append only: a shipped migration is never edited. */
 export const allMigrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const allMigrations: Record<string, Migration> = {
   '0011-api-keys': apiKeys,
   '0012-teams-and-audit': teamsAndAudit,
   '0013-number-sources-and-activity': numberSourcesAndActivity,
+  '0014-carrier-purchases': carrierPurchases,
 }

@@ -23,6 +23,8 @@ export interface WorkerOptions {
   reconcileSettleMs: number
   pollRound: PollRoundOptions
   onRound?: (result: Awaited<ReturnType<typeof pollDueNumbers>>) => void
+  /** Other sagas due each round (carrier purchases, decision 0014): run after the poll, errors logged. */
+  alsoEachRound?: () => Promise<unknown>
 }
 
 export const defaultWorkerOptions: WorkerOptions = {
@@ -67,6 +69,7 @@ export function startProvisioningWorker(
         const result = await pollDueNumbers(deps, options.pollRound)
         options.onRound?.(result)
         if (result.claimed >= options.pollRound.batchSize) sleepMs = 0
+        await options.alsoEachRound?.()
         if (now - lastHousekeeping >= options.housekeepingMs) {
           lastHousekeeping = now
           await reconcileInterruptedAttempts(deps, { settleMs: options.reconcileSettleMs })

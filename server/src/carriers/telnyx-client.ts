@@ -161,7 +161,7 @@ function toAvailable(value: z.infer<typeof availableSchema>, fallbackCountry: st
   return {
     number: value.phone_number,
     country,
-    locality: region('rate_center') ?? region('location'),
+    locality: region('location') ?? region('rate_center'),
     region: region('state'),
     capabilities,
     // Telnyx's search does not say; its regulatory requirements ask for an address outside North America.

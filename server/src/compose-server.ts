@@ -46,6 +46,9 @@ import type { ConnectionDeps } from './connections/connect-vapi-account.ts'
 import { createCredentialBox, fingerprintSecret } from './credentials/credential-box.ts'
 import { createPostgresVapiPauseStore } from './vapi/vapi-pause-repository.ts'
 import { startVapiSandbox } from './vapi-sandbox/start-vapi-sandbox.ts'
+import { advanceDueCarrierPurchases } from './carrier-purchases/advance-due-carrier-purchases.ts'
+import type { CarrierPurchaseDeps } from './carrier-purchases/carrier-purchase-deps.ts'
+import { createCarrierAccounts } from './connections/carrier-accounts.ts'
 
 export const version = '0.1.0'
 /** The built web app, served by the server; resolved from server/src or server/dist alike. */
@@ -96,6 +99,9 @@ export interface ComposeOptions {
   version?: string
   /** Told when an API key is made or revoked: where the organisation's audit log plugs in. */
   onAuditEvent?: AppDeps['onAuditEvent']
+  /** Carrier APIs (or sandboxes a test started itself) instead of the configured ones; and the saga's timings. */
+  carriers?: { twilioBaseUrl: string | null; telnyxBaseUrl: string | null; telnyxPublicKey: string | null }
+  carrierTimings?: { purchaseLeaseMs?: number; orderCheckMs?: number }
 }
 
 export type DialtoneServer = Awaited<ReturnType<typeof startDialtone>>
@@ -250,14 +256,34 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     logger: logger.child({ component: 'connections' }),
     now: () => provisioning.clock.now(),
   }
+  // Carrier numbers (decision 0014): each organisation's Twilio and Telnyx accounts, and the purchase sagas.
+  const carrierUrls = options.carriers ?? { twilioBaseUrl: null, telnyxBaseUrl: null, telnyxPublicKey: null }
+  const carrierAccounts = createCarrierAccounts({
+    db: database.db,
+    box: credentialBox,
+    isSandbox: config.isSandbox,
+    twilioBaseUrl: carrierUrls.twilioBaseUrl,
+    telnyxBaseUrl: carrierUrls.telnyxBaseUrl,
+    telnyxWebhookUrl: `${urls.webhookUrl.replace(/\/webhooks\/vapi$/, '')}/webhooks/telnyx`,
+    logger: logger.child({ component: 'carrier-accounts' }),
+  })
+  let wakeWorker = () => {}
+  const carrierPurchases: CarrierPurchaseDeps = {
+    ...provisioning,
+    carrierAccounts,
+    ...options.carrierTimings,
+    onPurchaseDue: () => wakeWorker(),
+  }
   const worker: ProvisioningWorker | null = runsWorker
     ? startProvisioningWorker(provisioning, {
         ...defaultWorkerOptions,
         reconcileSettleMs: env.PROVISIONING_RECONCILE_SETTLE_MS,
         housekeepingMs: env.PROVISIONING_HOUSEKEEPING_MS,
         onRound: metrics.recordPollRound,
+        alsoEachRound: () => advanceDueCarrierPurchases(carrierPurchases),
       })
     : null
+  wakeWorker = () => worker?.wake()
   const outboundWebhooks = createOutboundWebhookDeps({
     db: database.db,
     logger,
@@ -336,6 +362,17 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     ...(options.createRateLimits ? { createRateLimits: options.createRateLimits } : {}),
     ...(options.onAuditEvent ? { onAuditEvent: options.onAuditEvent } : {}),
     connections: { ...connections, listAssistants: createAssistantLister(vapiAccounts) },
+    carriers: {
+      ...carrierPurchases,
+      telnyxPublicKey: carrierUrls.telnyxPublicKey,
+      connections: {
+        db: database.db,
+        box: credentialBox,
+        carrierAccounts,
+        logger: logger.child({ component: 'connections' }),
+        now: () => provisioning.clock.now(),
+      },
+    },
   })
   // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.
   const createsDemoAccounts = config.isSandbox && config.isEmbeddedDatabase && env.DEMO_ACCOUNTS
@@ -384,6 +421,8 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     vapiLimiter,
     vapiAccounts,
     credentialBox,
+    carrierAccounts,
+    carrierPurchases,
     auth,
     app,
     areaCodes,

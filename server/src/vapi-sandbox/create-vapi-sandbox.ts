@@ -24,6 +24,19 @@ import {
   type SandboxPhoneNumber,
 } from './sandbox-validation.ts'
 import { buildWebhookHeaders, type SandboxWebhookAuth } from './sandbox-webhooks.ts'
+import {
+  checkTelnyxImport,
+  checkTelnyxKey,
+  checkTwilioImport,
+  createCredentialBodySchema,
+  createTelnyxPhoneNumberBodySchema,
+  createTwilioPhoneNumberBodySchema,
+  credentialJson,
+  newCredential,
+  withoutSecrets,
+  type CarrierImportOptions,
+  type SandboxCredential,
+} from './sandbox-carrier-imports.ts'
 
 export interface VapiSandboxOptions {
   /** How long an ordinary area code takes to get its number: uniform in [minDelayMs, maxDelayMs]. */
@@ -57,6 +70,8 @@ export interface VapiSandboxOptions {
   logger?: Logger
   /** Vapi's default server timeout is 20 s. */
   webhookTimeoutMs?: number
+  /** Where Twilio and Telnyx imports are checked (the carrier sandboxes in sandbox mode); unset: refused. */
+  carriers?: CarrierImportOptions
 }
 
 export interface VapiSandbox {
@@ -130,7 +145,7 @@ function bearerKey(authorization: string | undefined) {
 
 /** Vapi's API (as opposed to the sandbox's own control routes under /_sandbox). */
 function isApiPath(path: string) {
-  return /^\/(phone-number|assistant)(\/|$)/.test(path)
+  return /^\/(phone-number|assistant|credential)(\/|$)/.test(path)
 }
 
 /**
@@ -213,6 +228,7 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
   const accountsByKey = new Map<string, SandboxAccount>()
   const held = new Map<string, HeldNumber>()
   const assignedNumbers = new Set<string>()
+  const credentials = new Map<string, SandboxCredential>()
   // The sandbox may run for days inside `pnpm start` with the poller calling it: logs keep the latest entries only,
   // while the counts cover everything since the last reset.
   const requestLog: RequestLogEntry[] = []
@@ -262,6 +278,7 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
         releasedAt,
         settlement,
       })),
+      credentials: [...credentials.values()],
     }
   }
 
@@ -373,7 +390,7 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     if (holding.releasedAt !== null) return
     const { phoneNumber } = holding
     if (outcome === 'assign') {
-      const areaCode = phoneNumber.numberDesiredAreaCode
+      const areaCode = phoneNumber.numberDesiredAreaCode ?? ''
       let number: string
       try {
         number = generatePhoneNumber(areaCode, random, (candidate) => assignedNumbers.has(candidate))
@@ -422,6 +439,7 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
 
   function restore(state: SandboxState) {
     for (const account of state.accounts) accountsByKey.set(account.apiKey, account)
+    for (const credential of state.credentials ?? []) credentials.set(credential.id, credential)
     const knownAccounts = new Set(state.accounts.map((account) => account.id))
     let resumed = 0
     for (const { phoneNumber, accountId, releasedAt, settlement } of state.numbers) {
@@ -512,7 +530,7 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     return next()
   })
 
-  for (const path of ['/phone-number/:id', '/assistant/:id']) {
+  for (const path of ['/phone-number/:id', '/assistant/:id', '/credential/:id']) {
     app.use(path, async (c, next) => {
       if (!isUuid(c.req.param('id') ?? '')) return vapiError(400, 'Validation failed (uuid is expected)')
       return next()
@@ -527,6 +545,7 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     if (!vapiProviders.some((known) => known === provider)) {
       return vapiError(400, [`provider must be one of the following values: ${vapiProviders.join(', ')}`])
     }
+    if (provider === 'twilio' || provider === 'telnyx') return importCarrierNumber(account, provider, json.body)
     if (provider !== 'vapi') {
       return vapiError(400, `The Vapi sandbox only sells free Vapi numbers; "${String(provider)}" is not simulated.`)
     }
@@ -632,6 +651,102 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     persist()
     logger?.info({ id: holding.phoneNumber.id }, 'sandbox number released')
     return c.json(holding.phoneNumber)
+  })
+
+  /**
+   * A Twilio or Telnyx number bought elsewhere: the carrier is asked first (credentials, and that the number is in
+   * that account), then the number is held active at once, as Vapi imports do. Nothing is kept when a check fails.
+   */
+  async function importCarrierNumber(account: SandboxAccount, provider: 'twilio' | 'telnyx', body: unknown) {
+    const parsed =
+      provider === 'twilio'
+        ? createTwilioPhoneNumberBodySchema.safeParse(body)
+        : createTelnyxPhoneNumberBodySchema.safeParse(body)
+    if (!parsed.success) return vapiError(400, toValidationMessages(parsed.error))
+    const fields = parsed.data
+    if (fields.assistantId !== undefined && isUnknownAssistant(account, fields.assistantId)) {
+      return vapiError(400, unknownAssistantMessage(fields.assistantId))
+    }
+    const alreadyHeld = [...held.values()].some(
+      (h) => h.accountId === account.id && h.releasedAt === null && h.phoneNumber.number === fields.number,
+    )
+    if (alreadyHeld) return vapiError(400, `Number ${fields.number} already exists in this organization.`)
+    let check
+    if (fields.provider === 'twilio') {
+      check = await checkTwilioImport(options.carriers ?? {}, fields)
+    } else {
+      const credential = credentials.get(fields.credentialId)
+      if (!credential || credential.accountId !== account.id) {
+        return vapiError(400, `Couldn't find credential ${fields.credentialId} in this organization.`)
+      }
+      check = await checkTelnyxImport(options.carriers ?? {}, credential.apiKey, fields.number)
+    }
+    if (!check.ok) return vapiError(check.status, check.message)
+    const kept = withoutSecrets(fields)
+    const now = nowIso()
+    const phoneNumber: SandboxPhoneNumber = {
+      id: randomUUID(),
+      orgId: account.orgId,
+      ...kept,
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+    }
+    held.set(phoneNumber.id, {
+      phoneNumber,
+      accountId: account.id,
+      releasedAt: null,
+      settlement: null,
+      assignmentTimer: null,
+    })
+    persist()
+    logger?.info({ id: phoneNumber.id, provider }, 'sandbox number imported')
+    return Response.json(phoneNumber, { status: 201 })
+  }
+
+  app.post('/credential', async (c) => {
+    const account = c.get('account')
+    const json = parseJson(await c.req.text())
+    if (!json.ok) return vapiError(400, json.message)
+    const parsed = createCredentialBodySchema.safeParse(json.body)
+    if (!parsed.success) return vapiError(400, toValidationMessages(parsed.error))
+    const check = await checkTelnyxKey(options.carriers ?? {}, parsed.data.apiKey)
+    if (!check.ok) return vapiError(check.status, check.message)
+    const credential = newCredential({
+      orgId: account.orgId,
+      accountId: account.id,
+      apiKey: parsed.data.apiKey,
+      name: parsed.data.name,
+      now: nowIso(),
+    })
+    credentials.set(credential.id, credential)
+    persist()
+    return c.json(credentialJson(credential), 201)
+  })
+
+  const credentialOf = (account: SandboxAccount, id: string) => {
+    const credential = credentials.get(id)
+    return credential && credential.accountId === account.id ? credential : null
+  }
+
+  app.get('/credential', (c) => {
+    const accountId = c.get('account').id
+    return c.json(
+      [...credentials.values()].filter((credential) => credential.accountId === accountId).map(credentialJson),
+    )
+  })
+
+  app.get('/credential/:id', (c) => {
+    const credential = credentialOf(c.get('account'), c.req.param('id'))
+    return credential ? c.json(credentialJson(credential)) : vapiError(404, 'Credential not found')
+  })
+
+  app.delete('/credential/:id', (c) => {
+    const credential = credentialOf(c.get('account'), c.req.param('id'))
+    if (!credential) return vapiError(404, 'Credential not found')
+    credentials.delete(credential.id)
+    persist()
+    return c.json(credentialJson(credential))
   })
 
   app.get('/assistant', (c) => {

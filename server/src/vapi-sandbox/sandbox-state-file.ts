@@ -3,6 +3,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { sandboxAccountSchema } from './sandbox-accounts.ts'
 import { sandboxPhoneNumberSchema } from './sandbox-validation.ts'
+import { sandboxCredentialSchema } from './sandbox-carrier-imports.ts'
 
 // What the sandbox keeps across restarts: accounts (with their keys and assistants), every number it holds and
 // when a pending one is due to be settled. Written whole on every change, to a temporary file renamed over the
@@ -20,6 +21,8 @@ export const sandboxStateSchema = z.object({
       settlement: z.object({ outcome: z.enum(['assign', 'block']), dueAt: z.string() }).nullable(),
     }),
   ),
+  /** Telnyx credentials made with POST /credential (absent in files written before imports existed). */
+  credentials: z.array(sandboxCredentialSchema).optional(),
 })
 export type SandboxState = z.infer<typeof sandboxStateSchema>
 

@@ -60,12 +60,19 @@ export const sandboxPhoneNumberSchema = z.object({
   ...sharedFields,
   id: z.string(),
   orgId: z.string(),
-  provider: z.literal('vapi'),
+  /** "twilio" and "telnyx" are imports (sandbox-carrier-imports.ts): active with their number from the start. */
+  provider: z.enum(['vapi', 'twilio', 'telnyx']),
   status: z.enum(['activating', 'active', 'blocked']),
   number: z.string().optional(),
-  numberDesiredAreaCode: z.string(),
+  /** Vapi's own numbers only. */
+  numberDesiredAreaCode: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** Twilio imports: the account the number is in (the secrets are never kept or answered). */
+  twilioAccountSid: z.string().optional(),
+  smsEnabled: z.boolean().optional(),
+  /** Telnyx imports: the Vapi credential holding the Telnyx key. */
+  credentialId: z.string().optional(),
 })
 export type SandboxPhoneNumber = z.infer<typeof sandboxPhoneNumberSchema>
 

@@ -142,7 +142,7 @@ async function move(deps: CarrierPurchaseDeps, row: CarrierPurchaseRow, change: 
 
 /** A settled saga: no lease, nothing due. */
 function settledChange(deps: CarrierPurchaseDeps): PurchaseChange {
-  return { settled_at: now(deps), next_attempt_at: null }
+  return { settled_at: now(deps), next_attempt_at: null, lease_until: null }
 }
 
 async function settle(
@@ -151,9 +151,7 @@ async function settle(
   change: PurchaseChange,
   detail: string,
 ): Promise<CarrierPurchaseRow> {
-  const moved = await move(deps, row, { ...change, ...settledChange(deps) }, detail)
-  await releaseCarrierPurchaseLease(deps.db, row.id, null)
-  return moved
+  return move(deps, row, { ...change, ...settledChange(deps) }, detail)
 }
 
 /** A step that failed for a passing reason: tried again later, unless it has been failing for a day. */
@@ -490,10 +488,15 @@ async function adopt(
     const purchase = await changeCarrierPurchase(
       trx,
       row.id,
-      { step: 'live', vapi_phone_number_id: vapiPhoneNumberId, settled_at: at, next_attempt_at: null },
+      {
+        step: 'live',
+        vapi_phone_number_id: vapiPhoneNumberId,
+        settled_at: at,
+        next_attempt_at: null,
+        lease_until: null,
+      },
       { detail: `in Vapi as ${vapiPhoneNumberId}`, at },
     )
-    await releaseCarrierPurchaseLease(trx, row.id, null)
     return { transition, purchase }
   })
   if (transition) publishTransition(deps, transition)

@@ -207,6 +207,7 @@ async function startAndAdvance(
         failure_message: error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500),
         settled_at: deps.clock.now(),
         next_attempt_at: null,
+        lease_until: null,
       },
       { detail: `refused: ${appError.code}`, at: deps.clock.now() },
     ).catch((recordError: unknown) => deps.logger.error({ err: recordError }, 'could not record a refused purchase'))

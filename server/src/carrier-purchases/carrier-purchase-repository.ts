@@ -45,7 +45,7 @@ export async function recordPurchaseStep(
 }
 
 export type PurchaseChange = Updateable<
-  Omit<CarrierPurchaseTable, 'id' | 'organization_id' | 'created_at' | 'updated_at' | 'lease_until'>
+  Omit<CarrierPurchaseTable, 'id' | 'organization_id' | 'created_at' | 'updated_at'>
 >
 
 /** Changes the saga and writes the step down, in one transaction when given one. */

@@ -123,7 +123,7 @@ describe.each(testDatabaseKinds)('carrier numbers on %s', (kind) => {
 
   async function search(who: Owner, query: string) {
     const response = await api(who, `/api/available-numbers?${query}`)
-    return { status: response.status, json: (await response.json()) }
+    return { status: response.status, json: await response.json() }
   }
 
   test('each organisation has its own sandbox carrier accounts; refused credentials store nothing', async () => {

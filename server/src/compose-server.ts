@@ -49,6 +49,9 @@ import { startVapiSandbox } from './vapi-sandbox/start-vapi-sandbox.ts'
 import { advanceDueCarrierPurchases } from './carrier-purchases/advance-due-carrier-purchases.ts'
 import type { CarrierPurchaseDeps } from './carrier-purchases/carrier-purchase-deps.ts'
 import { createCarrierAccounts } from './connections/carrier-accounts.ts'
+import { startTelnyxSandbox, startTwilioSandbox } from './carrier-sandbox/start-carrier-sandboxes.ts'
+import { defaultTwilioBaseUrl } from './carriers/twilio-client.ts'
+import { defaultTelnyxBaseUrl } from './carriers/telnyx-client.ts'
 
 export const version = '0.1.0'
 /** The built web app, served by the server; resolved from server/src or server/dist alike. */
@@ -129,6 +132,39 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     if (applied.length > 0) logger.info({ applied }, 'migrations applied')
   }
 
+  // The Twilio and Telnyx sandboxes (sandbox mode, TWILIO_BASE_URL / TELNYX_BASE_URL unset), each on its own port,
+  // their state beside the Vapi sandbox's (docs/carrier-sandboxes.md). Telnyx's number-order webhooks go to this
+  // server's /webhooks/telnyx once its URL is known.
+  let telnyxWebhookUrl: string | null = null
+  const carrierStateFile = (carrier: 'twilio' | 'telnyx') =>
+    env.SANDBOX_STATE_FILE
+      ? path.join(path.dirname(path.resolve(env.SANDBOX_STATE_FILE)), `${carrier}-sandbox.json`)
+      : config.isEmbeddedDatabase && !options.database
+        ? path.resolve(env.DATA_DIR, `${carrier}-sandbox.json`)
+        : undefined
+  const twilioSandbox =
+    config.twilioBaseUrl === null
+      ? await startTwilioSandbox({
+          port: 0,
+          logger,
+          ...(carrierStateFile('twilio') === undefined ? {} : { stateFile: carrierStateFile('twilio') }),
+        })
+      : null
+  const telnyxSandbox =
+    config.telnyxBaseUrl === null
+      ? await startTelnyxSandbox({
+          port: 0,
+          logger,
+          webhookUrl: () => telnyxWebhookUrl,
+          restoredSettlementDelayMs: 5_000,
+          ...(carrierStateFile('telnyx') === undefined ? {} : { stateFile: carrierStateFile('telnyx') }),
+        })
+      : null
+  const twilioBaseUrl = twilioSandbox?.baseUrl ?? config.twilioBaseUrl ?? defaultTwilioBaseUrl
+  const telnyxBaseUrl = telnyxSandbox?.baseUrl ?? config.telnyxBaseUrl ?? defaultTelnyxBaseUrl
+  // The in-process sandbox signs with its own key, whatever TELNYX_PUBLIC_KEY says.
+  const telnyxPublicKey = telnyxSandbox?.publicKey ?? config.telnyxPublicKey
+
   const sandbox =
     config.vapiBaseUrl === null
       ? await startVapiSandbox({
@@ -149,6 +185,8 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
               : undefined),
           // Assignments that fell due while the process was down wait until this server listens for their webhook.
           restoredSettlementDelayMs: 5_000,
+          // Twilio and Telnyx imports are checked with the carriers this server uses.
+          carriers: { twilioBaseUrl, telnyxBaseUrl },
         })
       : null
   const vapiBaseUrl = sandbox?.url ?? config.vapiBaseUrl ?? ''
@@ -199,6 +237,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
   const listeningHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST
   const url = `http://${listeningHost}:${port}`
   const urls = options.urls ? options.urls({ port, url }) : defaultUrls(config, port)
+  telnyxWebhookUrl = `${urls.publicUrl}/webhooks/telnyx`
 
   // Auth comes first (sockets authenticate through it); the sockets a session's end ends are known just below.
   let revocation: SocketRevocation = noSocketRevocation
@@ -257,7 +296,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     now: () => provisioning.clock.now(),
   }
   // Carrier numbers (decision 0014): each organisation's Twilio and Telnyx accounts, and the purchase sagas.
-  const carrierUrls = options.carriers ?? { twilioBaseUrl: null, telnyxBaseUrl: null, telnyxPublicKey: null }
+  const carrierUrls = options.carriers ?? { twilioBaseUrl, telnyxBaseUrl, telnyxPublicKey }
   const carrierAccounts = createCarrierAccounts({
     db: database.db,
     box: credentialBox,
@@ -399,6 +438,8 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
       await rateLimitStore.close()
       await closed.catch(() => {})
       await sandbox?.close()
+      await twilioSandbox?.close()
+      await telnyxSandbox?.close()
       await database.close()
     })()
     return stopped
@@ -417,6 +458,11 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     database,
     db: database.db,
     sandbox,
+    /** Where this process reaches Twilio and Telnyx, and the key Telnyx webhooks are verified with (null: none). */
+    twilioBaseUrl,
+    telnyxBaseUrl,
+    telnyxPublicKey,
+    carrierSandboxes: twilioSandbox || telnyxSandbox ? { twilio: twilioSandbox, telnyx: telnyxSandbox } : null,
     vapi,
     vapiLimiter,
     vapiAccounts,

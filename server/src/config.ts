@@ -19,6 +19,12 @@ export interface Config {
   /** What seals stored secrets, and where its key came from (decision 0010). */
   credentialKeys: CredentialKeys
   credentialsKeySource: 'environment' | 'generated' | 'auth-secret'
+  /** Where Twilio is; null means "start the Twilio sandbox in this process" (sandbox mode, TWILIO_BASE_URL unset). */
+  twilioBaseUrl: string | null
+  /** Where Telnyx is (…/v2); null means "start the Telnyx sandbox in this process". */
+  telnyxBaseUrl: string | null
+  /** TELNYX_PUBLIC_KEY; null in sandbox mode means the in-process Telnyx sandbox's key (compose-server fills it in). */
+  telnyxPublicKey: string | null
 }
 
 const generatedSecretsSchema = z.object({ authSecret: z.string().min(32), webhookSecret: z.string().min(32) })
@@ -118,5 +124,8 @@ export async function resolveConfig(env: Env): Promise<Config> {
     webhookSecret,
     authSecret,
     ...(await resolveCredentialKeys(env, authSecret)),
+    twilioBaseUrl: env.TWILIO_BASE_URL ?? (isSandbox ? null : 'https://api.twilio.com'),
+    telnyxBaseUrl: env.TELNYX_BASE_URL ?? (isSandbox ? null : 'https://api.telnyx.com/v2'),
+    telnyxPublicKey: env.TELNYX_PUBLIC_KEY?.trim() ?? null,
   }
 }

@@ -130,6 +130,20 @@ export const envSchema = z
     API_KEY_REQUESTS_PER_MINUTE: positiveInt('a positive whole number').default(600),
     /** Organisations' audit events older than this many days are deleted (hourly, by the notification worker). */
     AUDIT_RETENTION_DAYS: positiveInt('a positive number of days').default(365),
+    /** Twilio's API. Unset: https://api.twilio.com, or the in-process Twilio sandbox in sandbox mode. */
+    TWILIO_BASE_URL: optionalString.pipe(z.url({ error: 'expected a URL like https://api.twilio.com' }).optional()),
+    /** Telnyx's API with its version. Unset: https://api.telnyx.com/v2, or the in-process Telnyx sandbox in sandbox mode. */
+    TELNYX_BASE_URL: optionalString.pipe(z.url({ error: 'expected a URL like https://api.telnyx.com/v2' }).optional()),
+    /** The Ed25519 public key Telnyx signs webhooks with (base64, from Telnyx's portal). Sandbox mode: the sandbox's. */
+    TELNYX_PUBLIC_KEY: optionalString.pipe(
+      z
+        .string()
+        .refine(
+          (value) => Buffer.from(value.trim(), 'base64').length === 32,
+          "expected the base64 Ed25519 public key from Telnyx's portal (32 bytes)",
+        )
+        .optional(),
+    ),
   })
   .superRefine((env, context) => {
     if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {

@@ -31,6 +31,11 @@ async function main() {
       ? `  SANDBOX MODE: no VAPI_API_KEY, so numbers come from the built-in Vapi sandbox at ${server.vapiBaseUrl} (nothing real is bought)`
       : `  Vapi: ${server.vapiBaseUrl}`,
   ]
+  if (server.carrierSandboxes) {
+    lines.push(
+      `  carrier sandboxes: Twilio at ${server.twilioBaseUrl}, Telnyx at ${server.telnyxBaseUrl} (docs/carrier-sandboxes.md)`,
+    )
+  }
   if (server.createsDemoAccounts) {
     lines.push(
       `  demo owner: ${demoAccounts.owner.email} / ${demoAccounts.owner.password}`,

@@ -5,12 +5,38 @@ import { readProcessEnv } from '../env.ts'
 import { createLogger } from '../lib/logger.ts'
 import { SandboxStateFileError } from './sandbox-state-file.ts'
 import { startVapiSandbox } from './start-vapi-sandbox.ts'
+import { CarrierSandboxStateFileError } from '../carrier-sandbox/carrier-sandbox-state-file.ts'
+import { startTelnyxSandbox, startTwilioSandbox } from '../carrier-sandbox/start-carrier-sandboxes.ts'
 
 // `pnpm sandbox`: the Vapi stand-in on its own, for developing against or for pointing a second dialtone at.
 
 const env = readProcessEnv()
 const logger = createLogger(env.LOG_LEVEL)
 const webhookSecret = env.VAPI_WEBHOOK_SECRET ?? randomBytes(32).toString('hex')
+
+// The carrier sandboxes beside it: Twilio on SANDBOX_PORT + 1, Telnyx on SANDBOX_PORT + 2 (docs/carrier-sandboxes.md).
+const carrierStateFile = (carrier: string) =>
+  env.SANDBOX_STATE_FILE === undefined
+    ? {}
+    : { stateFile: path.join(path.dirname(path.resolve(env.SANDBOX_STATE_FILE)), `${carrier}-sandbox.json`) }
+const refuseUnreadableState = (error: unknown): never => {
+  if (!(error instanceof CarrierSandboxStateFileError)) throw error
+  console.error(error.message)
+  process.exit(1)
+}
+const twilio = await startTwilioSandbox({
+  port: env.SANDBOX_PORT + 1,
+  host: env.HOST,
+  logger,
+  ...carrierStateFile('twilio'),
+}).catch(refuseUnreadableState)
+const telnyx = await startTelnyxSandbox({
+  port: env.SANDBOX_PORT + 2,
+  host: env.HOST,
+  logger,
+  ...(env.PUBLIC_URL === undefined ? {} : { webhookUrl: `${env.PUBLIC_URL.replace(/\/$/, '')}/webhooks/telnyx` }),
+  ...carrierStateFile('telnyx'),
+}).catch(refuseUnreadableState)
 
 const sandbox = await startVapiSandbox({
   port: env.SANDBOX_PORT,
@@ -22,6 +48,7 @@ const sandbox = await startVapiSandbox({
   webhookAuth: env.VAPI_WEBHOOK_AUTH,
   logger,
   ...(env.SANDBOX_STATE_FILE === undefined ? {} : { stateFile: path.resolve(env.SANDBOX_STATE_FILE) }),
+  carriers: { twilioBaseUrl: twilio.baseUrl, telnyxBaseUrl: telnyx.baseUrl },
 }).catch((error: unknown) => {
   // A state file it cannot read is the owner's to fix; say so plainly rather than with a stack trace.
   if (!(error instanceof SandboxStateFileError)) throw error
@@ -59,12 +86,28 @@ if (env.VAPI_WEBHOOK_SECRET === undefined) {
   console.log(`  VAPI_WEBHOOK_SECRET was not set; generated one for this run: ${webhookSecret}`)
 }
 
+console.log(`Twilio sandbox listening on ${twilio.url} (TWILIO_BASE_URL=${twilio.baseUrl})`)
+console.log(
+  `  an account (Account SID, auth token, API key and secret): curl -X POST ${twilio.url}/_sandbox/accounts ` +
+    `-H 'content-type: application/json' -d '{"name":"Acme"}'`,
+)
+console.log('  magic numbers: +15005550006 buys, +15005550000 is unavailable (21422), +15005550001 is invalid (21421)')
+console.log(`Telnyx sandbox listening on ${telnyx.url} (TELNYX_BASE_URL=${telnyx.baseUrl})`)
+console.log(`  webhooks are signed with TELNYX_PUBLIC_KEY=${telnyx.publicKey}`)
+console.log(
+  `  an account (API key): curl -X POST ${telnyx.url}/_sandbox/accounts -H 'content-type: application/json' ` +
+    `-d '{"name":"Acme","webhookUrl":"http://localhost:3000/webhooks/telnyx"}'`,
+)
+console.log(`  what each holds: ${twilio.url}/_sandbox/numbers and ${telnyx.url}/_sandbox/numbers`)
+
 let isStopping = false
 async function stop(signal: string) {
   if (isStopping) return
   isStopping = true
   console.log(`${signal}: stopping the Vapi sandbox`)
   await sandbox.close()
+  await twilio.close()
+  await telnyx.close()
   process.exit(0)
 }
 process.once('SIGINT', () => void stop('SIGINT'))

@@ -177,9 +177,14 @@ async function findInterruptedPurchase(deps: CarrierPurchaseDeps, row: CarrierPu
       const held = await account.client.listIncoming({ phoneNumber: row.number })
       carrierNumberId = held.find((number) => number.friendlyName === purchaseTag(row.id))?.sid ?? null
     } else {
+      // The order carries the saga's id as its customer reference; pending or done, it is followed from there.
       const account = await deps.carrierAccounts.owning(row.organization_id, 'telnyx', row.carrier_account)
-      const held = await account.client.listPhoneNumbers({ phoneNumber: row.number })
-      carrierNumberId = held.find((number) => number.customerReference === row.id)?.id ?? null
+      const [order] = await account.client.listNumberOrders({ customerReference: row.id })
+      if (order) {
+        const ordered = await move(deps, row, { step: 'ordered', carrier_order_id: order.id }, 'order found at Telnyx')
+        return { kind: 'continue', row: await ensureCard(deps, ordered) }
+      }
+      carrierNumberId = null
     }
   } catch (error) {
     return retryLater(deps, row, error)

@@ -455,6 +455,56 @@ describe.each(testDatabaseKinds)('carrier numbers on %s', (kind) => {
     expect(await rowsWithNumber(unbought)).toEqual([])
   })
 
+  test('a Telnyx order whose answer was lost is found by its customer reference and followed to live', async () => {
+    const other = await harness.signUp('Lost Answer Owner')
+    expect((await search(other, 'carrier=telnyx&areaCode=500')).status).toBe(200)
+    const account = await harness.server.carrierAccounts.current(other.organizationId, 'telnyx')
+    const purchase = await harness.db
+      .insertInto('carrier_purchase')
+      .values({
+        organization_id: other.organizationId,
+        kind: 'buy',
+        carrier: 'telnyx',
+        carrier_account: account.ref,
+        number: '+15005550006',
+        country: 'US',
+        capabilities: JSON.stringify({ voice: true, sms: false, mms: false }),
+        name: null,
+        assistant_id: null,
+        requested_by_user_id: other.userId,
+        idempotency_key: null,
+        step: 'purchasing',
+        created_at: new Date(),
+        updated_at: new Date(),
+        lease_until: new Date(Date.now() - 1_000),
+        next_attempt_at: new Date(Date.now() - 1_000),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    // Telnyx took the order; the process died before it wrote the order's id down.
+    await account.client.createNumberOrder({ phoneNumbers: ['+15005550006'], customerReference: purchase.id })
+    const live = await eventually(
+      async () => {
+        await advanceDueCarrierPurchases(harness.server.carrierPurchases)
+        return harness.db
+          .selectFrom('carrier_purchase')
+          .selectAll()
+          .where('id', '=', purchase.id)
+          .executeTakeFirstOrThrow()
+      },
+      (row) => row.step === 'live',
+      10_000,
+    )
+    expect(live.step).toBe('live')
+    expect(live.carrier_order_id).not.toBeNull()
+    const card = await harness.db
+      .selectFrom('phone_number')
+      .selectAll()
+      .where('id', '=', live.phone_number_id ?? '')
+      .executeTakeFirstOrThrow()
+    expect(card.status).toBe('active')
+  })
+
   test("another organisation neither sees nor touches this organisation's carrier numbers", async () => {
     const stranger = await harness.signUp('Stranger')
     const mine = asPhoneNumber(

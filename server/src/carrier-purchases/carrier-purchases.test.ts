@@ -20,6 +20,8 @@ import {
 import { signTelnyxWebhook, generateTelnyxKeyPair } from '../carriers/verify-telnyx-webhook.ts'
 import { startVapiSandbox, type RunningVapiSandbox } from '../vapi-sandbox/start-vapi-sandbox.ts'
 import { advanceDueCarrierPurchases } from './advance-due-carrier-purchases.ts'
+import { createCredentialBox } from '../credentials/credential-box.ts'
+import { rotateCredentials } from '../credentials/rotate-credentials.ts'
 import { purchaseTag } from './advance-carrier-purchase.ts'
 
 // Carrier numbers end to end (decision 0014): dialtone's API over real HTTP semantics (app.request), the Twilio,
@@ -530,5 +532,49 @@ describe.each(testDatabaseKinds)('carrier numbers on %s', (kind) => {
     expect(result.items[0]).toMatchObject({ outcome: 'failed', error: { code: 'NOT_FOUND' } })
     const stillMine: PhoneNumber = asPhoneNumber(await (await api(owner, `/api/phone-numbers/${mine.id}`)).json())
     expect(stillMine.status).toBe('active')
+  })
+  test('API keys reach the carrier routes with the numbers scopes; a read-only key buys and imports nothing', async () => {
+    const made = await api(owner, '/api/api-keys', {
+      method: 'POST',
+      json: { name: 'reader', scopes: ['numbers:read'] },
+    })
+    const { key } = z.object({ key: z.string() }).parse(await made.json())
+    const asKey = (path: string, init: { method?: string; json?: unknown } = {}) =>
+      harness.request(path, { ...init, headers: { authorization: `Bearer ${key}` } })
+    expect((await asKey('/api/available-numbers?carrier=twilio&country=US')).status).toBe(200)
+    expect((await asKey('/api/carrier-numbers?carrier=twilio')).status).toBe(200)
+    const importing = await asKey('/api/phone-numbers/import', {
+      method: 'POST',
+      json: { carrier: 'twilio', numbers: ['+15005550006'] },
+    })
+    expect(importing.status).toBe(403)
+    const buying = await asKey('/api/phone-numbers', {
+      method: 'POST',
+      json: { carrier: 'twilio', number: '+15005550006' },
+    })
+    expect(buying.status).toBe(403)
+    expect((await asKey('/api/connections/twilio')).status).toBe(403)
+  })
+
+  // Last: the server's own box cannot open what is re-sealed under the new key.
+  test('pnpm credentials:rotate re-seals the carrier credentials with the Vapi keys', async () => {
+    const next = createCredentialBox({
+      current: 'rotated-credentials-key-0123456789abcdef',
+      previous: ['test-credentials-key-0123456789abcdef'],
+    })
+    const report = await rotateCredentials(harness.db, next)
+    expect(report.connections.unreadable).toBe(0)
+    expect(report.connections.resealed).toBeGreaterThan(0)
+    const rows = await harness.db
+      .selectFrom('provider_connection')
+      .selectAll()
+      .where('provider', 'in', ['twilio', 'telnyx'])
+      .execute()
+    expect(rows.length).toBeGreaterThan(0)
+    for (const row of rows) {
+      expect(next.isCurrent(row.secret_ciphertext)).toBe(true)
+      const opened: unknown = JSON.parse(next.open(row.secret_ciphertext))
+      expect(opened).toHaveProperty(row.provider === 'twilio' ? 'accountSid' : 'apiKey')
+    }
   })
 })

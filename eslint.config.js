@@ -35,6 +35,7 @@ const domainFolders = [
   'outbound-webhooks',
   'notifications',
   'api-keys',
+  'carriers',
 ]
 const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/*-test-kit.ts', '**/test-support/**', '**/test-env.ts']
 

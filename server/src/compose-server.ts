@@ -50,6 +50,7 @@ import { advanceDueCarrierPurchases } from './carrier-purchases/advance-due-carr
 import type { CarrierPurchaseDeps } from './carrier-purchases/carrier-purchase-deps.ts'
 import { createCarrierAccounts } from './connections/carrier-accounts.ts'
 import { startTelnyxSandbox, startTwilioSandbox } from './carrier-sandbox/start-carrier-sandboxes.ts'
+import type { TelnyxSandboxOptions } from './carrier-sandbox/telnyx-sandbox.ts'
 import { defaultTwilioBaseUrl } from './carriers/twilio-client.ts'
 import { defaultTelnyxBaseUrl } from './carriers/telnyx-client.ts'
 
@@ -105,6 +106,8 @@ export interface ComposeOptions {
   /** Carrier APIs (or sandboxes a test started itself) instead of the configured ones; and the saga's timings. */
   carriers?: { twilioBaseUrl: string | null; telnyxBaseUrl: string | null; telnyxPublicKey: string | null }
   carrierTimings?: { purchaseLeaseMs?: number; orderCheckMs?: number }
+  /** The in-process Telnyx sandbox's timings (tests shorten them): order delay, webhook retries. */
+  telnyxSandbox?: Pick<TelnyxSandboxOptions, 'orderMinDelayMs' | 'orderMaxDelayMs' | 'webhookRetryDelaysMs'>
 }
 
 export type DialtoneServer = Awaited<ReturnType<typeof startDialtone>>
@@ -157,6 +160,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
           logger,
           webhookUrl: () => telnyxWebhookUrl,
           restoredSettlementDelayMs: 5_000,
+          ...options.telnyxSandbox,
           ...(carrierStateFile('telnyx') === undefined ? {} : { stateFile: carrierStateFile('telnyx') }),
         })
       : null

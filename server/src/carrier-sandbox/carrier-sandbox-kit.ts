@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import type { Hono } from 'hono'
+import type { Context, Env, Hono, MiddlewareHandler } from 'hono'
 import type { Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/logger.ts'
 import { carrierFaultsPatchSchema, noCarrierFaults, type CarrierFaults } from './carrier-sandbox-faults.ts'
@@ -107,6 +107,60 @@ export function createSandboxKit(carrier: string, options: CarrierSandboxBaseOpt
 
 export type SandboxKit = ReturnType<typeof createSandboxKit>
 
+/**
+ * What every API call of a carrier sandbox goes through: logged, held by the latency fault, answered 429 or 500 by
+ * the rate-limit and error faults, then authenticated (`authenticate` sets the account and names it, or null).
+ */
+export function apiGate<E extends Env>(
+  kit: SandboxKit,
+  answers: { throttled: () => Response; failed: () => Response; unauthenticated: () => Response },
+  authenticate: (c: Context<E>) => string | null,
+): MiddlewareHandler<E> {
+  return async (c, next) => {
+    const entry: RequestLogEntry = {
+      method: c.req.method,
+      path: c.req.path,
+      status: null,
+      account: null,
+      at: kit.nowIso(),
+    }
+    kit.logRequest(entry)
+    const faults = kit.faults()
+    if (faults.latencyMs > 0) await kit.pause(faults.latencyMs)
+    const refusal =
+      kit.random() < faults.rateLimitRate
+        ? answers.throttled()
+        : kit.random() < faults.errorRate
+          ? answers.failed()
+          : null
+    entry.account = refusal ? null : authenticate(c)
+    const answer = refusal ?? (entry.account === null ? answers.unauthenticated() : null)
+    if (answer) {
+      entry.status = answer.status
+      return answer
+    }
+    await next()
+    entry.status = c.res.status
+    return undefined
+  }
+}
+
+/** `GET/POST/DELETE /_sandbox/faults` and `GET/DELETE /_sandbox/requests`, the same on every carrier sandbox. */
+export function addFaultAndRequestRoutes<E extends Env>(app: Hono<E>, kit: SandboxKit) {
+  app.get('/_sandbox/faults', (c) => c.json(kit.faults()))
+  app.post('/_sandbox/faults', async (c) => {
+    const json = parseJsonBody(await c.req.text())
+    const result = json.ok ? kit.setFaults(json.body) : { ok: false as const, message: json.message }
+    return result.ok ? c.json(result.faults) : c.json({ error: result.message }, 400)
+  })
+  app.delete('/_sandbox/faults', (c) => c.json(kit.resetFaults()))
+  app.get('/_sandbox/requests', (c) => c.json(kit.requests))
+  app.delete('/_sandbox/requests', (c) => {
+    kit.requests.length = 0
+    return c.json([])
+  })
+}
+
 /** n random hex characters. */
 export function randomHex(length: number) {
   return randomBytes(Math.ceil(length / 2))
@@ -133,14 +187,14 @@ export interface RunningCarrierSandbox {
 
 /** Serves a sandbox app on a real port (0 picks a free one), on 127.0.0.1 unless told otherwise. */
 export async function serveSandbox(
-  app: Hono<never> | Hono<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  fetchHandler: (request: Request) => Response | Promise<Response>,
   close: () => void,
   port: number,
   host = '127.0.0.1',
 ): Promise<RunningCarrierSandbox> {
   const { server, boundPort } = await new Promise<{ server: ReturnType<typeof serve>; boundPort: number }>(
     (resolve, reject) => {
-      const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) =>
+      const server = serve({ fetch: fetchHandler, port, hostname: host }, (info: AddressInfo) =>
         resolve({ server, boundPort: info.port }),
       )
       server.once('error', reject)

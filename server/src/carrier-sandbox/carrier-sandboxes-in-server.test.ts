@@ -16,6 +16,7 @@ beforeAll(async () => {
     authSecret: 'carrier-sandboxes-test-auth-secret-0123456789',
     webhookSecret: 'carrier-sandboxes-webhook',
     vapiApiKey: 'sandbox-private-key',
+    telnyxSandbox: { orderMinDelayMs: 50, orderMaxDelayMs: 100 },
   })
 })
 afterAll(() => server.stop({ dropConnections: true }))

@@ -22,7 +22,7 @@ export async function startTwilioSandbox(
 ): Promise<RunningTwilioSandbox> {
   const { port, host, ...sandboxOptions } = options
   const sandbox = createTwilioSandbox(sandboxOptions)
-  const running = await serveSandbox(sandbox.app, sandbox.close, port, host)
+  const running = await serveSandbox(sandbox.app.fetch, sandbox.close, port, host)
   return { ...running, baseUrl: running.url }
 }
 
@@ -31,6 +31,6 @@ export async function startTelnyxSandbox(
 ): Promise<RunningTelnyxSandbox> {
   const { port, host, ...sandboxOptions } = options
   const sandbox = createTelnyxSandbox(sandboxOptions)
-  const running = await serveSandbox(sandbox.app, sandbox.close, port, host)
+  const running = await serveSandbox(sandbox.app.fetch, sandbox.close, port, host)
   return { ...running, baseUrl: `${running.url}/v2`, publicKey: sandbox.publicKey() }
 }

@@ -9,7 +9,14 @@ import { carrierNumberTypes, type CarrierNumberType } from '../carriers/carrier-
 import { generateTelnyxKeyPair, signTelnyxWebhook } from '../carriers/verify-telnyx-webhook.ts'
 import { countryInfo, createInventory, placeOf, type InventorySearch, type Place } from './carrier-inventory.ts'
 import { readCarrierSandboxState } from './carrier-sandbox-state-file.ts'
-import { createSandboxKit, parseJsonBody, randomHex, type CarrierSandboxBaseOptions } from './carrier-sandbox-kit.ts'
+import {
+  addFaultAndRequestRoutes,
+  apiGate,
+  createSandboxKit,
+  parseJsonBody,
+  randomHex,
+  type CarrierSandboxBaseOptions,
+} from './carrier-sandbox-kit.ts'
 
 export interface TelnyxSandboxOptions extends CarrierSandboxBaseOptions {
   /** How long an order stays pending: uniform in [min, max]. Default 1 000–3 000 ms. */
@@ -382,37 +389,25 @@ export function createTelnyxSandbox(options: TelnyxSandboxOptions = {}) {
   })
   app.notFound(() => notFound())
 
-  app.use('/v2/*', async (c, next) => {
-    const entry = {
-      method: c.req.method,
-      path: c.req.path,
-      status: null as number | null,
-      account: null as string | null,
-      at: kit.nowIso(),
-    }
-    kit.logRequest(entry)
-    const faults = kit.faults()
-    if (faults.latencyMs > 0) await kit.pause(faults.latencyMs)
-    if (kit.random() < faults.rateLimitRate) {
-      entry.status = 429
-      return telnyxError(429, '10011', 'Too many requests', 'You have exceeded the rate limit.', {
-        headers: { 'retry-after': '1' },
-      })
-    }
-    if (kit.random() < faults.errorRate) {
-      entry.status = 500
-      return telnyxError(500, '10007', 'Unexpected error', 'An unexpected error occurred.')
-    }
-    const account = accountForKey(c.req.header('authorization'))
-    if (!account) {
-      entry.status = 401
-      return unauthenticated()
-    }
-    entry.account = account.id
-    c.set('account', account)
-    await next()
-    entry.status = c.res.status
-  })
+  app.use(
+    '/v2/*',
+    apiGate<Env>(
+      kit,
+      {
+        throttled: () =>
+          telnyxError(429, '10011', 'Too many requests', 'You have exceeded the rate limit.', {
+            headers: { 'retry-after': '1' },
+          }),
+        failed: () => telnyxError(500, '10007', 'Unexpected error', 'An unexpected error occurred.'),
+        unauthenticated,
+      },
+      (c) => {
+        const account = accountForKey(c.req.header('authorization'))
+        if (account) c.set('account', account)
+        return account?.id ?? null
+      },
+    ),
+  )
 
   app.get('/v2/available_phone_numbers', (c) => {
     const account = c.get('account')
@@ -674,18 +669,7 @@ export function createTelnyxSandbox(options: TelnyxSandboxOptions = {}) {
     c.json([...orders.values()].map(({ accountId, order, dueAt }) => ({ accountId, dueAt, ...order }))),
   )
   app.get('/_sandbox/webhooks', (c) => c.json(webhookLog))
-  app.get('/_sandbox/faults', (c) => c.json(kit.faults()))
-  app.post('/_sandbox/faults', async (c) => {
-    const json = parseJsonBody(await c.req.text())
-    const result = json.ok ? kit.setFaults(json.body) : { ok: false as const, message: json.message }
-    return result.ok ? c.json(result.faults) : c.json({ error: result.message }, 400)
-  })
-  app.delete('/_sandbox/faults', (c) => c.json(kit.resetFaults()))
-  app.get('/_sandbox/requests', (c) => c.json(kit.requests))
-  app.delete('/_sandbox/requests', (c) => {
-    kit.requests.length = 0
-    return c.json([])
-  })
+  addFaultAndRequestRoutes(app, kit)
 
   return {
     app,

@@ -17,7 +17,14 @@ import {
   type Place,
 } from './carrier-inventory.ts'
 import { readCarrierSandboxState } from './carrier-sandbox-state-file.ts'
-import { createSandboxKit, parseJsonBody, randomHex, type CarrierSandboxBaseOptions } from './carrier-sandbox-kit.ts'
+import {
+  addFaultAndRequestRoutes,
+  apiGate,
+  createSandboxKit,
+  parseJsonBody,
+  randomHex,
+  type CarrierSandboxBaseOptions,
+} from './carrier-sandbox-kit.ts'
 
 export type TwilioSandboxOptions = CarrierSandboxBaseOptions
 
@@ -248,36 +255,24 @@ export function createTwilioSandbox(options: TwilioSandboxOptions = {}) {
   app.notFound((c) => notFound(c.req.path))
 
   // The API: logged, faulted, authenticated. The control routes under /_sandbox are none of these.
-  app.use('/2010-04-01/*', async (c, next) => {
-    const entry = {
-      method: c.req.method,
-      path: c.req.path,
-      status: null as number | null,
-      account: null as string | null,
-      at: kit.nowIso(),
-    }
-    kit.logRequest(entry)
-    const faults = kit.faults()
-    if (faults.latencyMs > 0) await kit.pause(faults.latencyMs)
-    if (kit.random() < faults.rateLimitRate) {
-      entry.status = 429
-      return twilioError(429, 20429, 'Too Many Requests', { 'retry-after': '1' })
-    }
-    if (kit.random() < faults.errorRate) {
-      entry.status = 500
-      return twilioError(500, 20500, 'Internal Server Error')
-    }
-    const account = accountForCredentials(c.req.header('authorization'))
-    const pathSid = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json)?(?:\/|$)/.exec(c.req.path)?.[1]
-    if (!account || (pathSid !== undefined && pathSid !== account.sid)) {
-      entry.status = 401
-      return unauthenticated()
-    }
-    entry.account = account.sid
-    c.set('account', account)
-    await next()
-    entry.status = c.res.status
-  })
+  app.use(
+    '/2010-04-01/*',
+    apiGate<Env>(
+      kit,
+      {
+        throttled: () => twilioError(429, 20429, 'Too Many Requests', { 'retry-after': '1' }),
+        failed: () => twilioError(500, 20500, 'Internal Server Error'),
+        unauthenticated,
+      },
+      (c) => {
+        const account = accountForCredentials(c.req.header('authorization'))
+        const pathSid = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json)?(?:\/|$)/.exec(c.req.path)?.[1]
+        if (!account || (pathSid !== undefined && pathSid !== account.sid)) return null
+        c.set('account', account)
+        return account.sid
+      },
+    ),
+  )
 
   app.get('/2010-04-01/Accounts/:file', (c) => {
     const account = c.get('account')
@@ -524,18 +519,7 @@ export function createTwilioSandbox(options: TwilioSandboxOptions = {}) {
     )
   })
 
-  app.get('/_sandbox/faults', (c) => c.json(kit.faults()))
-  app.post('/_sandbox/faults', async (c) => {
-    const json = parseJsonBody(await c.req.text())
-    const result = json.ok ? kit.setFaults(json.body) : { ok: false as const, message: json.message }
-    return result.ok ? c.json(result.faults) : c.json({ error: result.message }, 400)
-  })
-  app.delete('/_sandbox/faults', (c) => c.json(kit.resetFaults()))
-  app.get('/_sandbox/requests', (c) => c.json(kit.requests))
-  app.delete('/_sandbox/requests', (c) => {
-    kit.requests.length = 0
-    return c.json([])
-  })
+  addFaultAndRequestRoutes(app, kit)
 
   return {
     app,

@@ -1,3 +1,4 @@
+import type { z } from 'zod'
 import { parseRetryAfter } from '../vapi/retry-after.ts'
 import { CarrierError, kindOfStatus, type CarrierErrorKind, type CarrierName } from './carrier-error.ts'
 
@@ -71,4 +72,16 @@ export function failureDetails(answer: CarrierAnswer, kind: CarrierErrorKind | n
     status: answer.status,
     retryAfterMs: parseRetryAfter(answer.headers.get('retry-after')),
   }
+}
+
+/** A 2xx answer read with the carrier's documented shape; anything else is the carrier's fault ('server'). */
+export function readAnswer<T>(carrier: CarrierName, answer: CarrierAnswer, schema: z.ZodType<T>, what: string): T {
+  const parsed = schema.safeParse(parseAnswerJson(carrier, answer))
+  if (!parsed.success) {
+    throw new CarrierError(carrier, 'server', `${label(carrier)}'s answer to ${what} is not what its API documents.`, {
+      status: answer.status,
+      cause: parsed.error,
+    })
+  }
+  return parsed.data
 }

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest'
 import { startWebhookReceiver } from '../../test/support/start-webhook-receiver.ts'
 import { startTelnyxSandbox, type RunningTelnyxSandbox } from '../carrier-sandbox/start-carrier-sandboxes.ts'
-import { CarrierError } from './carrier-error.ts'
+import { carrierRejection } from './test-support/carrier-rejection.ts'
 import { createTelnyxSandboxAccount } from './create-carrier-sandbox-account.ts'
 import { createTelnyxClient, type TelnyxClient } from './telnyx-client.ts'
 import {
@@ -44,14 +44,7 @@ async function freshAccount(): Promise<{ client: TelnyxClient; accountId: string
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<CarrierError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  )
-  if (!(error instanceof CarrierError)) throw new Error(`expected a CarrierError, got ${String(error)}`)
-  return error
-}
+const rejection = carrierRejection
 
 function webhooksFor(orderId: string) {
   return receiver.received.filter((webhook) => parseTelnyxWebhookEvent(webhook.rawBody)?.numberOrder?.id === orderId)

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CarrierError, type CarrierErrorKind } from './carrier-error.ts'
-import { carrierExchange, failureDetails, parseAnswerJson, tryJson, type CarrierAnswer } from './carrier-http.ts'
+import { carrierExchange, failureDetails, readAnswer, tryJson, type CarrierAnswer } from './carrier-http.ts'
 import {
   digitsContain,
   patternToDigits,
@@ -206,19 +206,7 @@ export function createTelnyxClient(options: TelnyxClientOptions): TelnyxClient {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     if (answer.status < 200 || answer.status >= 300) throw failure(answer)
-    const parsed = schema.safeParse(parseAnswerJson('telnyx', answer))
-    if (!parsed.success) {
-      throw new CarrierError(
-        'telnyx',
-        'server',
-        `Telnyx's answer to ${method} ${pathAndQuery.split('?')[0]} is not what its API documents.`,
-        {
-          status: answer.status,
-          cause: parsed.error,
-        },
-      )
-    }
-    return parsed.data
+    return readAnswer('telnyx', answer, schema, `${method} ${pathAndQuery.split('?')[0] ?? ''}`)
   }
 
   const orderAnswerSchema = z.looseObject({ data: telnyxNumberOrderSchema })

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 import { z } from 'zod'
 import { startTwilioSandbox, type RunningTwilioSandbox } from '../carrier-sandbox/start-carrier-sandboxes.ts'
-import { CarrierError } from './carrier-error.ts'
+import { carrierRejection } from './test-support/carrier-rejection.ts'
 import { createTwilioSandboxAccount, type TwilioSandboxAccount } from './create-carrier-sandbox-account.ts'
 import { createTwilioClient, type TwilioClient } from './twilio-client.ts'
 
@@ -33,14 +33,7 @@ async function held(accountSid: string) {
   return heldShape.parse(await response.json()).filter((number) => number.releasedAt === null)
 }
 
-async function rejection(promise: Promise<unknown>): Promise<CarrierError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  )
-  if (!(error instanceof CarrierError)) throw new Error(`expected a CarrierError, got ${String(error)}`)
-  return error
-}
+const rejection = carrierRejection
 
 test('credentials: an API key and the auth token both open the account; a wrong secret is unauthorized (20003)', async () => {
   const { account, client } = await freshAccount()

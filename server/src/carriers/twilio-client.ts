@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CarrierError, type CarrierErrorKind } from './carrier-error.ts'
-import { carrierExchange, failureDetails, parseAnswerJson, tryJson, type CarrierAnswer } from './carrier-http.ts'
+import { carrierExchange, failureDetails, readAnswer, tryJson, type CarrierAnswer } from './carrier-http.ts'
 import {
   digitsContain,
   patternToDigits,
@@ -214,19 +214,7 @@ export function createTwilioClient(options: TwilioClientOptions): TwilioClient {
     const answer = await carrierExchange(http, `${baseUrl}${pathAndQuery}`, { method, headers, body })
     if (answer.status < 200 || answer.status >= 300) throw failure(answer)
     if (schema === null) return null
-    const parsed = schema.safeParse(parseAnswerJson('twilio', answer))
-    if (!parsed.success) {
-      throw new CarrierError(
-        'twilio',
-        'server',
-        `Twilio's answer to ${method} ${pathAndQuery.split('?')[0]} is not what its API documents.`,
-        {
-          status: answer.status,
-          cause: parsed.error,
-        },
-      )
-    }
-    return parsed.data
+    return readAnswer('twilio', answer, schema, `${method} ${pathAndQuery.split('?')[0] ?? ''}`)
   }
 
   async function get<T>(pathAndQuery: string, schema: z.ZodType<T>): Promise<T> {

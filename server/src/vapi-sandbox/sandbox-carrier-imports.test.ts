@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import Ajv from 'ajv'
+import addFormats from 'ajv-formats'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
@@ -17,15 +19,31 @@ import { createSandboxAccount, sandboxCall } from './test-support/sandbox-client
 // The Vapi sandbox imports Twilio and Telnyx numbers as Vapi does: it asks the carrier (here the carrier sandboxes
 // on real ports) whether the credentials work and the number is in that account, and keeps nothing when not.
 
+// Vapi's TwilioPhoneNumber and TelnyxPhoneNumber, with no field the spec does not document.
+const spec = JSON.parse(readFileSync(new URL('../vapi/phone-number-openapi.json', import.meta.url), 'utf8')) as {
+  components: { schemas: Record<string, Record<string, unknown>> }
+}
+for (const name of ['TwilioPhoneNumber', 'TelnyxPhoneNumber']) {
+  const schema = spec.components.schemas[name]
+  if (schema) schema.additionalProperties = false
+}
+const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false })
+addFormats(ajv)
+ajv.addSchema(spec, 'vapi')
+function expectVapiShape(name: 'TwilioPhoneNumber' | 'TelnyxPhoneNumber', value: unknown) {
+  const validate = ajv.getSchema(`vapi#/components/schemas/${name}`)
+  if (!validate) throw new Error(`no schema ${name}`)
+  expect(validate(value) ? [] : validate.errors).toEqual([])
+}
+
 let twilio: RunningTwilioSandbox
 let telnyx: RunningTelnyxSandbox
 let vapi: RunningVapiSandbox
 const stateDir = mkdtempSync(path.join(tmpdir(), 'vapi-imports-'))
 
-beforeAll(async () => {
-  twilio = await startTwilioSandbox({ port: 0 })
-  telnyx = await startTelnyxSandbox({ port: 0, orderMinDelayMs: 50, orderMaxDelayMs: 100 })
-  vapi = await startVapiSandbox({
+/** The Vapi sandbox with its state file, checking imports with the two carrier sandboxes. */
+const startVapi = () =>
+  startVapiSandbox({
     port: 0,
     minDelayMs: 50,
     maxDelayMs: 100,
@@ -33,6 +51,11 @@ beforeAll(async () => {
     stateFile: path.join(stateDir, 'vapi.json'),
     carriers: { twilioBaseUrl: twilio.baseUrl, telnyxBaseUrl: telnyx.baseUrl },
   })
+
+beforeAll(async () => {
+  twilio = await startTwilioSandbox({ port: 0 })
+  telnyx = await startTelnyxSandbox({ port: 0, orderMinDelayMs: 50, orderMaxDelayMs: 100 })
+  vapi = await startVapi()
 })
 afterAll(async () => {
   await vapi.close()
@@ -80,6 +103,7 @@ test('a Twilio number imports with an API key (or the auth token) once the Twili
     orgId: vapiAccount.orgId,
   })
   expect(JSON.stringify(imported.json)).not.toContain(account.apiKeySecret)
+  expectVapiShape('TwilioPhoneNumber', imported.json)
   const listed = await sandboxCall(vapi.url, 'GET', '/phone-number', { key: vapiAccount.apiKey })
   expect(listed.json).toEqual([imported.json])
 
@@ -168,6 +192,7 @@ test('Telnyx: a credential is checked with Telnyx, never answers its key, and im
   const imported = await importIt()
   expect(imported.status).toBe(201)
   expect(imported.json).toMatchObject({ provider: 'telnyx', number: found.number, credentialId, status: 'active' })
+  expectVapiShape('TelnyxPhoneNumber', imported.json)
 
   // Another organisation cannot use this organisation's credential.
   const other = await createSandboxAccount(vapi.url, 'Other')
@@ -179,14 +204,7 @@ test('Telnyx: a credential is checked with Telnyx, never answers its key, and im
 
   // The credential survives a restart of the Vapi sandbox (state file), still without its key in answers.
   await vapi.close()
-  vapi = await startVapiSandbox({
-    port: 0,
-    minDelayMs: 50,
-    maxDelayMs: 100,
-    webhookSecret: 'secret',
-    stateFile: path.join(stateDir, 'vapi.json'),
-    carriers: { twilioBaseUrl: twilio.baseUrl, telnyxBaseUrl: telnyx.baseUrl },
-  })
+  vapi = await startVapi()
   const kept = await sandboxCall(vapi.url, 'GET', `/credential/${credentialId}`, { key: vapiAccount.apiKey })
   expect(kept.status).toBe(200)
   const listed = await sandboxCall(vapi.url, 'GET', '/phone-number', { key: vapiAccount.apiKey })

@@ -119,7 +119,7 @@ async function runStep(
     case 'purchasing':
       return findInterruptedPurchase(deps, row)
     case 'ordered':
-      return followOrder(deps, row, context.order)
+      return followOrder(deps, row, context.order, context.source)
     case 'bought':
       return startImport(deps, row)
     case 'importing':
@@ -221,6 +221,7 @@ async function followOrder(
   deps: CarrierPurchaseDeps,
   row: CarrierPurchaseRow,
   told: TelnyxNumberOrder | undefined,
+  source: SignalSource,
 ): Promise<StepOutcome> {
   const orderId = row.carrier_order_id
   if (orderId === null) throw new Error(`carrier purchase ${row.id} is ordered without an order id`)
@@ -239,7 +240,7 @@ async function followOrder(
   }
   if (status === 'failure') {
     const failureReason = `Telnyx could not supply ${row.number} (the number order failed), so nothing was bought. Search again and pick another number.`
-    await failCard(deps, row, { kind: 'failed', failureCode: 'carrier_order_failed', failureReason }, 'webhook')
+    await failCard(deps, row, { kind: 'failed', failureCode: 'carrier_order_failed', failureReason }, source)
     const settled = await settle(
       deps,
       row,

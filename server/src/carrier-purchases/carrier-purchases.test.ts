@@ -18,6 +18,7 @@ import {
   type RunningTwilioSandbox,
 } from '../carrier-sandbox/start-carrier-sandboxes.ts'
 import { signTelnyxWebhook, generateTelnyxKeyPair } from '../carriers/verify-telnyx-webhook.ts'
+import { createTelnyxSandboxAccount } from '../carriers/create-carrier-sandbox-account.ts'
 import { startVapiSandbox, type RunningVapiSandbox } from '../vapi-sandbox/start-vapi-sandbox.ts'
 import { advanceDueCarrierPurchases } from './advance-due-carrier-purchases.ts'
 import { createCredentialBox } from '../credentials/credential-box.ts'
@@ -362,6 +363,85 @@ describe.each(testDatabaseKinds)('carrier numbers on %s', (kind) => {
     } finally {
       await fetch(`${telnyx.url}/_sandbox/faults`, { method: 'DELETE' })
     }
+  })
+
+  test("an organisation's own Telnyx webhook key verifies its orders; a repeated event is recorded once", async () => {
+    const other = await harness.signUp('Own Telnyx Owner')
+    const account = await createTelnyxSandboxAccount(telnyx.baseUrl, 'own telnyx')
+    const keys = generateTelnyxKeyPair()
+    const connected = await api(other, '/api/connections/telnyx', {
+      method: 'PUT',
+      json: { apiKey: account.apiKey, publicKey: keys.publicKey },
+    })
+    expect(connected.status).toBe(200)
+    expect(connectionSchema.parse(await connected.json())).toMatchObject({ connected: true, source: 'organization' })
+    const badKey = await api(other, '/api/connections/telnyx', {
+      method: 'PUT',
+      json: { apiKey: account.apiKey, publicKey: 'not-a-key' },
+    })
+    expect(badKey.status).toBe(400)
+
+    expect((await search(other, 'carrier=telnyx&areaCode=500')).status).toBe(200)
+    const ordered = await buy(other, { carrier: 'telnyx', number: '+15005550006' })
+    expect(ordered.status).toBe(201)
+    const card = asPhoneNumber(ordered.json)
+    const purchase = await harness.db
+      .selectFrom('carrier_purchase')
+      .selectAll()
+      .where('phone_number_id', '=', card.id)
+      .executeTakeFirstOrThrow()
+    // This account has no webhook URL at the sandbox: the event is the test's, signed with the account's own key.
+    const client = (await harness.server.carrierAccounts.current(other.organizationId, 'telnyx')).client
+    const order = await eventually(
+      () => client.getNumberOrder(purchase.carrier_order_id ?? ''),
+      (found) => found.status !== 'pending',
+      5_000,
+    )
+    expect(order.status).toBe('success')
+    const rawBody = JSON.stringify({
+      data: {
+        id: randomUUID(),
+        event_type: 'number_order.complete',
+        occurred_at: new Date().toISOString(),
+        record_type: 'event',
+        payload: {
+          id: order.id,
+          record_type: 'number_order',
+          status: order.status,
+          customer_reference: order.customerReference,
+          phone_numbers: order.phoneNumbers.map((item) => ({
+            id: item.id,
+            phone_number: item.phoneNumber,
+            status: item.status,
+          })),
+        },
+      },
+      meta: { attempt: 1 },
+    })
+    const deliver = () =>
+      fetch(`${harness.baseUrl}/webhooks/telnyx`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...signTelnyxWebhook({ rawBody, timestampSeconds: Date.now() / 1000, privateKey: keys.privateKey }),
+        },
+        body: rawBody,
+      })
+    const first = await deliver()
+    expect(first.status).toBe(200)
+    expect(await first.json()).toEqual({ received: true, outcome: 'accepted' })
+    const second = await deliver()
+    expect(second.status).toBe(200)
+    expect(await second.json()).toEqual({ received: true, outcome: 'duplicate' })
+    const live = await eventually(
+      async () => harness.db.selectFrom('phone_number').selectAll().where('id', '=', card.id).executeTakeFirstOrThrow(),
+      (row) => row.status === 'active',
+      5_000,
+    )
+    expect(live.status).toBe('active')
+    expect(live.detected_by).toBe('webhook')
+    const told = harness.events.filter((event) => event.phoneNumber.id === card.id).map((e) => e.phoneNumber.status)
+    expect(told).toEqual(['pending', 'active'])
   })
 
   test('a failing Telnyx order fails the card; a webhook whose signature does not verify changes nothing', async () => {

@@ -36,6 +36,7 @@ const domainFolders = [
   'notifications',
   'api-keys',
   'carriers',
+  'carrier-purchases',
 ]
 const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/*-test-kit.ts', '**/test-support/**', '**/test-env.ts']
 

@@ -160,6 +160,10 @@ async function retryLater(deps: CarrierPurchaseDeps, row: CarrierPurchaseRow, er
   return { kind: 'wait', row: moved, until: new Date(now(deps).getTime() + retryDelayMs(row.attempts)) }
 }
 
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === '23505'
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : String(error).slice(0, 500)
 }
@@ -344,7 +348,15 @@ async function failCard(
 
 /** The carrier holds the number: its card is shown, and the Vapi account that imports it is written down first. */
 async function startImport(deps: CarrierPurchaseDeps, row: CarrierPurchaseRow): Promise<StepOutcome> {
-  const withCard = await ensureCard(deps, row)
+  let withCard: CarrierPurchaseRow
+  try {
+    withCard = await ensureCard(deps, row)
+  } catch (error) {
+    // Two purchases of one number raced past the check: the organisation holds it already, so this one is undone.
+    if (!isUniqueViolation(error)) throw error
+    const conflict = new AppError('CONFLICT', `${row.number} is already one of your numbers.`)
+    return rollBack(deps, row, conflict, 'import_rejected')
+  }
   let vapiAccount: string | null
   try {
     vapiAccount = (await vapiForNewWork(deps, row.organization_id)).ref

@@ -253,6 +253,28 @@ describe.each(testDatabaseKinds)('carrier numbers on %s', (kind) => {
     expect(purchases.length).toBe(1)
   })
 
+  test('two purchases of one number at once: one card, and the other purchase is undone at Twilio', async () => {
+    const racer = await harness.signUp('Racer')
+    const [first, second] = await Promise.all([
+      buy(racer, { carrier: 'twilio', number: '+15005550006' }),
+      buy(racer, { carrier: 'twilio', number: '+15005550006' }),
+    ])
+    expect([first.status, second.status].sort()).toEqual([201, 409])
+    const account = await harness.server.carrierAccounts.current(racer.organizationId, 'twilio')
+    const held = z
+      .array(z.looseObject({ phoneNumber: z.string(), releasedAt: z.string().nullable() }))
+      .parse(await (await fetch(`${twilio.url}/_sandbox/numbers?accountSid=${account.credentials.accountSid}`)).json())
+      .filter((entry) => entry.phoneNumber === '+15005550006' && entry.releasedAt === null)
+    expect(held).toHaveLength(1)
+    const cards = await harness.db
+      .selectFrom('phone_number')
+      .selectAll()
+      .where('organization_id', '=', racer.organizationId)
+      .where('status', 'in', ['pending', 'active'])
+      .execute()
+    expect(cards).toHaveLength(1)
+  })
+
   test('a Vapi import refused after the purchase releases the number at Twilio and fails the card', async () => {
     const chosen = availableNumberListSchema.parse((await search(owner, 'carrier=twilio&country=US&areaCode=415')).json)
       .items[0]?.number

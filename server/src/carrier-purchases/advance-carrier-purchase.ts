@@ -75,7 +75,8 @@ type StepOutcome =
   | { kind: 'wait'; row: CarrierPurchaseRow; until: Date }
   | { kind: 'settled'; row: CarrierPurchaseRow; failure?: AppError }
 
-const purchaseTag = (purchaseId: string) => `dialtone-${purchaseId}`
+/** The mark a Twilio purchase carries (its FriendlyName), so an interrupted one is found again. */
+export const purchaseTag = (purchaseId: string) => `dialtone-${purchaseId}`
 
 /** The North American area code of a +1 number; other countries have none the card shows. */
 export function areaCodeOfNumber(number: string): string {
@@ -610,5 +611,3 @@ async function releaseAtCarrier(deps: CarrierPurchaseDeps, row: CarrierPurchaseR
     throw error
   }
 }
-
-export { purchaseTag }

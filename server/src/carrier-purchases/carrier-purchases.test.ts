@@ -565,6 +565,36 @@ describe.each(testDatabaseKinds)('carrier numbers on %s', (kind) => {
     expect(await rowsWithNumber(unbought)).toEqual([])
   })
 
+  test('"Check now" on a pending Telnyx card asks Telnyx for the order at once', async () => {
+    const checker = await harness.signUp('Checker')
+    await fetch(`${telnyx.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ webhookDropRate: 1 }),
+    })
+    try {
+      expect((await search(checker, 'carrier=telnyx&areaCode=500')).status).toBe(200)
+      const card = asPhoneNumber((await buy(checker, { carrier: 'telnyx', number: '+15005550006' })).json)
+      expect(card.status).toBe('pending')
+      const purchase = await harness.db
+        .selectFrom('carrier_purchase')
+        .selectAll()
+        .where('phone_number_id', '=', card.id)
+        .executeTakeFirstOrThrow()
+      const client = (await harness.server.carrierAccounts.current(checker.organizationId, 'telnyx')).client
+      await eventually(
+        () => client.getNumberOrder(purchase.carrier_order_id ?? ''),
+        (order) => order.status !== 'pending',
+        5_000,
+      )
+      const checked = await api(checker, `/api/phone-numbers/${card.id}/refresh`, { method: 'POST' })
+      expect(checked.status).toBe(200)
+      expect(asPhoneNumber(await checked.json())).toMatchObject({ status: 'active', detectedBy: 'manual' })
+    } finally {
+      await fetch(`${telnyx.url}/_sandbox/faults`, { method: 'DELETE' })
+    }
+  })
+
   test('a Telnyx order whose answer was lost is found by its customer reference and followed to live', async () => {
     const other = await harness.signUp('Lost Answer Owner')
     expect((await search(other, 'carrier=telnyx&areaCode=500')).status).toBe(200)

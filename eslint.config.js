@@ -38,6 +38,7 @@ const domainFolders = [
   'carriers',
   'call-events',
   'inbound-log',
+  'carrier-purchases',
 ]
 const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/*-test-kit.ts', '**/test-support/**', '**/test-env.ts']
 

@@ -11,6 +11,7 @@ import * as vapiConnections from './0010-vapi-connections.ts'
 import * as apiKeys from './0011-api-keys.ts'
 import * as teamsAndAudit from './0012-teams-and-audit.ts'
 import * as numberSourcesAndActivity from './0013-number-sources-and-activity.ts'
+import * as carrierPurchases from './0014-carrier-purchases.ts'
 import * as callEvents from './0015-call-events.ts'
 import * as inboundWebhookLog from './0018-inbound-webhook-log.ts'
 import * as workerProcesses from './0019-worker-processes.ts'
@@ -29,6 +30,7 @@ export const allMigrations: Record<string, Migration> = {
   '0011-api-keys': apiKeys,
   '0012-teams-and-audit': teamsAndAudit,
   '0013-number-sources-and-activity': numberSourcesAndActivity,
+  '0014-carrier-purchases': carrierPurchases,
   '0015-call-events': callEvents,
   '0018-inbound-webhook-log': inboundWebhookLog,
   '0019-worker-processes': workerProcesses,

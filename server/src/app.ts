@@ -51,11 +51,15 @@ import { openApiRoutes } from './routes/openapi-routes.ts'
 import type { AssistantList } from '@dialtone/shared/assistants'
 import type { ConnectionDeps } from './connections/connect-vapi-account.ts'
 import { assistantRoutes } from './routes/assistant-routes.ts'
-import { connectionRoutes } from './routes/connection-routes.ts'
 import type { InboundLogDeps } from './inbound-log/inbound-log-deps.ts'
 import { webhookLogRoutes } from './routes/webhook-log-routes.ts'
 import type { CallEventDeps } from './call-events/call-event-deps.ts'
 import { callEventRoutes, testCallRoutes } from './routes/call-event-routes.ts'
+import { carrierConnectionRoutes, connectionRoutes } from './routes/connection-routes.ts'
+import type { TelnyxWebhookDeps } from './carrier-purchases/ingest-telnyx-webhook.ts'
+import type { CarrierConnectionDeps } from './connections/connect-carrier-account.ts'
+import { carrierRoutes } from './routes/carrier-routes.ts'
+import { telnyxWebhookRoutes } from './routes/telnyx-webhook-routes.ts'
 
 export interface AppDeps {
   provisioning: ProvisioningDeps
@@ -101,6 +105,8 @@ export interface AppDeps {
   inboundLog?: InboundLogDeps
   /** Call events (issue 17): activity on the numbers, the relay, test calls in sandbox mode; absent in a few test apps. */
   callEvents?: CallEventDeps
+  /** Carrier numbers and connections (decision 0014): search, purchase, import, the Telnyx webhook. */
+  carriers?: TelnyxWebhookDeps & { connections: CarrierConnectionDeps }
 }
 
 /** A program's requests are limited per key: ten a second on average is far beyond what buying numbers needs. */
@@ -132,6 +138,8 @@ export function createApp(deps: AppDeps) {
       ...(deps.callEvents ? { callEvents: deps.callEvents } : {}),
     }),
   )
+
+  if (deps.carriers) app.route('/webhooks', telnyxWebhookRoutes(deps.carriers))
 
   app.route(
     '/unsubscribe',
@@ -207,6 +215,15 @@ export function createApp(deps: AppDeps) {
     }),
   )
   api.post(
+    '/phone-numbers/import',
+    requirePermission('numbers:write'),
+    limitPhoneNumberCreates({
+      db,
+      clock: provisioning.clock,
+      limits: deps.createRateLimits ?? defaultCreateRateLimits,
+    }),
+  )
+  api.post(
     '/phone-numbers/refresh',
     requirePermission('numbers:read'),
     limitRequests<{ Variables: ViewerVariables }>(
@@ -223,8 +240,19 @@ export function createApp(deps: AppDeps) {
       provisioning,
       areaCodes: deps.isSandbox ? withSandboxAreaCodes(deps.areaCodes) : deps.areaCodes,
       ...(deps.onPhoneNumberCreated ? { onCreated: deps.onPhoneNumberCreated } : {}),
+      ...(deps.carriers ? { carriers: deps.carriers } : {}),
     }),
   )
+  if (deps.carriers) {
+    api.route(
+      '/',
+      carrierRoutes({
+        ...deps.carriers,
+        ...(deps.onPhoneNumberCreated ? { onCreated: deps.onPhoneNumberCreated } : {}),
+      }),
+    )
+    api.route('/connections', carrierConnectionRoutes(deps.carriers.connections))
+  }
   api.route('/organization', organizationRoutes({ db, sockets }))
   if (deps.connections) {
     api.route('/connections', connectionRoutes(deps.connections))

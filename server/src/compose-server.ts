@@ -51,6 +51,10 @@ import { createCredentialBox, fingerprintSecret } from './credentials/credential
 import { createPostgresVapiPauseStore } from './vapi/vapi-pause-repository.ts'
 import { startVapiSandbox } from './vapi-sandbox/start-vapi-sandbox.ts'
 import { startProcessHeartbeat } from './processes/process-heartbeat.ts'
+import { advanceDueCarrierPurchases } from './carrier-purchases/advance-due-carrier-purchases.ts'
+import type { CarrierPurchaseDeps } from './carrier-purchases/carrier-purchase-deps.ts'
+import { createCarrierAccounts } from './connections/carrier-accounts.ts'
+import { deleteOldCarrierWebhookEvents } from './carrier-purchases/carrier-purchase-repository.ts'
 import { startTelnyxSandbox, startTwilioSandbox } from './carrier-sandbox/start-carrier-sandboxes.ts'
 import type { TelnyxSandboxOptions } from './carrier-sandbox/telnyx-sandbox.ts'
 import { defaultTwilioBaseUrl } from './carriers/twilio-client.ts'
@@ -59,6 +63,8 @@ import type { CallEventDeps } from './call-events/call-event-deps.ts'
 import { startCallEventWorker } from './call-events/call-event-worker.ts'
 
 export const version = '0.1.0'
+/** How long Telnyx webhook events are kept for de-duplication (Telnyx retries for far less). */
+const carrierEventRetentionMs = 7 * 24 * 60 * 60_000
 /** The built web app, served by the server; resolved from server/src or server/dist alike. */
 export const defaultWebDistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
 
@@ -107,6 +113,9 @@ export interface ComposeOptions {
   version?: string
   /** Told when an API key is made or revoked: where the organisation's audit log plugs in. */
   onAuditEvent?: AppDeps['onAuditEvent']
+  /** Carrier APIs (or sandboxes a test started itself) instead of the configured ones; and the saga's timings. */
+  carriers?: { twilioBaseUrl: string | null; telnyxBaseUrl: string | null; telnyxPublicKey: string | null }
+  carrierTimings?: { purchaseLeaseMs?: number; orderCheckMs?: number }
   /** The in-process Telnyx sandbox's timings (tests shorten them): order delay, webhook retries. */
   telnyxSandbox?: Pick<TelnyxSandboxOptions, 'orderMinDelayMs' | 'orderMaxDelayMs' | 'webhookRetryDelaysMs'>
 }
@@ -303,14 +312,40 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     logger: logger.child({ component: 'connections' }),
     now: () => provisioning.clock.now(),
   }
+  // Carrier numbers (decision 0014): each organisation's Twilio and Telnyx accounts, and the purchase sagas.
+  const carrierUrls = options.carriers ?? { twilioBaseUrl, telnyxBaseUrl, telnyxPublicKey }
+  const carrierAccounts = createCarrierAccounts({
+    db: database.db,
+    box: credentialBox,
+    isSandbox: config.isSandbox,
+    twilioBaseUrl: carrierUrls.twilioBaseUrl,
+    telnyxBaseUrl: carrierUrls.telnyxBaseUrl,
+    telnyxWebhookUrl: `${urls.webhookUrl.replace(/\/webhooks\/vapi$/, '')}/webhooks/telnyx`,
+    logger: logger.child({ component: 'carrier-accounts' }),
+  })
+  let wakeWorker = () => {}
+  const carrierPurchases: CarrierPurchaseDeps = {
+    ...provisioning,
+    carrierAccounts,
+    ...options.carrierTimings,
+    onPurchaseDue: () => wakeWorker(),
+  }
   const worker: ProvisioningWorker | null = runsWorker
     ? startProvisioningWorker(provisioning, {
         ...defaultWorkerOptions,
         reconcileSettleMs: env.PROVISIONING_RECONCILE_SETTLE_MS,
         housekeepingMs: env.PROVISIONING_HOUSEKEEPING_MS,
         onRound: metrics.recordPollRound,
+        alsoEachRound: () => advanceDueCarrierPurchases(carrierPurchases),
+        // Long enough to answer any retry of an event as a duplicate.
+        alsoInHousekeeping: () =>
+          deleteOldCarrierWebhookEvents(
+            database.db,
+            new Date(provisioning.clock.now().getTime() - carrierEventRetentionMs),
+          ),
       })
     : null
+  wakeWorker = () => worker?.wake()
   const outboundWebhooks = createOutboundWebhookDeps({
     db: database.db,
     logger,
@@ -421,6 +456,17 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     connections: { ...connections, listAssistants: createAssistantLister(vapiAccounts) },
     callEvents,
     inboundLog,
+    carriers: {
+      ...carrierPurchases,
+      telnyxPublicKey: carrierUrls.telnyxPublicKey,
+      connections: {
+        db: database.db,
+        box: credentialBox,
+        carrierAccounts,
+        logger: logger.child({ component: 'connections' }),
+        now: () => provisioning.clock.now(),
+      },
+    },
   })
   // Before the app takes requests, so /readyz never answers while the printed demo accounts do not exist yet.
   const createsDemoAccounts = config.isSandbox && config.isEmbeddedDatabase && env.DEMO_ACCOUNTS
@@ -479,6 +525,8 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     vapiLimiter,
     vapiAccounts,
     credentialBox,
+    carrierAccounts,
+    carrierPurchases,
     auth,
     app,
     areaCodes,

@@ -25,6 +25,12 @@ export const errorCodes = [
   'VAPI_ACCOUNT_DISCONNECTED',
   'FREE_NUMBER_LIMIT',
   'ASSISTANT_NOT_FOUND',
+  'NUMBER_UNAVAILABLE',
+  'NUMBER_INVALID',
+  'CARRIER_REJECTED',
+  'CARRIER_UNAUTHORIZED',
+  'CARRIER_UNAVAILABLE',
+  'CARRIER_RATE_LIMITED',
 ] as const
 export const errorCodeSchema = z.enum(errorCodes)
 export type ErrorCode = z.infer<typeof errorCodeSchema>

@@ -68,5 +68,7 @@ export const failureReasons = [
   'deleted_at_vapi',
   'deadline_exceeded',
   'free_number_limit',
+  'carrier_order_failed',
+  'import_rejected',
 ] as const
 export type FailureReason = (typeof failureReasons)[number]

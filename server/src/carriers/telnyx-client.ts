@@ -71,6 +71,8 @@ export interface TelnyxClient {
     connectionId?: string
   }): Promise<TelnyxNumberOrder>
   getNumberOrder(id: string): Promise<TelnyxNumberOrder>
+  /** Orders carrying this customer reference (first page): how an order whose answer was lost is found again. */
+  listNumberOrders(query: { customerReference: string }): Promise<TelnyxNumberOrder[]>
   /** The account's numbers (every page), or the one matching phoneNumber. */
   listPhoneNumbers(query?: { phoneNumber?: string; customerReference?: string }): Promise<TelnyxPhoneNumber[]>
   /** Releases a number by its phone-number id; 'not-found' when it is no longer held. */
@@ -263,6 +265,16 @@ export function createTelnyxClient(options: TelnyxClientOptions): TelnyxClient {
     async getNumberOrder(id) {
       const answer = await call('GET', `/number_orders/${encodeURIComponent(id)}`, orderAnswerSchema)
       return toTelnyxNumberOrder(answer.data)
+    },
+
+    async listNumberOrders(query) {
+      const params = new URLSearchParams({ 'filter[customer_reference]': query.customerReference, 'page[size]': '50' })
+      const answer = await call(
+        'GET',
+        `/number_orders?${params.toString()}`,
+        z.looseObject({ data: z.array(telnyxNumberOrderSchema) }),
+      )
+      return answer.data.map(toTelnyxNumberOrder)
     },
 
     async listPhoneNumbers(query = {}) {

@@ -121,3 +121,14 @@ export async function replaceSealedConnectionSecret(
     .executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
+
+/** The sealed secrets of every connection (current and retired) of one organisation to one provider. */
+export async function listSealedSecretsOf(db: Db, organizationId: string, provider: Provider): Promise<string[]> {
+  const rows = await db
+    .selectFrom('provider_connection')
+    .select('secret_ciphertext')
+    .where('organization_id', '=', organizationId)
+    .where('provider', '=', provider)
+    .execute()
+  return rows.map((row) => row.secret_ciphertext)
+}

@@ -397,6 +397,10 @@ export interface Database {
   call_event: CallEventTable
   inbound_message: InboundMessageTable
   inbound_message_relay: InboundMessageRelayTable
+  carrier_purchase: CarrierPurchaseTable
+  carrier_purchase_step: CarrierPurchaseStepTable
+  vapi_carrier_credential: VapiCarrierCredentialTable
+  carrier_webhook_event: CarrierWebhookEventTable
 }
 
 /** 0015: an organisation's call-event relay (issue 17). */
@@ -496,4 +500,66 @@ export interface InboundMessageRelayTable {
   attempts: Generated<number>
   detail: string | null
   updated_at: Timestamp
+}
+
+/** 0014: where a carrier number's saga stands (decision 0014). */
+export type CarrierPurchaseStep =
+  'purchasing' | 'ordered' | 'bought' | 'importing' | 'live' | 'releasing' | 'refused' | 'released' | 'kept'
+
+export interface CarrierPurchaseTable {
+  id: Generated<string>
+  organization_id: string
+  kind: 'buy' | 'import'
+  carrier: 'twilio' | 'telnyx'
+  carrier_account: string
+  number: string
+  country: string
+  capabilities: ColumnType<NumberCapabilities, string, string>
+  name: string | null
+  assistant_id: string | null
+  keep_on_failure: ColumnType<boolean, boolean | undefined, boolean>
+  requested_by_user_id: string | null
+  idempotency_key: string | null
+  step: CarrierPurchaseStep
+  phone_number_id: ColumnType<string | null, string | null | undefined, string | null>
+  carrier_order_id: ColumnType<string | null, string | null | undefined, string | null>
+  carrier_number_id: ColumnType<string | null, string | null | undefined, string | null>
+  vapi_account: ColumnType<string | null, string | null | undefined, string | null>
+  vapi_phone_number_id: ColumnType<string | null, string | null | undefined, string | null>
+  failure_code: ColumnType<string | null, string | null | undefined, string | null>
+  failure_message: ColumnType<string | null, string | null | undefined, string | null>
+  attempts: Generated<number>
+  next_attempt_at: NullableTimestamp
+  lease_until: NullableTimestamp
+  created_at: Timestamp
+  updated_at: Timestamp
+  settled_at: NullableTimestamp
+}
+export type CarrierPurchaseRow = Selectable<CarrierPurchaseTable>
+
+export interface CarrierPurchaseStepTable {
+  id: Generated<string>
+  purchase_id: string
+  step: string
+  detail: string | null
+  at: Timestamp
+}
+
+export interface VapiCarrierCredentialTable {
+  organization_id: string
+  vapi_account: string
+  carrier: string
+  carrier_account: string
+  credential_id: string
+  created_at: Generated<Date>
+}
+
+export interface CarrierWebhookEventTable {
+  event_id: string
+  carrier: string
+  event_type: string
+  order_id: string | null
+  outcome: string
+  payload: ColumnType<unknown, string, string>
+  received_at: Timestamp
 }

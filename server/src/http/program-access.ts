@@ -18,6 +18,8 @@ export const programRoutes: readonly { prefix: string; read: ApiKeyScope; write:
   { prefix: '/api/webhook-deliveries', read: 'settings:write', write: 'settings:write' },
   { prefix: '/api/webhook-log', read: 'numbers:read', write: 'settings:write' },
   { prefix: '/api/call-events', read: 'settings:write', write: 'settings:write' },
+  { prefix: '/api/available-numbers', read: 'numbers:read', write: 'numbers:write' },
+  { prefix: '/api/carrier-numbers', read: 'numbers:read', write: 'numbers:write' },
 ]
 
 /** Checking numbers (one or all pending) changes nothing a person owns: a read-only key may ask for it. */

@@ -25,6 +25,12 @@ const statusByCode = {
   VAPI_ACCOUNT_DISCONNECTED: 409,
   FREE_NUMBER_LIMIT: 409,
   ASSISTANT_NOT_FOUND: 422,
+  NUMBER_UNAVAILABLE: 409,
+  NUMBER_INVALID: 422,
+  CARRIER_REJECTED: 502,
+  CARRIER_UNAUTHORIZED: 502,
+  CARRIER_UNAVAILABLE: 503,
+  CARRIER_RATE_LIMITED: 503,
 } as const satisfies Record<ErrorCode, number>
 
 export type AppErrorStatus = (typeof statusByCode)[ErrorCode]

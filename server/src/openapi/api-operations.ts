@@ -13,6 +13,17 @@ import {
 import { adminAuditLogQuerySchema, auditLogQuerySchema, auditLogResponseSchema } from '@dialtone/shared/audit-log'
 import { assistantListSchema } from '@dialtone/shared/assistants'
 import { connectionSchema, putVapiConnectionRequestSchema } from '@dialtone/shared/connections'
+import {
+  availableNumberListSchema,
+  availableNumbersQuerySchema,
+  buyCarrierNumberRequestSchema,
+  carrierNumberListSchema,
+  carrierNumbersQuerySchema,
+  importCarrierNumbersRequestSchema,
+  importCarrierNumbersResultSchema,
+  putTelnyxConnectionRequestSchema,
+  putTwilioConnectionRequestSchema,
+} from '@dialtone/shared/carriers'
 import { areaCodeSearchQuerySchema, areaCodeSearchResultSchema } from '@dialtone/shared/area-codes'
 import {
   mailDetailSchema,
@@ -191,20 +202,24 @@ export const apiOperations: readonly ApiOperation[] = [
     path: '/api/phone-numbers',
     operationId: 'createPhoneNumber',
     tag: 'Phone numbers',
-    summary: 'Buy a number in an area code (costs money at Vapi)',
+    summary: 'Buy a number: in an area code from Vapi, or a chosen number from a carrier (costs money)',
     description:
-      'Answers at once with the number `pending`; it goes `active` when Vapi assigns it (told by webhook, ' +
-      'socket event `phone-number:updated`, or seen by polling GET /api/phone-numbers/{id}). Send an ' +
-      '`Idempotency-Key` so a retried request never buys twice.',
+      '`{ areaCode }`: answers at once with the number `pending`; it goes `active` when Vapi assigns it (told by ' +
+      'webhook, socket event `phone-number:updated`, or seen by polling GET /api/phone-numbers/{id}). ' +
+      '`{ carrier, number }`: bought at Twilio or Telnyx and imported into Vapi; a Twilio number is usually ' +
+      '`active` in the answer, a Telnyx order `pending` until it completes. If Vapi refuses the import the number ' +
+      'is released at the carrier (or kept, with `keepOnFailure`). Send an `Idempotency-Key` so a retried request ' +
+      'never buys twice; a repeat answers the number as it is now.',
     access: 'signed-in',
     permission: 'numbers:write',
-    body: createPhoneNumberRequestSchema,
+    body: z.union([createPhoneNumberRequestSchema, buyCarrierNumberRequestSchema]),
     headers: [{ name: 'Idempotency-Key', description: 'Up to 200 printable ASCII characters; repeats replay.' }],
     responses: { 201: { description: 'The new number, pending.', schema: phoneNumberSchema } },
     errors: {
-      409: 'AREA_CODE_UNAVAILABLE (details.suggestedAreaCodes)',
-      502: 'VAPI_REJECTED, VAPI_UNAUTHORIZED',
-      503: 'VAPI_UNAVAILABLE, VAPI_RATE_LIMITED (Retry-After)',
+      409: 'AREA_CODE_UNAVAILABLE (details.suggestedAreaCodes), NUMBER_UNAVAILABLE, CONNECTION_REQUIRED, CONFLICT',
+      422: 'NUMBER_INVALID, ASSISTANT_NOT_FOUND',
+      502: 'VAPI_REJECTED, VAPI_UNAUTHORIZED, CARRIER_UNAUTHORIZED',
+      503: 'VAPI_UNAVAILABLE, VAPI_RATE_LIMITED, CARRIER_UNAVAILABLE, CARRIER_RATE_LIMITED (Retry-After)',
     },
   },
   {
@@ -319,7 +334,7 @@ export const apiOperations: readonly ApiOperation[] = [
     path: '/api/phone-numbers/{id}',
     operationId: 'releasePhoneNumber',
     tag: 'Phone numbers',
-    summary: 'Release a number at Vapi',
+    summary: 'Release a number at Vapi (and at its carrier, if dialtone bought it there)',
     access: 'signed-in',
     permission: 'numbers:write',
     responses: { 200: { description: 'The number, released.', schema: phoneNumberSchema } },
@@ -741,6 +756,44 @@ export const apiOperations: readonly ApiOperation[] = [
       503: 'VAPI_UNAVAILABLE, VAPI_RATE_LIMITED',
     },
   },
+  ...carrierConnectionOperations('twilio', putTwilioConnectionRequestSchema),
+  ...carrierConnectionOperations('telnyx', putTelnyxConnectionRequestSchema),
+  {
+    method: 'get',
+    path: '/api/available-numbers',
+    operationId: 'searchAvailableNumbers',
+    tag: 'Carrier numbers',
+    summary: 'Numbers a carrier (Twilio, Telnyx) offers: by country, type, area code, digits or letters, place',
+    description:
+      'One page of the carrier’s inventory in the organisation’s connected account (its sandbox account in sandbox ' +
+      'mode). `contains` takes digits, letters (keypad: PIZZA is 74992) and `*` for any digit. Pass `nextPage` back ' +
+      'as `page`, with the same filters, for the next page. `monthlyPrice` is there when the carrier says it.',
+    access: 'signed-in',
+    permission: 'numbers:read',
+    query: availableNumbersQuerySchema,
+    responses: { 200: { description: 'A page of available numbers.', schema: availableNumberListSchema } },
+    errors: {
+      409: 'CONNECTION_REQUIRED: connect the carrier first',
+      502: 'CARRIER_UNAUTHORIZED',
+      503: 'CARRIER_UNAVAILABLE, CARRIER_RATE_LIMITED (Retry-After)',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/carrier-numbers',
+    operationId: 'listCarrierNumbers',
+    tag: 'Carrier numbers',
+    summary: 'Numbers the organisation’s carrier account holds, marked when dialtone already has them',
+    access: 'signed-in',
+    permission: 'numbers:read',
+    query: carrierNumbersQuerySchema,
+    responses: { 200: { description: 'The carrier account’s numbers.', schema: carrierNumberListSchema } },
+    errors: {
+      409: 'CONNECTION_REQUIRED',
+      502: 'CARRIER_UNAUTHORIZED',
+      503: 'CARRIER_UNAVAILABLE, CARRIER_RATE_LIMITED (Retry-After)',
+    },
+  },
   {
     method: 'post',
     path: '/api/phone-numbers/{id}/test-call',
@@ -765,6 +818,25 @@ export const apiOperations: readonly ApiOperation[] = [
     query: callStatsQuerySchema,
     responses: { 200: { description: 'The statistics.', schema: callStatsSchema } },
   },
+  {
+    method: 'post',
+    path: '/api/phone-numbers/import',
+    operationId: 'importCarrierNumbers',
+    tag: 'Carrier numbers',
+    summary: 'Bring numbers the organisation already has at a carrier into Vapi, live at once',
+    description:
+      'Each number is imported on its own: `items` says, per number, `imported` (with its PhoneNumber) or `failed` ' +
+      '(with the error; nothing changed for that number). A refused import leaves the number at the carrier.',
+    access: 'signed-in',
+    permission: 'numbers:write',
+    body: importCarrierNumbersRequestSchema,
+    responses: { 200: { description: 'What happened to each number.', schema: importCarrierNumbersResultSchema } },
+    errors: {
+      409: 'CONNECTION_REQUIRED',
+      502: 'CARRIER_UNAUTHORIZED',
+      503: 'CARRIER_UNAVAILABLE, CARRIER_RATE_LIMITED (Retry-After)',
+    },
+  },
 ]
 
 /**
@@ -787,3 +859,48 @@ export const undocumentedRoutes: readonly { method: string; path: string; reason
   },
   { method: 'get', path: '/api/admin/audit-log', reason: 'account administration: platform operators only' },
 ]
+
+/** GET/PUT/DELETE /api/connections/twilio|telnyx: the organisation's carrier account. */
+function carrierConnectionOperations(carrier: 'twilio' | 'telnyx', body: ZodType): ApiOperation[] {
+  const label = carrier === 'twilio' ? 'Twilio' : 'Telnyx'
+  return [
+    {
+      method: 'get',
+      path: `/api/connections/${carrier}`,
+      operationId: `get${label}Connection`,
+      tag: 'Carrier accounts',
+      summary: `Which ${label} account the organisation uses (its own, or its sandbox account); never the credentials`,
+      access: 'signed-in',
+      responses: { 200: { description: 'The connection.', schema: connectionSchema } },
+    },
+    {
+      method: 'put',
+      path: `/api/connections/${carrier}`,
+      operationId: `connect${label}Account`,
+      tag: 'Carrier accounts',
+      summary: `Connect the organisation’s ${label} account (checked at ${label} first)`,
+      description:
+        carrier === 'twilio'
+          ? 'The Account SID with an API key SID and secret (preferred), or with the auth token. Encrypted at rest, never returned.'
+          : 'An API key, and optionally the account’s webhook public key (Ed25519) to verify its number-order webhooks. Encrypted at rest, never returned.',
+      access: 'signed-in',
+      permission: 'settings:write',
+      body,
+      responses: { 200: { description: 'The connection.', schema: connectionSchema } },
+      errors: {
+        422: `CONNECTION_INVALID: ${label} refused the credentials; nothing was saved`,
+        503: 'CARRIER_UNAVAILABLE, CARRIER_RATE_LIMITED (Retry-After)',
+      },
+    },
+    {
+      method: 'delete',
+      path: `/api/connections/${carrier}`,
+      operationId: `disconnect${label}Account`,
+      tag: 'Carrier accounts',
+      summary: `Forget the organisation’s ${label} credentials`,
+      access: 'signed-in',
+      permission: 'settings:write',
+      responses: { 200: { description: 'The connection as it is now.', schema: connectionSchema } },
+    },
+  ]
+}

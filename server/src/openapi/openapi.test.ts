@@ -8,6 +8,7 @@ import { grantPlatformAdmin } from '../auth/organization-repository.ts'
 import { testDatabaseKinds } from '../../test/support/test-databases.ts'
 import { harnessSecrets, startSecurityHarness, type SecurityHarness } from '../../test/security/security-harness.ts'
 import { apiOperations, undocumentedRoutes } from './api-operations.ts'
+import { createTelnyxSandboxAccount, createTwilioSandboxAccount } from '../carriers/create-carrier-sandbox-account.ts'
 
 const kind = testDatabaseKinds.at(-1) ?? 'pglite'
 const addFormats = addFormatsPlugin as unknown as (ajv: Ajv2020) => Ajv2020
@@ -145,6 +146,12 @@ describe(`the OpenAPI description matches the API on ${kind}`, () => {
       updatePhoneNumber: () => asKey(`/api/phone-numbers/${number}`, { method: 'PATCH', json: { name: 'Front desk' } }),
       listAssistants: () => asKey('/api/assistants'),
       getVapiConnection: () => asKey('/api/connections/vapi'),
+      getTwilioConnection: () => asKey('/api/connections/twilio'),
+      getTelnyxConnection: () => asKey('/api/connections/telnyx'),
+      searchAvailableNumbers: () => asKey('/api/available-numbers?carrier=twilio&country=US&contains=55'),
+      listCarrierNumbers: () => asKey('/api/carrier-numbers?carrier=twilio'),
+      importCarrierNumbers: () =>
+        asKey('/api/phone-numbers/import', { method: 'POST', json: { carrier: 'twilio', numbers: ['+15005550006'] } }),
       releasePhoneNumber: () => asKey(`/api/phone-numbers/${number}`, { method: 'DELETE' }),
       listWebhookEndpoints: () => asKey('/api/webhook-endpoints'),
       createWebhookEndpoint: () =>
@@ -248,6 +255,19 @@ describe(`the OpenAPI description matches the API on ${kind}`, () => {
         }
         return asKey(`/api/phone-numbers/${live}/test-call`, { method: 'POST', json: { durationMs: 0 } })
       },
+      connectTwilioAccount: async () => {
+        const account = await createTwilioSandboxAccount(harness.twilioBaseUrl, 'sampler')
+        return asKey('/api/connections/twilio', {
+          method: 'PUT',
+          json: { accountSid: account.accountSid, apiKeySid: account.apiKeySid, apiKeySecret: account.apiKeySecret },
+        })
+      },
+      disconnectTwilioAccount: () => asKey('/api/connections/twilio', { method: 'DELETE' }),
+      connectTelnyxAccount: async () => {
+        const account = await createTelnyxSandboxAccount(harness.telnyxBaseUrl, 'sampler')
+        return asKey('/api/connections/telnyx', { method: 'PUT', json: { apiKey: account.apiKey } })
+      },
+      disconnectTelnyxAccount: () => asKey('/api/connections/telnyx', { method: 'DELETE' }),
       deleteOrganization: () => harness.request('/api/organization', { method: 'DELETE', cookie: someone.cookie }),
       signOut: () => harness.request('/api/auth/sign-out', { method: 'POST', cookie: someone.cookie, json: {} }),
     }

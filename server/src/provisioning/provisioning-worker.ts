@@ -23,6 +23,10 @@ export interface WorkerOptions {
   reconcileSettleMs: number
   pollRound: PollRoundOptions
   onRound?: (result: Awaited<ReturnType<typeof pollDueNumbers>>) => void
+  /** Other sagas due each round (carrier purchases, decision 0014): run after the poll, errors logged. */
+  alsoEachRound?: () => Promise<unknown>
+  /** Other housekeeping, every housekeepingMs (old carrier webhook events). */
+  alsoInHousekeeping?: () => Promise<unknown>
 }
 
 export const defaultWorkerOptions: WorkerOptions = {
@@ -67,6 +71,7 @@ export function startProvisioningWorker(
         const result = await pollDueNumbers(deps, options.pollRound)
         options.onRound?.(result)
         if (result.claimed >= options.pollRound.batchSize) sleepMs = 0
+        await options.alsoEachRound?.()
         if (now - lastHousekeeping >= options.housekeepingMs) {
           lastHousekeeping = now
           await reconcileInterruptedAttempts(deps, { settleMs: options.reconcileSettleMs })
@@ -74,6 +79,7 @@ export function startProvisioningWorker(
           await deleteExpiredIdempotencyKeys(deps.db, deps.clock.now())
           await deleteOldWebhookDeliveries(deps.db, deps.clock.now())
           await deleteExpiredRateLimitCounters(deps.db, deps.clock.now())
+          await options.alsoInHousekeeping?.()
         }
         if (sleepMs > 0) {
           const due = await nextDueAt(deps.db)

@@ -54,7 +54,9 @@ export async function refreshPendingPhoneNumbers(
   const pending = await listPendingPhoneNumbersOfOrganization(deps.db, input.organizationId)
   const result: RefreshAllResult = { checked: 0, activated: 0, stillPending: 0, failed: 0 }
   let firstError: unknown = null
-  const queue: PhoneNumberRow[] = [...pending]
+  // A carrier number not in Vapi yet is its saga's to move (decision 0014), not Vapi's to check: still pending.
+  const queue: PhoneNumberRow[] = pending.filter((row) => row.vapi_phone_number_id !== null)
+  result.stillPending += pending.length - queue.length
   const worker = async () => {
     for (let row = queue.shift(); row; row = queue.shift()) {
       try {
@@ -70,7 +72,7 @@ export async function refreshPendingPhoneNumbers(
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.min(refreshAllConcurrency, pending.length) }, worker))
+  await Promise.all(Array.from({ length: Math.min(refreshAllConcurrency, queue.length) }, worker))
   if (result.checked === 0 && firstError !== null) vapiTroubleToAppError(firstError)
   return result
 }

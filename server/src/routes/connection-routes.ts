@@ -1,5 +1,17 @@
-import { putVapiConnectionRequestSchema } from '@dialtone/shared/connections'
-import { Hono } from 'hono'
+import {
+  carrierNames,
+  putTelnyxConnectionRequestSchema,
+  putTwilioConnectionRequestSchema,
+  type CarrierName,
+} from '@dialtone/shared/carriers'
+import { putVapiConnectionRequestSchema, type Connection } from '@dialtone/shared/connections'
+import { Hono, type Context } from 'hono'
+import {
+  connectTelnyxAccount,
+  connectTwilioAccount,
+  disconnectCarrierAccount,
+  type CarrierConnectionDeps,
+} from '../connections/connect-carrier-account.ts'
 import { connectVapiAccount, disconnectVapiAccount, type ConnectionDeps } from '../connections/connect-vapi-account.ts'
 import { recordAuditEvent } from '../audit/audit-repository.ts'
 import { auditActorOf } from '../http/audit-context.ts'
@@ -38,4 +50,68 @@ export function connectionRoutes(deps: ConnectionDeps) {
       })
       return c.json(result)
     })
+}
+
+/**
+ * /api/connections/twilio and /api/connections/telnyx: the organisation's carrier accounts, beside its Vapi one.
+ * Reading is for every member; changing needs settings:write. The credentials never reach the answer or the audit log.
+ */
+export function carrierConnectionRoutes(deps: CarrierConnectionDeps) {
+  const label = (carrier: CarrierName) => (carrier === 'twilio' ? 'Twilio account' : 'Telnyx account')
+  const audit = async (
+    c: Context<{ Variables: ViewerVariables }>,
+    carrier: CarrierName,
+    action: 'connection.update' | 'connection.delete',
+    connection: Connection,
+  ) =>
+    recordAuditEvent(deps.db, {
+      organizationId: c.get('viewer').organizationId,
+      actor: auditActorOf(c),
+      action,
+      target: { type: 'connection', id: carrier, label: label(carrier) },
+      ...(action === 'connection.update'
+        ? { details: { source: connection.source, keyHint: connection.keyHint } }
+        : {}),
+    })
+  const routes = new Hono<{ Variables: ViewerVariables }>()
+    .get('/twilio', async (c) => c.json(await deps.carrierAccounts.describe(c.get('viewer').organizationId, 'twilio')))
+    .get('/telnyx', async (c) => c.json(await deps.carrierAccounts.describe(c.get('viewer').organizationId, 'telnyx')))
+    .put(
+      '/twilio',
+      requirePermission('settings:write'),
+      validate('json', putTwilioConnectionRequestSchema),
+      async (c) => {
+        const viewer = c.get('viewer')
+        const connection = await connectTwilioAccount(deps, {
+          organizationId: viewer.organizationId,
+          request: c.req.valid('json'),
+          userId: viewer.userId,
+        })
+        await audit(c, 'twilio', 'connection.update', connection)
+        return c.json(connection)
+      },
+    )
+    .put(
+      '/telnyx',
+      requirePermission('settings:write'),
+      validate('json', putTelnyxConnectionRequestSchema),
+      async (c) => {
+        const viewer = c.get('viewer')
+        const connection = await connectTelnyxAccount(deps, {
+          organizationId: viewer.organizationId,
+          request: c.req.valid('json'),
+          userId: viewer.userId,
+        })
+        await audit(c, 'telnyx', 'connection.update', connection)
+        return c.json(connection)
+      },
+    )
+  for (const carrier of carrierNames) {
+    routes.delete(`/${carrier}`, requirePermission('settings:write'), async (c) => {
+      const result = await disconnectCarrierAccount(deps, { organizationId: c.get('viewer').organizationId, carrier })
+      await audit(c, carrier, 'connection.delete', result)
+      return c.json(result)
+    })
+  }
+  return routes
 }

@@ -25,6 +25,14 @@ import type { ProvisioningDeps } from '../provisioning/provisioning-deps.ts'
 import { refreshPendingPhoneNumbers, refreshPhoneNumber } from '../provisioning/refresh-phone-numbers.ts'
 import { releasePhoneNumber } from '../provisioning/release-phone-number.ts'
 import { updatePhoneNumber } from '../provisioning/update-phone-number.ts'
+import { buyCarrierNumberRequestSchema } from '@dialtone/shared/carriers'
+import type { Context } from 'hono'
+import type { ZodType } from 'zod'
+import { buyCarrierNumber } from '../carrier-purchases/buy-carrier-number.ts'
+import type { CarrierPurchaseDeps } from '../carrier-purchases/carrier-purchase-deps.ts'
+import { releaseCarrierNumber } from '../carrier-purchases/release-carrier-number.ts'
+import { checkCarrierNumber } from '../carrier-purchases/check-carrier-number.ts'
+import { validationFailed } from '../http/validate.ts'
 
 const idempotencyKeySchema = z
   .string()
@@ -36,6 +44,8 @@ const idempotencyKeySchema = z
 export interface PhoneNumberRouteDeps {
   provisioning: ProvisioningDeps
   areaCodes: AreaCodeDirectory
+  /** Carrier numbers (decision 0014): `{ carrier, number }` purchases and releases; absent in a few test apps. */
+  carriers?: CarrierPurchaseDeps
   /** Told after each create so the poller looks sooner than its idle sleep. */
   onCreated?: () => void
 }
@@ -50,7 +60,8 @@ const numberLabel = (phoneNumber: { number: string | null; name: string | null; 
 export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
   const { provisioning } = deps
   return new Hono<{ Variables: ViewerVariables }>()
-    .post('/', requirePermission('numbers:write'), validate('json', createPhoneNumberRequestSchema), async (c) => {
+    .post('/', requirePermission('numbers:write'), async (c) => {
+      const body = await readJsonBody(c)
       const rawKey = c.req.header('idempotency-key')
       let idempotencyKey: string | undefined
       if (rawKey !== undefined) {
@@ -60,12 +71,17 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
         }
         idempotencyKey = parsedKey.data
       }
+      if (isCarrierPurchaseBody(body)) {
+        const carrierResult = await buyChosenNumber(c, deps, body, idempotencyKey)
+        return c.json(carrierResult, 201)
+      }
+      const request = parseOrRefuse(createPhoneNumberRequestSchema, body)
       const result = await provisionPhoneNumber(
         { ...provisioning, areaCodes: deps.areaCodes },
         {
           organizationId: c.get('viewer').organizationId,
           requestedByUserId: c.get('viewer').userId,
-          request: c.req.valid('json'),
+          request,
           ...(idempotencyKey ? { idempotencyKey } : {}),
         },
       )
@@ -127,14 +143,15 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
       if (!row) throw new AppError('NOT_FOUND', 'No such phone number.')
       return c.json(toPhoneNumber(row))
     })
-    .post('/:id/refresh', requirePermission('numbers:read'), async (c) =>
-      c.json(
-        await refreshPhoneNumber(provisioning, {
-          organizationId: c.get('viewer').organizationId,
-          phoneNumberId: c.req.param('id'),
-        }),
-      ),
-    )
+    .post('/:id/refresh', requirePermission('numbers:read'), async (c) => {
+      const target = { organizationId: c.get('viewer').organizationId, phoneNumberId: c.req.param('id') }
+      const row = await findPhoneNumberOfOrganization(provisioning.db, target.organizationId, target.phoneNumberId)
+      // A carrier number not in Vapi yet is checked at its carrier, by its saga (decision 0014).
+      if (row && row.provider !== 'vapi' && row.vapi_phone_number_id === null && deps.carriers) {
+        return c.json(await checkCarrierNumber(deps.carriers, target))
+      }
+      return c.json(await refreshPhoneNumber(provisioning, target))
+    })
     .patch('/:id', requirePermission('numbers:write'), validate('json', updatePhoneNumberRequestSchema), async (c) => {
       const organizationId = c.get('viewer').organizationId
       const request = c.req.valid('json')
@@ -164,7 +181,11 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
     .delete('/:id', requirePermission('numbers:write'), async (c) => {
       const organizationId = c.get('viewer').organizationId
       const before = await findPhoneNumberOfOrganization(provisioning.db, organizationId, c.req.param('id'))
-      const released = await releasePhoneNumber(provisioning, { organizationId, phoneNumberId: c.req.param('id') })
+      const target = { organizationId, phoneNumberId: c.req.param('id') }
+      const released =
+        before && before.provider !== 'vapi' && deps.carriers
+          ? await releaseCarrierNumber(deps.carriers, target)
+          : await releasePhoneNumber(provisioning, target)
       if (before && before.status !== 'released') {
         await recordAuditEvent(provisioning.db, {
           organizationId,
@@ -176,4 +197,58 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
       }
       return c.json(released)
     })
+}
+
+async function readJsonBody(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json<unknown>()
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'The body must be JSON: { areaCode } or { carrier, number }.')
+  }
+}
+
+/** `{ carrier, number }` buys a chosen carrier number; anything else is the area-code body Vapi sells by. */
+function isCarrierPurchaseBody(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && 'carrier' in body
+}
+
+function parseOrRefuse<Schema extends ZodType>(schema: Schema, body: unknown) {
+  const parsed = schema.safeParse(body)
+  if (!parsed.success) throw validationFailed(parsed.error)
+  return parsed.data
+}
+
+async function buyChosenNumber(
+  c: Context<{ Variables: ViewerVariables }>,
+  deps: PhoneNumberRouteDeps,
+  body: unknown,
+  idempotencyKey: string | undefined,
+) {
+  const request = parseOrRefuse(buyCarrierNumberRequestSchema, body)
+  if (!deps.carriers) throw new AppError('NOT_FOUND', 'This server does not buy carrier numbers.')
+  const viewer = c.get('viewer')
+  const result = await buyCarrierNumber(deps.carriers, {
+    organizationId: viewer.organizationId,
+    request,
+    requestedByUserId: viewer.userId,
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  })
+  if (result.isReplay) {
+    c.header('Idempotent-Replayed', 'true')
+    return result.phoneNumber
+  }
+  deps.onCreated?.()
+  await recordAuditEvent(deps.provisioning.db, {
+    organizationId: viewer.organizationId,
+    actor: auditActorOf(c),
+    action: 'phone-number.purchase',
+    target: { type: 'phone-number', id: result.phoneNumber.id, label: numberLabel(result.phoneNumber) },
+    details: {
+      carrier: request.carrier,
+      number: request.number,
+      status: result.phoneNumber.status,
+      ...(idempotencyKey ? { idempotent: true } : {}),
+    },
+  })
+  return result.phoneNumber
 }

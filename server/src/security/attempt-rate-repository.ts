@@ -21,6 +21,19 @@ export async function countAttemptsSince(
   if ('organizationId' in scope) query = query.where('organization_id', '=', scope.organizationId)
   if ('userId' in scope) query = query.where('requested_by_user_id', '=', scope.userId)
   const row = await query.executeTakeFirst()
-  const oldest = row?.oldest
-  return { count: Number(row?.count ?? 0), oldest: oldest ? new Date(oldest) : null }
+  // Carrier purchases and imports (0014) count as well: each one buys or brings a number into Vapi.
+  let carrierQuery = db
+    .selectFrom('carrier_purchase')
+    .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.min('created_at').as('oldest')])
+    .where('created_at', '>', input.since)
+  if ('organizationId' in scope) carrierQuery = carrierQuery.where('organization_id', '=', scope.organizationId)
+  if ('userId' in scope) carrierQuery = carrierQuery.where('requested_by_user_id', '=', scope.userId)
+  const carrierRow = await carrierQuery.executeTakeFirst()
+  const oldests = [row?.oldest, carrierRow?.oldest]
+    .filter((value) => value !== null && value !== undefined)
+    .map((value) => new Date(value).getTime())
+  return {
+    count: Number(row?.count ?? 0) + Number(carrierRow?.count ?? 0),
+    oldest: oldests.length > 0 ? new Date(Math.min(...oldests)) : null,
+  }
 }

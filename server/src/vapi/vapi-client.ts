@@ -25,6 +25,7 @@ import {
   vapiErrorBodySchema,
   vapiPhoneNumberListSchema,
   vapiPhoneNumberSchema,
+  vapiCredentialSchema,
   type VapiAssistant,
   type VapiPhoneNumber,
 } from './vapi-schemas.ts'
@@ -40,6 +41,23 @@ export interface CreateVapiPhoneNumberInput {
   assistantId?: string
   server?: VapiServerInput
 }
+
+/** A carrier's number brought into Vapi: Vapi's CreateTwilioPhoneNumberDTO / CreateTelnyxPhoneNumberDTO. */
+export type ImportVapiPhoneNumberInput = {
+  number: string
+  name?: string
+  assistantId?: string
+  server?: VapiServerInput
+} & (
+  | {
+      provider: 'twilio'
+      twilioAccountSid: string
+      twilioApiKey?: string
+      twilioApiSecret?: string
+      twilioAuthToken?: string
+    }
+  | { provider: 'telnyx'; credentialId: string }
+)
 
 export interface UpdateVapiPhoneNumberInput {
   name?: string
@@ -83,6 +101,13 @@ export interface VapiClient {
   listAssistants(query?: { limit?: number }, call?: VapiCallContext): Promise<VapiAssistant[]>
   /** Retried like getPhoneNumber. */
   getAssistant(id: string, call?: VapiCallContext): Promise<VapiAssistant>
+  /** Imports a carrier's number (Twilio, Telnyx). Never retried: a lost answer may still have imported it. */
+  importPhoneNumber(input: ImportVapiPhoneNumberInput, call?: VapiCallContext): Promise<VapiPhoneNumber>
+  /** Makes a credential Vapi keeps (a Telnyx API key for imports); answers its id. Not retried. */
+  createCredential(
+    input: { provider: 'telnyx'; apiKey: string; name?: string },
+    call?: VapiCallContext,
+  ): Promise<{ id: string }>
 }
 
 export interface VapiClientOptions {
@@ -296,6 +321,33 @@ export function createVapiClient(options: VapiClientOptions): VapiClient {
       const path = query.limit === undefined ? '/assistant' : `/assistant?limit=${query.limit}`
       const ticket = ticketFor(call, 'interactive')
       return withRetries('listAssistants', () => sendAndParse(vapiAssistantListSchema, 'GET', path, ticket))
+    },
+
+    async importPhoneNumber(input, call) {
+      // Only the DTO's own fields: Vapi rejects any property it does not know.
+      const carrierFields =
+        input.provider === 'twilio'
+          ? {
+              twilioAccountSid: input.twilioAccountSid,
+              ...(input.twilioApiKey === undefined ? {} : { twilioApiKey: input.twilioApiKey }),
+              ...(input.twilioApiSecret === undefined ? {} : { twilioApiSecret: input.twilioApiSecret }),
+              ...(input.twilioAuthToken === undefined ? {} : { twilioAuthToken: input.twilioAuthToken }),
+            }
+          : { credentialId: input.credentialId }
+      const body = {
+        provider: input.provider,
+        number: input.number,
+        ...carrierFields,
+        ...(input.name === undefined ? {} : { name: input.name }),
+        ...(input.assistantId === undefined ? {} : { assistantId: input.assistantId }),
+        ...(input.server === undefined ? {} : { server: serverBody(input.server) }),
+      }
+      return sendAndParse(vapiPhoneNumberSchema, 'POST', '/phone-number', ticketFor(call, 'purchase'), body)
+    },
+
+    async createCredential(input, call) {
+      const body = { provider: input.provider, apiKey: input.apiKey, ...(input.name ? { name: input.name } : {}) }
+      return sendAndParse(vapiCredentialSchema, 'POST', '/credential', ticketFor(call, 'purchase'), body)
     },
 
     async getAssistant(id, call) {

@@ -64,3 +64,6 @@ export const vapiAssistantSchema = z.looseObject({
 export type VapiAssistant = z.infer<typeof vapiAssistantSchema>
 
 export const vapiAssistantListSchema = z.array(vapiAssistantSchema)
+
+/** A credential Vapi keeps (POST /credential): dialtone reads only its id. */
+export const vapiCredentialSchema = z.looseObject({ id: z.string().min(1) })

@@ -172,6 +172,9 @@ export async function startSecurityHarness(kind: DatabaseKind, options: Security
     realtime: server.realtime,
     auditEvents,
     app: server.app,
+    /** The carrier APIs this server uses (its in-process sandboxes). */
+    twilioBaseUrl: server.twilioBaseUrl,
+    telnyxBaseUrl: server.telnyxBaseUrl,
     signedHeaders,
     close: async () => {
       for (const socket of sockets) socket.disconnect()

@@ -9,6 +9,7 @@ import type { AdminAlert } from '@dialtone/shared/admin-alerts'
 import { createRecordingPublisher } from '../../src/realtime/publisher.ts'
 import { createTestDatabase, type TestDatabase } from './test-databases.ts'
 import { startTestServer } from './test-server.ts'
+import type { ComposeOptions } from '../../src/compose-server.ts'
 
 export const testWebhookSecret = 'test-webhook-secret-0123456789abcdef0123456789'
 export const testOrigin = 'http://localhost:3999'
@@ -34,6 +35,9 @@ export interface TestAppOptions {
   env?: Record<string, string>
   logger?: Logger
   runsWorker?: boolean
+  /** Carrier sandboxes the test started (decision 0014), and compressed saga timings. */
+  carriers?: ComposeOptions['carriers']
+  carrierTimings?: ComposeOptions['carrierTimings']
 }
 
 /**
@@ -70,6 +74,8 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     },
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.runsWorker === undefined ? {} : { runsWorker: options.runsWorker }),
+    ...(options.carriers ? { carriers: options.carriers } : {}),
+    ...(options.carrierTimings ? { carrierTimings: options.carrierTimings } : {}),
     publisher: recording.publisher,
     alertPublisher: { alertChanged: (alert) => alerts.push(alert) },
     mailRetryDelaysMs: options.mailRetryDelaysMs ?? [50, 100, 200],

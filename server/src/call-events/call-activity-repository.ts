@@ -1,10 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database, PhoneNumberRow } from '../db/schema.ts'
+import { staleCallMs } from '../provisioning/phone-number-mapper.ts'
 
 type Db = Kysely<Database> | Transaction<Database>
-
-/** A call that never told it ended stops counting as ringing or on a call after this long. */
-export const staleCallMs = 4 * 60 * 60 * 1000
 
 /** Locks the number for the rest of the transaction: one number's calls are applied one message at a time. */
 export async function lockPhoneNumber(tx: Transaction<Database>, phoneNumberId: string): Promise<void> {

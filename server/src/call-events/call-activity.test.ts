@@ -5,6 +5,7 @@ import { finishedCall, liveNumber, placeTestCall, putCallEvents } from '../../te
 import { eventually, phoneNumberRow, postWebhook } from '../../test/support/provisioning-test-kit.ts'
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
 import { testDatabaseKinds } from '../../test/support/test-databases.ts'
+import { toPhoneNumber } from '../provisioning/phone-number-mapper.ts'
 
 describe.each(testDatabaseKinds)('call activity on %s', (kind) => {
   let harness: TestApp
@@ -126,6 +127,13 @@ describe.each(testDatabaseKinds)('call activity on %s', (kind) => {
     expect((await postWebhook(harness, message('queued', start - 500))).status).toBe(200)
     expect(await phoneNumberRow(harness, number.id)).toEqual(inCall)
     expect(harness.activityEvents.length).toBe(eventsBefore)
+
+    // A call that never says it ended does not show as on a call for ever.
+    expect(toPhoneNumber(inCall, new Date(start + 3 * 3_600_000)).activity.state).toBe('in-call')
+    expect(toPhoneNumber(inCall, new Date(start + 5 * 3_600_000)).activity).toMatchObject({
+      state: 'idle',
+      callStartedAt: null,
+    })
 
     const ended = message('ended', start + 5000, { endedReason: 'customer-ended-call' })
     expect((await postWebhook(harness, ended)).status).toBe(200)

@@ -10,7 +10,14 @@ export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10)
 }
 
+/** A call that never said it ended stops showing as ringing or on a call after this long (call-events/). */
+export const staleCallMs = 4 * 60 * 60 * 1000
+
 export function toPhoneNumber(row: PhoneNumberRow, now: Date = new Date()): PhoneNumber {
+  const isCallStale =
+    row.call_state !== 'idle' &&
+    row.call_started_at !== null &&
+    now.getTime() - row.call_started_at.getTime() > staleCallMs
   return {
     id: row.id,
     vapiPhoneNumberId: row.vapi_phone_number_id,
@@ -29,8 +36,8 @@ export function toPhoneNumber(row: PhoneNumberRow, now: Date = new Date()): Phon
     country: row.country,
     capabilities: row.capabilities,
     activity: {
-      state: row.call_state,
-      callStartedAt: iso(row.call_started_at),
+      state: isCallStale ? 'idle' : row.call_state,
+      callStartedAt: isCallStale ? null : iso(row.call_started_at),
       lastCallAt: iso(row.last_call_at),
       lastEndedReason: row.last_ended_reason,
       callsToday: row.calls_today_on === utcDay(now) ? row.calls_today : 0,

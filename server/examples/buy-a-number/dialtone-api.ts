@@ -293,6 +293,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/available-numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Numbers a carrier (Twilio, Telnyx) offers: by country, type, area code, digits or letters, place
+         * @description One page of the carrier’s inventory in the organisation’s connected account (its sandbox account in sandbox mode). `contains` takes digits, letters (keypad: PIZZA is 74992) and `*` for any digit. Pass `nextPage` back as `page`, with the same filters, for the next page. `monthlyPrice` is there when the carrier says it.
+         *
+         *     Needs `numbers:read`. API keys with `numbers:read` may call it.
+         */
+        get: operations["searchAvailableNumbers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/call-events": {
         parameters: {
             query?: never;
@@ -314,6 +336,86 @@ export interface paths {
         put: operations["updateCallEventSettings"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/carrier-numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Numbers the organisation’s carrier account holds, marked when dialtone already has them
+         * @description Needs `numbers:read`. API keys with `numbers:read` may call it.
+         */
+        get: operations["listCarrierNumbers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/connections/telnyx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which Telnyx account the organisation uses (its own, or its sandbox account); never the credentials
+         * @description API keys with `settings:write` may call it.
+         */
+        get: operations["getTelnyxConnection"];
+        /**
+         * Connect the organisation’s Telnyx account (checked at Telnyx first)
+         * @description An API key, and optionally the account’s webhook public key (Ed25519) to verify its number-order webhooks. Encrypted at rest, never returned.
+         *
+         *     Needs `settings:write`. API keys with `settings:write` may call it.
+         */
+        put: operations["connectTelnyxAccount"];
+        post?: never;
+        /**
+         * Forget the organisation’s Telnyx credentials
+         * @description Needs `settings:write`. API keys with `settings:write` may call it.
+         */
+        delete: operations["disconnectTelnyxAccount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/connections/twilio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which Twilio account the organisation uses (its own, or its sandbox account); never the credentials
+         * @description API keys with `settings:write` may call it.
+         */
+        get: operations["getTwilioConnection"];
+        /**
+         * Connect the organisation’s Twilio account (checked at Twilio first)
+         * @description The Account SID with an API key SID and secret (preferred), or with the auth token. Encrypted at rest, never returned.
+         *
+         *     Needs `settings:write`. API keys with `settings:write` may call it.
+         */
+        put: operations["connectTwilioAccount"];
+        post?: never;
+        /**
+         * Forget the organisation’s Twilio credentials
+         * @description Needs `settings:write`. API keys with `settings:write` may call it.
+         */
+        delete: operations["disconnectTwilioAccount"];
         options?: never;
         head?: never;
         patch?: never;
@@ -603,8 +705,8 @@ export interface paths {
         get: operations["listPhoneNumbers"];
         put?: never;
         /**
-         * Buy a number in an area code (costs money at Vapi)
-         * @description Answers at once with the number `pending`; it goes `active` when Vapi assigns it (told by webhook, socket event `phone-number:updated`, or seen by polling GET /api/phone-numbers/{id}). Send an `Idempotency-Key` so a retried request never buys twice.
+         * Buy a number: in an area code from Vapi, or a chosen number from a carrier (costs money)
+         * @description `{ areaCode }`: answers at once with the number `pending`; it goes `active` when Vapi assigns it (told by webhook, socket event `phone-number:updated`, or seen by polling GET /api/phone-numbers/{id}). `{ carrier, number }`: bought at Twilio or Telnyx and imported into Vapi; a Twilio number is usually `active` in the answer, a Telnyx order `pending` until it completes. If Vapi refuses the import the number is released at the carrier (or kept, with `keepOnFailure`). Send an `Idempotency-Key` so a retried request never buys twice; a repeat answers the number as it is now.
          *
          *     Needs `numbers:write`. API keys with `numbers:write` may call it.
          */
@@ -630,7 +732,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Release a number at Vapi
+         * Release a number at Vapi (and at its carrier, if dialtone bought it there)
          * @description Needs `numbers:write`. API keys with `numbers:write` may call it.
          */
         delete: operations["releasePhoneNumber"];
@@ -679,6 +781,28 @@ export interface paths {
          *     Needs `numbers:write`. API keys with `numbers:write` may call it.
          */
         post: operations["placeTestCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/phone-numbers/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bring numbers the organisation already has at a carrier into Vapi, live at once
+         * @description Each number is imported on its own: `items` says, per number, `imported` (with its PhoneNumber) or `failed` (with the error; nothing changed for that number). A refused import leaves the number at the carrier.
+         *
+         *     Needs `numbers:write`. API keys with `numbers:write` may call it.
+         */
+        post: operations["importCarrierNumbers"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1041,6 +1165,18 @@ export interface components {
             threshold: number;
             value: number | null;
         };
+        ConnectTelnyxAccountRequest: {
+            apiKey: string;
+            publicKey?: string;
+        };
+        ConnectTwilioAccountRequest: {
+            accountSid: string;
+            apiKeySecret: string;
+            apiKeySid: string;
+        } | {
+            accountSid: string;
+            authToken: string;
+        };
         ConnectVapiAccountRequest: {
             apiKey: string;
         };
@@ -1074,6 +1210,14 @@ export interface components {
             /** Format: uuid */
             assistantId?: string;
             name?: string;
+        } | {
+            /** Format: uuid */
+            assistantId?: string;
+            /** @enum {string} */
+            carrier: "twilio" | "telnyx";
+            keepOnFailure?: boolean;
+            name?: string;
+            number: string;
         };
         CreateWebhookEndpointRequest: {
             events?: ("phone-number.live" | "phone-number.failed" | "phone-number.released" | "phone-number.updated")[];
@@ -1271,6 +1415,27 @@ export interface components {
             keyHint: string | null;
             source: ("organization" | "platform" | "sandbox") | null;
         };
+        ImportCarrierNumbersRequest: {
+            /** Format: uuid */
+            assistantId?: string;
+            /** @enum {string} */
+            carrier: "twilio" | "telnyx";
+            numbers: string[];
+        };
+        ImportCarrierNumbersResponse: {
+            failed: number;
+            imported: number;
+            items: {
+                error: {
+                    code: string;
+                    message: string;
+                } | null;
+                number: string;
+                /** @enum {string} */
+                outcome: "imported" | "failed";
+                phoneNumber: components["schemas"]["PhoneNumber"] | null;
+            }[];
+        };
         InviteMemberRequest: {
             email: string;
             /**
@@ -1338,6 +1503,22 @@ export interface components {
                 };
             }[];
             nextCursor: string | null;
+        };
+        ListCarrierNumbersResponse: {
+            items: {
+                capabilities: {
+                    mms: boolean;
+                    sms: boolean;
+                    voice: boolean;
+                } | null;
+                carrierNumberId: string;
+                country: string | null;
+                createdAt: string | null;
+                friendlyName: string | null;
+                heldByDialtone: boolean;
+                number: string;
+                phoneNumberId: string | null;
+            }[];
         };
         ListMailResponse: {
             items: {
@@ -1581,6 +1762,25 @@ export interface components {
                 places: string[];
                 state: string;
             }[];
+        };
+        SearchAvailableNumbersResponse: {
+            items: {
+                addressRequired: boolean;
+                capabilities: {
+                    mms: boolean;
+                    sms: boolean;
+                    voice: boolean;
+                };
+                country: string;
+                locality: string | null;
+                monthlyPrice?: {
+                    amount: string;
+                    currency: string;
+                };
+                number: string;
+                region: string | null;
+            }[];
+            nextPage?: string;
         };
         SignInRequest: {
             /** Format: email */
@@ -2164,6 +2364,67 @@ export interface operations {
             };
         };
     };
+    searchAvailableNumbers: {
+        parameters: {
+            query: {
+                areaCode?: string;
+                carrier: "twilio" | "telnyx";
+                contains?: string;
+                country?: string;
+                locality?: string;
+                nearNumber?: string;
+                page?: string;
+                region?: string;
+                type?: "local" | "toll-free" | "mobile";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of available numbers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchAvailableNumbersResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description CONNECTION_REQUIRED: connect the carrier first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            /** @description CARRIER_UNAUTHORIZED */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CARRIER_UNAVAILABLE, CARRIER_RATE_LIMITED (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     getCallEventSettings: {
         parameters: {
             query?: never;
@@ -2231,6 +2492,243 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+        };
+    };
+    listCarrierNumbers: {
+        parameters: {
+            query: {
+                carrier: "twilio" | "telnyx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The carrier account’s numbers. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCarrierNumbersResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description CONNECTION_REQUIRED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            /** @description CARRIER_UNAUTHORIZED */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CARRIER_UNAVAILABLE, CARRIER_RATE_LIMITED (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getTelnyxConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetVapiConnectionResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    connectTelnyxAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectTelnyxAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description The connection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetVapiConnectionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description CONNECTION_INVALID: Telnyx refused the credentials; nothing was saved */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            /** @description CARRIER_UNAVAILABLE, CARRIER_RATE_LIMITED (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    disconnectTelnyxAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetVapiConnectionResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getTwilioConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetVapiConnectionResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    connectTwilioAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectTwilioAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description The connection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetVapiConnectionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description CONNECTION_INVALID: Twilio refused the credentials; nothing was saved */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            /** @description CARRIER_UNAVAILABLE, CARRIER_RATE_LIMITED (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    disconnectTwilioAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetVapiConnectionResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
         };
     };
     getVapiConnection: {
@@ -2805,7 +3303,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
-            /** @description AREA_CODE_UNAVAILABLE (details.suggestedAreaCodes) */
+            /** @description AREA_CODE_UNAVAILABLE (details.suggestedAreaCodes), NUMBER_UNAVAILABLE, CONNECTION_REQUIRED, CONFLICT */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2814,8 +3312,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description NUMBER_INVALID, ASSISTANT_NOT_FOUND */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             429: components["responses"]["RateLimited"];
-            /** @description VAPI_REJECTED, VAPI_UNAUTHORIZED */
+            /** @description VAPI_REJECTED, VAPI_UNAUTHORIZED, CARRIER_UNAUTHORIZED */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -2824,7 +3331,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description VAPI_UNAVAILABLE, VAPI_RATE_LIMITED (Retry-After) */
+            /** @description VAPI_UNAVAILABLE, VAPI_RATE_LIMITED, CARRIER_UNAVAILABLE, CARRIER_RATE_LIMITED (Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3054,6 +3561,61 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+        };
+    };
+    importCarrierNumbers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportCarrierNumbersRequest"];
+            };
+        };
+        responses: {
+            /** @description What happened to each number. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportCarrierNumbersResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description CONNECTION_REQUIRED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            /** @description CARRIER_UNAUTHORIZED */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CARRIER_UNAVAILABLE, CARRIER_RATE_LIMITED (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     refreshPendingPhoneNumbers: {

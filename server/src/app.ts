@@ -181,6 +181,7 @@ export function createApp(deps: AppDeps) {
       provisioningDeadlineSeconds: Math.round(provisioning.deadlineMs / 1000),
       mailDelivery: deps.notifications.mailDelivery,
       canPlaceTestCalls: Boolean(deps.callEvents?.sandboxUrl),
+      ...(deps.isSandbox && deps.callEvents?.sandboxUrl ? { sandboxUrl: deps.callEvents.sandboxUrl } : {}),
     }),
   )
   api.use(requireViewer(auth, db, apiKeys))

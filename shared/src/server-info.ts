@@ -11,5 +11,7 @@ export const serverInfoSchema = z.object({
   mailDelivery: mailDeliverySchema.optional(),
   /** Sandbox mode: POST /api/phone-numbers/:id/test-call rings a live number (the dashboard's "place a test call"). */
   canPlaceTestCalls: z.boolean().optional(),
+  /** Sandbox mode only: where the Vapi sandbox answers (Vapi's paths, and its /_sandbox/... controls). */
+  sandboxUrl: z.string().optional(),
 })
 export type ServerInfo = z.infer<typeof serverInfoSchema>

@@ -1,5 +1,6 @@
 import { assistantListSchema } from '@dialtone/shared/assistants'
 import { phoneNumberSchema } from '@dialtone/shared/phone-number'
+import { serverInfoSchema } from '@dialtone/shared/server-info'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { finishedCall, liveNumber, placeTestCall, putCallEvents } from '../../test/support/call-events-kit.ts'
 import { eventually, phoneNumberRow, postWebhook } from '../../test/support/provisioning-test-kit.ts'
@@ -26,6 +27,15 @@ describe.each(testDatabaseKinds)('call activity on %s', (kind) => {
       .filter((event) => event.phoneNumber.id === phoneNumberId)
       .map((event) => event.phoneNumber.activity.state)
       .filter((state, index, states) => index === 0 || states[index - 1] !== state)
+
+  test('server-info tells the dashboard it may place test calls and where the sandbox answers', async () => {
+    const info = serverInfoSchema.parse(await (await harness.request('/api/server-info')).json())
+    expect(info.isSandbox).toBe(true)
+    expect(info.canPlaceTestCalls).toBe(true)
+    const held = await fetch(`${info.sandboxUrl ?? 'http://127.0.0.1:9'}/_sandbox/phone-numbers`)
+    expect(held.status).toBe(200)
+    expect(Array.isArray(await held.json())).toBe(true)
+  })
 
   test('a sandbox test call turns the number ringing, then on a call, then idle with the call counted, told to its organisation only', async () => {
     const number = await liveNumber(harness, owner.cookie, 'Front desk line')

@@ -12,6 +12,7 @@ import { useCreatePhoneNumber, useRefreshPhoneNumber } from './phone-number-muta
 import { reasonWithout, usePermissions } from '../teams/use-permissions.ts'
 import { CardAssistant } from './card-assistant.tsx'
 import { assistantOf } from './phone-number-assistant.ts'
+import { useFormattedNumber } from './use-formatted-number.ts'
 
 export const statusLabels: Record<PhoneNumberStatus, string> = {
   pending: 'Provisioning…',
@@ -19,6 +20,8 @@ export const statusLabels: Record<PhoneNumberStatus, string> = {
   failed: 'Failed',
   released: 'Released',
 }
+
+const providerLabels: Record<PhoneNumber['provider'], string> = { vapi: 'Vapi', twilio: 'Twilio', telnyx: 'Telnyx' }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' })
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
@@ -59,8 +62,7 @@ export function PhoneNumberCard({
   const ids = useId()
   const { status } = phoneNumber
   const displayName = phoneNumber.name ?? `${phoneNumber.areaCode} number`
-  const numberText =
-    phoneNumber.number !== null ? formatPhoneNumber(phoneNumber.number) : formatPlaceholderNumber(phoneNumber.areaCode)
+  const numberText = useFormattedNumber(phoneNumber.number) ?? formatPlaceholderNumber(phoneNumber.areaCode)
 
   return (
     <article
@@ -106,6 +108,15 @@ export function PhoneNumberCard({
         >
           {numberText}
         </span>
+        {phoneNumber.provider !== 'vapi' && (
+          <span
+            className={`card-provider card-provider-${phoneNumber.provider}`}
+            data-testid="phone-number-provider"
+            title={`Bought at ${providerLabels[phoneNumber.provider]}, imported into Vapi`}
+          >
+            {providerLabels[phoneNumber.provider]} · {phoneNumber.country}
+          </span>
+        )}
         {status === 'active' && phoneNumber.number !== null && <CopyButton number={phoneNumber.number} />}
       </div>
       <CardDetails

@@ -45,6 +45,8 @@ test('search a carrier by country and word, see capabilities and prices, buy: th
   // Twilio pages its results.
   await panel.getByRole('button', { name: 'Next' }).click()
   await expect(panel.getByText('Page 2')).toBeVisible()
+  // The previous page stays on screen (dimmed, busy) until the next one arrives.
+  await expect(panel.getByTestId('carrier-results')).toHaveAttribute('aria-busy', 'false')
   await expect(results.first()).toContainText(/^\+44 20/)
 
   const gbNumber = await results.first().getAttribute('data-number')
@@ -79,6 +81,7 @@ test('search a carrier by country and word, see capabilities and prices, buy: th
   await expect(results.first()).toContainText('$1.15/mo')
   await expect(results.first().getByLabel('SMS: yes')).toBeVisible()
   await page.mouse.move(0, 0)
+  await expect(page.locator('[data-sonner-toast]')).toHaveCount(0, { timeout: 15_000 })
   await panel.screenshot({ path: artifactPath('carrier-search-results') })
 
   const telnyxNumber = await results.first().getAttribute('data-number')

@@ -164,25 +164,27 @@ export function CarrierSearch({ carrier, assistantId }: { carrier: CarrierName; 
             assistantId={assistantId}
             isStale={results.isPlaceholderData}
           />
-          <nav className="carrier-pages" aria-label="Result pages">
-            <button
-              type="button"
-              className="button button-small"
-              disabled={pageTokens.length === 1 || results.isFetching}
-              onClick={() => setPageTokens(pageTokens.slice(0, -1))}
-            >
-              Previous
-            </button>
-            <span className="muted">Page {pageTokens.length}</span>
-            <button
-              type="button"
-              className="button button-small"
-              disabled={results.data.nextPage === undefined || results.isFetching}
-              onClick={() => setPageTokens([...pageTokens, results.data.nextPage])}
-            >
-              Next
-            </button>
-          </nav>
+          {(pageTokens.length > 1 || results.data.nextPage !== undefined) && (
+            <nav className="carrier-pages" aria-label="Result pages">
+              <button
+                type="button"
+                className="button button-small"
+                disabled={pageTokens.length === 1 || results.isFetching}
+                onClick={() => setPageTokens(pageTokens.slice(0, -1))}
+              >
+                Previous
+              </button>
+              <span className="muted">Page {pageTokens.length}</span>
+              <button
+                type="button"
+                className="button button-small"
+                disabled={results.data.nextPage === undefined || results.isFetching}
+                onClick={() => setPageTokens([...pageTokens, results.data.nextPage])}
+              >
+                Next
+              </button>
+            </nav>
+          )}
         </>
       )}
     </div>

@@ -61,7 +61,8 @@ export function PhoneNumberCard({
 }: PhoneNumberCardProps) {
   const ids = useId()
   const { status } = phoneNumber
-  const displayName = phoneNumber.name ?? `${phoneNumber.areaCode} number`
+  // A carrier number outside North America has no area code: its country names it.
+  const displayName = phoneNumber.name ?? `${phoneNumber.areaCode || phoneNumber.country} number`
   const numberText = useFormattedNumber(phoneNumber.number) ?? formatPlaceholderNumber(phoneNumber.areaCode)
 
   return (
@@ -93,6 +94,15 @@ export function PhoneNumberCard({
           )}
           {statusLabels[status]}
         </span>
+        {phoneNumber.provider !== 'vapi' && (
+          <span
+            className={`card-provider card-provider-${phoneNumber.provider}`}
+            data-testid="phone-number-provider"
+            title={`Bought at ${providerLabels[phoneNumber.provider]}, imported into Vapi`}
+          >
+            {providerLabels[phoneNumber.provider]} · {phoneNumber.country}
+          </span>
+        )}
         <h3 id={`${ids}-name`} className="card-name">
           {displayName}
         </h3>
@@ -108,15 +118,6 @@ export function PhoneNumberCard({
         >
           {numberText}
         </span>
-        {phoneNumber.provider !== 'vapi' && (
-          <span
-            className={`card-provider card-provider-${phoneNumber.provider}`}
-            data-testid="phone-number-provider"
-            title={`Bought at ${providerLabels[phoneNumber.provider]}, imported into Vapi`}
-          >
-            {providerLabels[phoneNumber.provider]} · {phoneNumber.country}
-          </span>
-        )}
         {status === 'active' && phoneNumber.number !== null && <CopyButton number={phoneNumber.number} />}
       </div>
       <CardDetails
@@ -181,7 +182,9 @@ function CardDetails({
       return (
         <div className="card-details">
           <p>Live since {formatMoment(phoneNumber.activatedAt ?? phoneNumber.updatedAt)}</p>
-          <p className="muted">Area code {phoneNumber.areaCode}</p>
+          <p className="muted">
+            {phoneNumber.areaCode !== '' ? `Area code ${phoneNumber.areaCode}` : `Country ${phoneNumber.country}`}
+          </p>
         </div>
       )
     case 'failed':
@@ -293,7 +296,9 @@ function CardActions({
         </>
       )}
       {phoneNumber.status === 'active' && releaseButton}
-      {phoneNumber.status === 'failed' && (
+      {/* Trying again by area code buys from Vapi: for a carrier number, a new search is the way (above). */}
+      {phoneNumber.status === 'failed' && phoneNumber.provider !== 'vapi' && dismissButton}
+      {phoneNumber.status === 'failed' && phoneNumber.provider === 'vapi' && (
         <>
           <button
             type="button"

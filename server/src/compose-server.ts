@@ -49,12 +49,15 @@ import { startVapiSandbox } from './vapi-sandbox/start-vapi-sandbox.ts'
 import { advanceDueCarrierPurchases } from './carrier-purchases/advance-due-carrier-purchases.ts'
 import type { CarrierPurchaseDeps } from './carrier-purchases/carrier-purchase-deps.ts'
 import { createCarrierAccounts } from './connections/carrier-accounts.ts'
+import { deleteOldCarrierWebhookEvents } from './carrier-purchases/carrier-purchase-repository.ts'
 import { startTelnyxSandbox, startTwilioSandbox } from './carrier-sandbox/start-carrier-sandboxes.ts'
 import type { TelnyxSandboxOptions } from './carrier-sandbox/telnyx-sandbox.ts'
 import { defaultTwilioBaseUrl } from './carriers/twilio-client.ts'
 import { defaultTelnyxBaseUrl } from './carriers/telnyx-client.ts'
 
 export const version = '0.1.0'
+/** How long Telnyx webhook events are kept for de-duplication (Telnyx retries for far less). */
+const carrierEventRetentionMs = 7 * 24 * 60 * 60_000
 /** The built web app, served by the server; resolved from server/src or server/dist alike. */
 export const defaultWebDistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
 
@@ -324,6 +327,12 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
         housekeepingMs: env.PROVISIONING_HOUSEKEEPING_MS,
         onRound: metrics.recordPollRound,
         alsoEachRound: () => advanceDueCarrierPurchases(carrierPurchases),
+        // Long enough to answer any retry of an event as a duplicate.
+        alsoInHousekeeping: () =>
+          deleteOldCarrierWebhookEvents(
+            database.db,
+            new Date(provisioning.clock.now().getTime() - carrierEventRetentionMs),
+          ),
       })
     : null
   wakeWorker = () => worker?.wake()

@@ -75,7 +75,8 @@ type StepOutcome =
   | { kind: 'wait'; row: CarrierPurchaseRow; until: Date }
   | { kind: 'settled'; row: CarrierPurchaseRow; failure?: AppError }
 
-const purchaseTag = (purchaseId: string) => `dialtone-${purchaseId}`
+/** The mark a Twilio purchase carries (its FriendlyName), so an interrupted one is found again. */
+export const purchaseTag = (purchaseId: string) => `dialtone-${purchaseId}`
 
 /** The North American area code of a +1 number; other countries have none the card shows. */
 export function areaCodeOfNumber(number: string): string {
@@ -158,6 +159,10 @@ async function settle(
 async function retryLater(deps: CarrierPurchaseDeps, row: CarrierPurchaseRow, error: unknown): Promise<StepOutcome> {
   const moved = await move(deps, row, { attempts: row.attempts + 1 }, `will retry: ${describe(error)}`)
   return { kind: 'wait', row: moved, until: new Date(now(deps).getTime() + retryDelayMs(row.attempts)) }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === '23505'
 }
 
 function describe(error: unknown): string {
@@ -344,7 +349,15 @@ async function failCard(
 
 /** The carrier holds the number: its card is shown, and the Vapi account that imports it is written down first. */
 async function startImport(deps: CarrierPurchaseDeps, row: CarrierPurchaseRow): Promise<StepOutcome> {
-  const withCard = await ensureCard(deps, row)
+  let withCard: CarrierPurchaseRow
+  try {
+    withCard = await ensureCard(deps, row)
+  } catch (error) {
+    // Two purchases of one number raced past the check: the organisation holds it already, so this one is undone.
+    if (!isUniqueViolation(error)) throw error
+    const conflict = new AppError('CONFLICT', `${row.number} is already one of your numbers.`)
+    return rollBack(deps, row, conflict, 'import_rejected')
+  }
   let vapiAccount: string | null
   try {
     vapiAccount = (await vapiForNewWork(deps, row.organization_id)).ref
@@ -598,5 +611,3 @@ async function releaseAtCarrier(deps: CarrierPurchaseDeps, row: CarrierPurchaseR
     throw error
   }
 }
-
-export { purchaseTag }

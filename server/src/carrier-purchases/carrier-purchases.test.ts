@@ -253,6 +253,28 @@ describe.each(testDatabaseKinds)('carrier numbers on %s', (kind) => {
     expect(purchases.length).toBe(1)
   })
 
+  test('two purchases of one number at once: one card, and the other purchase is undone at Twilio', async () => {
+    const racer = await harness.signUp('Racer')
+    const [first, second] = await Promise.all([
+      buy(racer, { carrier: 'twilio', number: '+15005550006' }),
+      buy(racer, { carrier: 'twilio', number: '+15005550006' }),
+    ])
+    expect([first.status, second.status].sort()).toEqual([201, 409])
+    const account = await harness.server.carrierAccounts.current(racer.organizationId, 'twilio')
+    const held = z
+      .array(z.looseObject({ phoneNumber: z.string(), releasedAt: z.string().nullable() }))
+      .parse(await (await fetch(`${twilio.url}/_sandbox/numbers?accountSid=${account.credentials.accountSid}`)).json())
+      .filter((entry) => entry.phoneNumber === '+15005550006' && entry.releasedAt === null)
+    expect(held).toHaveLength(1)
+    const cards = await harness.db
+      .selectFrom('phone_number')
+      .selectAll()
+      .where('organization_id', '=', racer.organizationId)
+      .where('status', 'in', ['pending', 'active'])
+      .execute()
+    expect(cards).toHaveLength(1)
+  })
+
   test('a Vapi import refused after the purchase releases the number at Twilio and fails the card', async () => {
     const chosen = availableNumberListSchema.parse((await search(owner, 'carrier=twilio&country=US&areaCode=415')).json)
       .items[0]?.number
@@ -541,6 +563,36 @@ describe.each(testDatabaseKinds)('carrier numbers on %s', (kind) => {
       .executeTakeFirstOrThrow()
     expect(closed.step).toBe('refused')
     expect(await rowsWithNumber(unbought)).toEqual([])
+  })
+
+  test('"Check now" on a pending Telnyx card asks Telnyx for the order at once', async () => {
+    const checker = await harness.signUp('Checker')
+    await fetch(`${telnyx.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ webhookDropRate: 1 }),
+    })
+    try {
+      expect((await search(checker, 'carrier=telnyx&areaCode=500')).status).toBe(200)
+      const card = asPhoneNumber((await buy(checker, { carrier: 'telnyx', number: '+15005550006' })).json)
+      expect(card.status).toBe('pending')
+      const purchase = await harness.db
+        .selectFrom('carrier_purchase')
+        .selectAll()
+        .where('phone_number_id', '=', card.id)
+        .executeTakeFirstOrThrow()
+      const client = (await harness.server.carrierAccounts.current(checker.organizationId, 'telnyx')).client
+      await eventually(
+        () => client.getNumberOrder(purchase.carrier_order_id ?? ''),
+        (order) => order.status !== 'pending',
+        5_000,
+      )
+      const checked = await api(checker, `/api/phone-numbers/${card.id}/refresh`, { method: 'POST' })
+      expect(checked.status).toBe(200)
+      expect(asPhoneNumber(await checked.json())).toMatchObject({ status: 'active', detectedBy: 'manual' })
+    } finally {
+      await fetch(`${telnyx.url}/_sandbox/faults`, { method: 'DELETE' })
+    }
   })
 
   test('a Telnyx order whose answer was lost is found by its customer reference and followed to live', async () => {

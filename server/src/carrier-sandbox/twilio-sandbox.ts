@@ -255,24 +255,24 @@ export function createTwilioSandbox(options: TwilioSandboxOptions = {}) {
   app.notFound((c) => notFound(c.req.path))
 
   // The API: logged, faulted, authenticated. The control routes under /_sandbox are none of these.
-  app.use(
-    '/2010-04-01/*',
-    apiGate<Env>(
-      kit,
-      {
-        throttled: () => twilioError(429, 20429, 'Too Many Requests', { 'retry-after': '1' }),
-        failed: () => twilioError(500, 20500, 'Internal Server Error'),
-        unauthenticated,
-      },
-      (c) => {
-        const account = accountForCredentials(c.req.header('authorization'))
-        const pathSid = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json)?(?:\/|$)/.exec(c.req.path)?.[1]
-        if (!account || (pathSid !== undefined && pathSid !== account.sid)) return null
-        c.set('account', account)
-        return account.sid
-      },
-    ),
+  const gate = apiGate<Env>(
+    kit,
+    {
+      throttled: () => twilioError(429, 20429, 'Too Many Requests', { 'retry-after': '1' }),
+      failed: () => twilioError(500, 20500, 'Internal Server Error'),
+      unauthenticated,
+    },
+    (c) => {
+      const account = accountForCredentials(c.req.header('authorization'))
+      const pathSid = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json)?(?:\/|$)/.exec(c.req.path)?.[1]
+      if (!account || (pathSid !== undefined && pathSid !== account.sid)) return null
+      c.set('account', account)
+      return account.sid
+    },
   )
+  app.use('/2010-04-01/*', gate)
+  // Twilio's Pricing API (pricing.twilio.com), served here too so one base URL reaches both.
+  app.use('/v1/*', gate)
 
   app.get('/2010-04-01/Accounts/:file', (c) => {
     const account = c.get('account')
@@ -362,6 +362,29 @@ export function createTwilioSandbox(options: TwilioSandboxOptions = {}) {
     const items = [...magic, ...found.map(({ number, place }) => availableJson(number, place))]
     const base = `/2010-04-01/Accounts/${c.get('account').sid}/AvailablePhoneNumbers/${country}/${c.req.param('typeFile')}`
     return c.json(page(c, items, 'available_phone_numbers', base))
+  })
+
+  app.get('/v1/PhoneNumbers/Countries/:country', (c) => {
+    const info = countryInfo(c.req.param('country'))
+    if (!info || info.country !== c.req.param('country')) return notFound(c.req.path)
+    const pricingTypes: Record<CarrierNumberType, string> = {
+      local: 'local',
+      'toll-free': 'toll free',
+      mobile: 'mobile',
+    }
+    return c.json({
+      country: info.name,
+      iso_country: info.country,
+      price_unit: 'USD',
+      phone_number_prices: carrierNumberTypes
+        .filter((type) => info.monthlyPrice[type] !== undefined)
+        .map((type) => ({
+          number_type: pricingTypes[type],
+          base_price: info.monthlyPrice[type],
+          current_price: info.monthlyPrice[type],
+        })),
+      url: `https://pricing.twilio.com/v1/PhoneNumbers/Countries/${info.country}`,
+    })
   })
 
   app.post('/2010-04-01/Accounts/:sid/IncomingPhoneNumbers.json', async (c) => {

@@ -29,7 +29,7 @@ export interface AvailableNumber {
   capabilities: CarrierCapabilities
   /** The carrier asks for an address (Twilio `address_requirements` other than "none"; Telnyx requirements). */
   addressRequired: boolean
-  /** Where the carrier says: Telnyx's `cost_information.monthly_cost`; Twilio's search does not say (undefined). */
+  /** Where the carrier says: Telnyx's `cost_information.monthly_cost`, Twilio's Pricing API for the country and type. */
   monthlyPrice?: MonthlyPrice
 }
 

@@ -208,5 +208,16 @@ test('a lost webhook: the order still completes and getNumberOrder sees it; a fa
   const events = webhooksFor(retried.id).map((webhook) => parseTelnyxWebhookEvent(webhook.rawBody))
   expect(events.map((event) => event?.attempt)).toEqual([1, 2, 3])
   expect(new Set(events.map((event) => event?.id)).size).toBe(1)
+
+  // A duplicated delivery: two copies with the same event id, both signed.
+  receiver.answer.status = 200
+  await setFaults({ webhookDuplicateRate: 1 })
+  const [third] = (
+    await client.searchAvailable({ country: 'US', type: 'local', areaCode: '305', pageSize: 3 })
+  ).items.slice(2)
+  const duplicated = await client.createNumberOrder({ phoneNumbers: [third?.number ?? ''] })
+  await vi.waitFor(() => expect(webhooksFor(duplicated.id)).toHaveLength(2), { timeout: 3_000 })
+  const copies = webhooksFor(duplicated.id).map((webhook) => parseTelnyxWebhookEvent(webhook.rawBody)?.id)
+  expect(copies[0]).toBe(copies[1])
   for (const number of await client.listPhoneNumbers()) await client.releaseNumber(number.id)
 })

@@ -82,6 +82,7 @@ test('search by contains: a word becomes keypad digits, every number has it, wit
     expect(item.region).toMatch(/^[A-Z]{2}$/)
     expect(item.capabilities).toEqual({ voice: true, sms: true, mms: true })
     expect(item.addressRequired).toBe(false)
+    expect(item.monthlyPrice).toEqual({ amount: '1.15', currency: 'USD' })
   }
   expect(new Set(page.items.map((item) => item.number)).size).toBe(20)
 
@@ -219,4 +220,21 @@ test('a carrier that cannot be reached is a network error', async () => {
   expect(() => createTwilioClient({ credentials: { accountSid: 'AC0' } })).toThrow(
     /API key and secret, or the auth token/,
   )
+})
+
+test("prices come from Twilio's Pricing API; without it, numbers still come, without a price", async () => {
+  const { account, client } = await freshAccount()
+  expect(await client.monthlyPrice('US', 'toll-free')).toEqual({ amount: '2.15', currency: 'USD' })
+  expect(await client.monthlyPrice('GB', 'mobile')).toEqual({ amount: '1.15', currency: 'USD' })
+  expect(await client.monthlyPrice('US', 'mobile')).toBeNull()
+
+  const noPricing = createTwilioClient({
+    baseUrl: sandbox.baseUrl,
+    pricingBaseUrl: 'http://127.0.0.1:9',
+    timeoutMs: 2_000,
+    credentials: { accountSid: account.accountSid, authToken: account.authToken },
+  })
+  const page = await noPricing.searchAvailable({ country: 'CA', type: 'local', pageSize: 2 })
+  expect(page.items).toHaveLength(2)
+  expect(page.items.every((item) => item.monthlyPrice === undefined)).toBe(true)
 })

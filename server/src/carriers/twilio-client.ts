@@ -9,6 +9,7 @@ import {
   type CarrierCountry,
   type CarrierNumberType,
   type CarrierSearchQuery,
+  type MonthlyPrice,
 } from './carrier-types.ts'
 
 // Twilio's phone-number REST API (2010-04-01) over fetch: form-encoded bodies, HTTP Basic auth with the Account SID
@@ -16,6 +17,8 @@ import {
 // docs/decisions/0013-carrier-clients.md.
 
 export const defaultTwilioBaseUrl = 'https://api.twilio.com'
+/** Twilio's Pricing API lives on its own host. */
+export const defaultTwilioPricingBaseUrl = 'https://pricing.twilio.com'
 
 /** Either an API key and its secret (preferred) or the account's auth token. */
 export interface TwilioCredentials {
@@ -29,6 +32,11 @@ export interface TwilioClientOptions {
   credentials: TwilioCredentials
   /** Twilio's API, or a sandbox's: e.g. http://127.0.0.1:4011. Default https://api.twilio.com. */
   baseUrl?: string
+  /**
+   * Twilio's Pricing API (GET /v1/PhoneNumbers/Countries/{Country}). Default https://pricing.twilio.com with Twilio's
+   * own baseUrl, else baseUrl itself (the sandbox serves both).
+   */
+  pricingBaseUrl?: string
   /** Per request, body included. Default 15 000. */
   timeoutMs?: number
   fetch?: typeof fetch
@@ -56,8 +64,13 @@ export interface TwilioClient {
   checkCredentials(): Promise<void>
   /** Countries Twilio sells numbers in, with the types each offers. */
   listCountries(): Promise<CarrierCountry[]>
-  /** One page of available numbers. A type the country lacks is 'not-found' (Twilio's 20404). */
+  /**
+   * One page of available numbers. A type the country lacks is 'not-found' (Twilio's 20404). `monthlyPrice` comes
+   * from Twilio's Pricing API (monthlyPrice below); when that cannot be read the numbers come without a price.
+   */
   searchAvailable(query: CarrierSearchQuery): Promise<AvailableNumberPage>
+  /** What a number of this type costs a month in this country (Pricing API, kept an hour); null when Twilio has no price. */
+  monthlyPrice(country: string, type: CarrierNumberType): Promise<MonthlyPrice | null>
   /**
    * Buys one number (POST IncomingPhoneNumbers.json). Never retried: a lost answer may still have bought it (look
    * with listIncoming({ phoneNumber })). 21422 → 'unavailable', 21421 → 'invalid'.
@@ -127,6 +140,18 @@ const countriesAnswerSchema = z.looseObject({
   next_page_uri: z.string().nullish(),
 })
 
+const pricingAnswerSchema = z.looseObject({
+  iso_country: z.string().nullish(),
+  price_unit: z.string().nullish(),
+  phone_number_prices: z.array(
+    z.looseObject({ number_type: z.string(), base_price: z.string().nullish(), current_price: z.string().nullish() }),
+  ),
+})
+
+/** The Pricing API's number_type per dialtone type. */
+const pricingTypes: Record<CarrierNumberType, string> = { local: 'local', 'toll-free': 'toll free', mobile: 'mobile' }
+const pricingCacheMs = 60 * 60_000
+
 const typePaths: Record<CarrierNumberType, string> = { local: 'Local', 'toll-free': 'TollFree', mobile: 'Mobile' }
 const subresourceTypes: Record<string, CarrierNumberType> = { local: 'local', toll_free: 'toll-free', mobile: 'mobile' }
 
@@ -174,6 +199,10 @@ function encodePageToken(uri: string) {
 export function createTwilioClient(options: TwilioClientOptions): TwilioClient {
   const { credentials } = options
   const baseUrl = (options.baseUrl ?? defaultTwilioBaseUrl).replace(/\/+$/, '')
+  const pricingBaseUrl = (
+    options.pricingBaseUrl ?? (baseUrl === defaultTwilioBaseUrl ? defaultTwilioPricingBaseUrl : baseUrl)
+  ).replace(/\/+$/, '')
+  const prices = new Map<string, { at: number; prices: Promise<Map<CarrierNumberType, MonthlyPrice>> }>()
   const http = { carrier: 'twilio' as const, fetch: options.fetch ?? fetch, timeoutMs: options.timeoutMs ?? 15_000 }
   const accountSid = credentials.accountSid
   const username = credentials.apiKeySid ?? accountSid
@@ -204,6 +233,7 @@ export function createTwilioClient(options: TwilioClientOptions): TwilioClient {
     pathAndQuery: string,
     schema: z.ZodType<T> | null,
     form?: Record<string, string>,
+    base = baseUrl,
   ): Promise<T | null> {
     const headers: Record<string, string> = { authorization, accept: 'application/json' }
     let body: string | undefined
@@ -211,14 +241,14 @@ export function createTwilioClient(options: TwilioClientOptions): TwilioClient {
       headers['content-type'] = 'application/x-www-form-urlencoded'
       body = new URLSearchParams(form).toString()
     }
-    const answer = await carrierExchange(http, `${baseUrl}${pathAndQuery}`, { method, headers, body })
+    const answer = await carrierExchange(http, `${base}${pathAndQuery}`, { method, headers, body })
     if (answer.status < 200 || answer.status >= 300) throw failure(answer)
     if (schema === null) return null
     return readAnswer('twilio', answer, schema, `${method} ${pathAndQuery.split('?')[0] ?? ''}`)
   }
 
-  async function get<T>(pathAndQuery: string, schema: z.ZodType<T>): Promise<T> {
-    const result = await call('GET', pathAndQuery, schema)
+  async function get<T>(pathAndQuery: string, schema: z.ZodType<T>, base = baseUrl): Promise<T> {
+    const result = await call('GET', pathAndQuery, schema, undefined, base)
     if (result === null) throw new Error('unreachable: a schema was given')
     return result
   }
@@ -249,6 +279,29 @@ export function createTwilioClient(options: TwilioClientOptions): TwilioClient {
     const country = encodeURIComponent(query.country.toUpperCase())
     const search = params.toString()
     return `${accountPath}/AvailablePhoneNumbers/${country}/${typePaths[query.type]}.json${search ? `?${search}` : ''}`
+  }
+
+  /** A country's monthly prices per type, read once an hour; a failed read is forgotten at once. */
+  function pricesOf(country: string): Promise<Map<CarrierNumberType, MonthlyPrice>> {
+    const key = country.toUpperCase()
+    const cached = prices.get(key)
+    if (cached && Date.now() - cached.at < pricingCacheMs) return cached.prices
+    const loading = get(
+      `/v1/PhoneNumbers/Countries/${encodeURIComponent(key)}`,
+      pricingAnswerSchema,
+      pricingBaseUrl,
+    ).then((answer) => {
+      const byType = new Map<CarrierNumberType, MonthlyPrice>()
+      for (const type of Object.keys(pricingTypes) as CarrierNumberType[]) {
+        const price = answer.phone_number_prices.find((entry) => entry.number_type === pricingTypes[type])
+        const amount = price?.current_price ?? price?.base_price
+        if (amount) byType.set(type, { amount, currency: (answer.price_unit ?? 'USD').toUpperCase() })
+      }
+      return byType
+    })
+    prices.set(key, { at: Date.now(), prices: loading })
+    loading.catch(() => prices.delete(key))
+    return loading
   }
 
   async function allIncoming(firstPath: string): Promise<TwilioIncomingNumber[]> {
@@ -287,8 +340,19 @@ export function createTwilioClient(options: TwilioClientOptions): TwilioClient {
       return countries
     },
 
+    async monthlyPrice(country, type) {
+      return (await pricesOf(country)).get(type) ?? null
+    },
+
     async searchAvailable(query) {
-      const answer = await get(searchPath(query), availableNumbersAnswerSchema)
+      const [answer, price] = await Promise.all([
+        get(searchPath(query), availableNumbersAnswerSchema),
+        // A price is a nicety: a key without pricing access still searches.
+        pricesOf(query.country).then(
+          (byType) => byType.get(query.type) ?? null,
+          () => null,
+        ),
+      ])
       // Twilio applies Contains itself; the check here keeps a page honest if a pattern was widened.
       const pattern = query.contains === undefined ? '' : patternToDigits(query.contains)
       const items = answer.available_phone_numbers
@@ -300,6 +364,7 @@ export function createTwilioClient(options: TwilioClientOptions): TwilioClient {
           region: number.region ?? null,
           capabilities: capabilitiesOf(number.capabilities),
           addressRequired: (number.address_requirements ?? 'none') !== 'none',
+          ...(price ? { monthlyPrice: price } : {}),
         }))
       const next = answer.next_page_uri
       return next ? { items, nextPage: encodePageToken(next) } : { items }

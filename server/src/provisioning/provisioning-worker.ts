@@ -25,6 +25,8 @@ export interface WorkerOptions {
   onRound?: (result: Awaited<ReturnType<typeof pollDueNumbers>>) => void
   /** Other sagas due each round (carrier purchases, decision 0014): run after the poll, errors logged. */
   alsoEachRound?: () => Promise<unknown>
+  /** Other housekeeping, every housekeepingMs (old carrier webhook events). */
+  alsoInHousekeeping?: () => Promise<unknown>
 }
 
 export const defaultWorkerOptions: WorkerOptions = {
@@ -77,6 +79,7 @@ export function startProvisioningWorker(
           await deleteExpiredIdempotencyKeys(deps.db, deps.clock.now())
           await deleteOldWebhookDeliveries(deps.db, deps.clock.now())
           await deleteExpiredRateLimitCounters(deps.db, deps.clock.now())
+          await options.alsoInHousekeeping?.()
         }
         if (sleepMs > 0) {
           const due = await nextDueAt(deps.db)

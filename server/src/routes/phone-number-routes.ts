@@ -31,6 +31,7 @@ import type { ZodType } from 'zod'
 import { buyCarrierNumber } from '../carrier-purchases/buy-carrier-number.ts'
 import type { CarrierPurchaseDeps } from '../carrier-purchases/carrier-purchase-deps.ts'
 import { releaseCarrierNumber } from '../carrier-purchases/release-carrier-number.ts'
+import { checkCarrierNumber } from '../carrier-purchases/check-carrier-number.ts'
 import { validationFailed } from '../http/validate.ts'
 
 const idempotencyKeySchema = z
@@ -142,14 +143,15 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
       if (!row) throw new AppError('NOT_FOUND', 'No such phone number.')
       return c.json(toPhoneNumber(row))
     })
-    .post('/:id/refresh', requirePermission('numbers:read'), async (c) =>
-      c.json(
-        await refreshPhoneNumber(provisioning, {
-          organizationId: c.get('viewer').organizationId,
-          phoneNumberId: c.req.param('id'),
-        }),
-      ),
-    )
+    .post('/:id/refresh', requirePermission('numbers:read'), async (c) => {
+      const target = { organizationId: c.get('viewer').organizationId, phoneNumberId: c.req.param('id') }
+      const row = await findPhoneNumberOfOrganization(provisioning.db, target.organizationId, target.phoneNumberId)
+      // A carrier number not in Vapi yet is checked at its carrier, by its saga (decision 0014).
+      if (row && row.provider !== 'vapi' && row.vapi_phone_number_id === null && deps.carriers) {
+        return c.json(await checkCarrierNumber(deps.carriers, target))
+      }
+      return c.json(await refreshPhoneNumber(provisioning, target))
+    })
     .patch('/:id', requirePermission('numbers:write'), validate('json', updatePhoneNumberRequestSchema), async (c) => {
       const organizationId = c.get('viewer').organizationId
       const request = c.req.valid('json')

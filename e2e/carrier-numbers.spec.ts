@@ -83,6 +83,16 @@ test('search a carrier by country and word, see capabilities and prices, buy: th
   await page.mouse.move(0, 0)
   await expect(page.locator('[data-sonner-toast]')).toHaveCount(0, { timeout: 15_000 })
   await panel.screenshot({ path: artifactPath('carrier-search-results') })
+  // The README's picture: the form and the first results.
+  const box = await panel.boundingBox()
+  const scrollY = await page.evaluate(() => window.scrollY)
+  if (box) {
+    await page.screenshot({
+      path: artifactPath('carrier-search'),
+      fullPage: true,
+      clip: { x: box.x - 8, y: box.y + scrollY - 8, width: box.width + 16, height: Math.min(box.height, 760) + 8 },
+    })
+  }
 
   const telnyxNumber = await results.first().getAttribute('data-number')
   await results.first().getByRole('button', { name: /^Buy/ }).click()
@@ -97,6 +107,7 @@ test('search a carrier by country and word, see capabilities and prices, buy: th
   await expect(page.getByText(/is live/)).toHaveCount(0, { timeout: 15_000 })
   await telnyxCard.scrollIntoViewIfNeeded()
   await page.screenshot({ path: artifactPath('carrier-card-live'), fullPage: true })
+  await page.locator('.numbers-panel').screenshot({ path: artifactPath('carrier-cards') })
 
   // A phone-sized window: the search still reads.
   await page.setViewportSize({ width: 390, height: 844 })

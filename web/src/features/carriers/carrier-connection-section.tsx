@@ -202,6 +202,7 @@ function TwilioConnectForm({ isReplacing }: { isReplacing: boolean }) {
         : { accountSid: accountSid.trim(), authToken: secret.trim() }
     connect.mutate(request, {
       onSuccess: () => {
+        setAccountSid('')
         setSecret('')
         setApiKeySid('')
         toast.success('Twilio account connected')

@@ -68,7 +68,8 @@ export function CarrierNumbersPanel({ mode, onClose }: { mode: CarrierPanelMode;
       {isSandbox && (
         <p className="connection-sandbox-note carrier-sandbox-note" role="note" data-testid="carrier-sandbox-note">
           <strong>Sandbox {carrierLabels[carrier]}.</strong> dialtone’s stand-in for {carrierLabels[carrier]}: the
-          numbers are made up and nothing real is bought. US area code 500 holds test numbers that fail on purpose.
+          numbers are made up and nothing real is bought.
+          {mode === 'search' && ' US area code 500 holds test numbers that fail on purpose.'}
         </p>
       )}
       {mode === 'search' ? (

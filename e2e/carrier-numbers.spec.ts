@@ -34,7 +34,7 @@ test('search a carrier by country and word, see capabilities and prices, buy: th
   const panel = await openCarrierPanel(page, 'Choose the exact number')
   await expect(panel.getByTestId('carrier-sandbox-note')).toBeVisible()
   await panel.getByLabel('Country').selectOption('GB')
-  await panel.getByLabel(/^City or town/).fill('London')
+  await panel.getByLabel('City or town').fill('London')
   await panel.getByRole('button', { name: 'Search' }).click()
   const results = panel.getByTestId('carrier-result')
   await expect(results.first()).toBeVisible()
@@ -60,8 +60,8 @@ test('search a carrier by country and word, see capabilities and prices, buy: th
 
   // Twilio's magic unavailable number: refused plainly, nothing bought.
   await panel.getByLabel('Country').selectOption('US')
-  await panel.getByLabel(/^City or town/).fill('')
-  await panel.getByLabel(/^Area code/).fill('500')
+  await panel.getByLabel('City or town').fill('')
+  await panel.getByLabel('Area code').fill('500')
   await panel.getByRole('button', { name: 'Search' }).click()
   const unavailable = panel.locator('[data-testid="carrier-result"][data-number="+15005550000"]')
   await unavailable.getByRole('button', { name: /^Buy/ }).click()
@@ -70,14 +70,16 @@ test('search a carrier by country and word, see capabilities and prices, buy: th
 
   // Telnyx: a word in the number, prices; its order is asynchronous, so the card is pending first, then live.
   await panel.getByRole('radio', { name: 'Telnyx' }).check()
-  await panel.getByLabel(/^Area code/).fill('415')
-  await panel.getByLabel(/^Contains/).fill('PIZZA')
+  await panel.getByLabel('Area code').fill('415')
+  await panel.getByLabel('Contains').fill('PIZZA')
   await panel.getByRole('button', { name: 'Search' }).click()
   await expect(results.first()).toContainText(/^\+1 \(415\) /)
   await expect(results.first()).toContainText('San Francisco')
   for (const number of await results.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-number')))) {
     expect(number).toContain('74992')
   }
+  // Where the word sits in each number is marked.
+  await expect(results.first().locator('mark')).toHaveText(/^[\d-]+$/)
   await expect(results.first()).toContainText('$1.15/mo')
   await expect(results.first().getByLabel('SMS: yes')).toBeVisible()
   await page.mouse.move(0, 0)
@@ -113,6 +115,7 @@ test('search a carrier by country and word, see capabilities and prices, buy: th
   await page.setViewportSize({ width: 390, height: 844 })
   await panel.scrollIntoViewIfNeeded()
   await page.screenshot({ path: artifactPath('carrier-search-phone'), fullPage: false })
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
   await page.goto('/settings')
   await page.setViewportSize({ width: 1280, height: 800 })
   await expect(page.getByTestId('telnyx-connection-status')).toHaveAttribute('data-source', 'sandbox')

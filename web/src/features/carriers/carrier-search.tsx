@@ -19,7 +19,7 @@ import {
 } from './carriers-api.ts'
 import { carrierQueryKeys } from './carrier-query-keys.ts'
 import { CarrierError } from './describe-carrier-error.tsx'
-import { countryName, formatCarrierNumber } from './format-carrier-number.ts'
+import { countryName, formatCarrierNumber, markContains } from './format-carrier-number.ts'
 
 /** Countries offered first; the carrier decides what it sells, and says so when it does not. */
 const countries = ['US', 'CA', 'GB', 'AU', 'IE', 'DE', 'FR', 'NL', 'ES', 'SE', 'MX', 'BR']
@@ -127,9 +127,7 @@ export function CarrierSearch({ carrier, assistantId }: { carrier: CarrierName; 
         </div>
         {textFields.map((field) => (
           <div className="field" key={field}>
-            <label htmlFor={`${ids}-${field}`}>
-              {fieldLabels[field].label} <span className="optional">(optional)</span>
-            </label>
+            <label htmlFor={`${ids}-${field}`}>{fieldLabels[field].label}</label>
             <input
               id={`${ids}-${field}`}
               autoComplete="off"
@@ -161,6 +159,7 @@ export function CarrierSearch({ carrier, assistantId }: { carrier: CarrierName; 
           <SearchResults
             items={results.data.items}
             carrier={carrier}
+            contains={submitted.contains}
             assistantId={assistantId}
             isStale={results.isPlaceholderData}
           />
@@ -194,11 +193,14 @@ export function CarrierSearch({ carrier, assistantId }: { carrier: CarrierName; 
 function SearchResults({
   items,
   carrier,
+  contains,
   assistantId,
   isStale,
 }: {
   items: AvailableNumber[]
   carrier: CarrierName
+  /** The search's "contains", marked in each number. */
+  contains: string | undefined
   assistantId: string | null
   isStale: boolean
 }) {
@@ -243,7 +245,11 @@ function SearchResults({
           return (
             <li key={item.number} className="carrier-result" data-testid="carrier-result" data-number={item.number}>
               <div className="carrier-result-main">
-                <span className="carrier-result-number">{formatCarrierNumber(item.number)}</span>
+                <span className="carrier-result-number">
+                  {markContains(item.number, contains).map((piece, index) =>
+                    piece.isMatch ? <mark key={index}>{piece.text}</mark> : piece.text,
+                  )}
+                </span>
                 <span className="muted carrier-result-place">
                   {place === '' ? countryName(item.country) : `${place} · ${item.country}`}
                 </span>

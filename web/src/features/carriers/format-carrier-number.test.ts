@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countryName, formatCarrierNumber } from './format-carrier-number.ts'
+import { countryName, formatCarrierNumber, markContains } from './format-carrier-number.ts'
 
 describe('formatCarrierNumber', () => {
   it('shows North American numbers as the cards do', () => {
@@ -23,5 +23,26 @@ describe('countryName', () => {
   it('names a country, or keeps the code when it cannot', () => {
     expect(countryName('GB')).toMatch(/United Kingdom|UK/)
     expect(countryName('??')).toBe('??')
+  })
+})
+
+describe('markContains', () => {
+  const marked = (e164: string, contains?: string) =>
+    markContains(e164, contains)
+      .map((piece) => (piece.isMatch ? `[${piece.text}]` : piece.text))
+      .join('')
+
+  it('marks the digits a word stands for, across the number’s punctuation', () => {
+    expect(marked('+14157499275', 'PIZZA')).toBe('+1 (415) [749-92]75')
+    expect(marked('+14156174992', 'pizza')).toBe('+1 (415) 61[7-4992]')
+  })
+
+  it('takes * as any digit and marks the last match', () => {
+    expect(marked('+442073134351', '3*3')).toBe('+44 20 731[3 43]51')
+  })
+
+  it('marks nothing without a search or a match', () => {
+    expect(marked('+14155550123')).toBe('+1 (415) 555-0123')
+    expect(marked('+14155550123', '999')).toBe('+1 (415) 555-0123')
   })
 })

@@ -160,7 +160,9 @@ function CardDetails({
               ? 'Taking longer than usual. “Check now” asks Vapi directly.'
               : typicalSecondsToLive !== null
                 ? `Usually live in ${formatTypicalWait(typicalSecondsToLive)}.`
-                : 'Vapi is assigning a number.'}
+                : phoneNumber.provider !== 'vapi'
+                  ? `Buying at ${providerLabels[phoneNumber.provider]}, then importing into Vapi.`
+                  : 'Vapi is assigning a number.'}
           </p>
           {secondsLeft !== null && (
             <p

@@ -182,6 +182,13 @@ test('connect your own Twilio account, import a number it already holds: the car
     // Now held: it cannot be chosen again.
     await expect(row.getByRole('checkbox')).toBeDisabled()
     await page.screenshot({ path: artifactPath('carrier-import'), fullPage: true })
+
+    // Disconnecting forgets the owner's credentials: the sandbox account is what is left.
+    await page.goto('/settings')
+    await twilio.getByRole('button', { name: 'Disconnect' }).click()
+    await twilio.getByRole('button', { name: 'Disconnect Twilio' }).click()
+    await expect(status).not.toHaveAttribute('data-source', 'organization')
+    await expect(twilio.getByTestId('twilio-sandbox-note')).toBeVisible()
     await context.close()
   } finally {
     await app.stop()

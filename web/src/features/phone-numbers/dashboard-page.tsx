@@ -2,6 +2,7 @@ import { CreatePhoneNumberForm } from './create-phone-number-form.tsx'
 import { PhoneNumberList } from './phone-number-list.tsx'
 import { usePhoneNumbers } from './use-phone-numbers.ts'
 import { reasonWithout, usePermissions } from '../teams/use-permissions.ts'
+import { CarrierNumbersEntry } from '../carriers/carrier-numbers-entry.tsx'
 
 export function DashboardPage() {
   // On a phone the list comes first once there are numbers (styles.css); the order in the page stays the same.
@@ -17,7 +18,10 @@ export function DashboardPage() {
           <p className="muted">{reasonWithout['numbers:write']}</p>
         </section>
       ) : (
-        <CreatePhoneNumberForm />
+        <>
+          <CreatePhoneNumberForm />
+          <CarrierNumbersEntry />
+        </>
       )}
       <PhoneNumberList />
     </main>

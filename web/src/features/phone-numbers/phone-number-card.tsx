@@ -16,6 +16,7 @@ import { CardCallActivity } from './card-call-activity.tsx'
 import { TestCallButton } from './test-call-button.tsx'
 import { useServerInfo } from '../server-info/use-server-info.ts'
 import { navigate, routes, setSearchParam } from '../../lib/router.ts'
+import { useFormattedNumber } from './use-formatted-number.ts'
 
 export const statusLabels: Record<PhoneNumberStatus, string> = {
   pending: 'Provisioning…',
@@ -23,6 +24,8 @@ export const statusLabels: Record<PhoneNumberStatus, string> = {
   failed: 'Failed',
   released: 'Released',
 }
+
+const providerLabels: Record<PhoneNumber['provider'], string> = { vapi: 'Vapi', twilio: 'Twilio', telnyx: 'Telnyx' }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' })
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
@@ -62,9 +65,9 @@ export function PhoneNumberCard({
 }: PhoneNumberCardProps) {
   const ids = useId()
   const { status } = phoneNumber
-  const displayName = phoneNumber.name ?? `${phoneNumber.areaCode} number`
-  const numberText =
-    phoneNumber.number !== null ? formatPhoneNumber(phoneNumber.number) : formatPlaceholderNumber(phoneNumber.areaCode)
+  // A carrier number outside North America has no area code: its country names it.
+  const displayName = phoneNumber.name ?? `${phoneNumber.areaCode || phoneNumber.country} number`
+  const numberText = useFormattedNumber(phoneNumber.number) ?? formatPlaceholderNumber(phoneNumber.areaCode)
 
   return (
     <article
@@ -95,6 +98,15 @@ export function PhoneNumberCard({
           )}
           {statusLabels[status]}
         </span>
+        {phoneNumber.provider !== 'vapi' && (
+          <span
+            className={`card-provider card-provider-${phoneNumber.provider}`}
+            data-testid="phone-number-provider"
+            title={`Bought at ${providerLabels[phoneNumber.provider]}, imported into Vapi`}
+          >
+            {providerLabels[phoneNumber.provider]} · {phoneNumber.country}
+          </span>
+        )}
         <h3 id={`${ids}-name`} className="card-name">
           {displayName}
         </h3>
@@ -153,7 +165,9 @@ function CardDetails({
               ? 'Taking longer than usual. “Check now” asks Vapi directly.'
               : typicalSecondsToLive !== null
                 ? `Usually live in ${formatTypicalWait(typicalSecondsToLive)}.`
-                : 'Vapi is assigning a number.'}
+                : phoneNumber.provider !== 'vapi'
+                  ? `Buying at ${providerLabels[phoneNumber.provider]}, then importing into Vapi.`
+                  : 'Vapi is assigning a number.'}
           </p>
           {secondsLeft !== null && (
             <p
@@ -175,7 +189,9 @@ function CardDetails({
       return (
         <div className="card-details">
           <p>Live since {formatMoment(phoneNumber.activatedAt ?? phoneNumber.updatedAt)}</p>
-          <p className="muted">Area code {phoneNumber.areaCode}</p>
+          <p className="muted">
+            {phoneNumber.areaCode !== '' ? `Area code ${phoneNumber.areaCode}` : `Country ${phoneNumber.country}`}
+          </p>
         </div>
       )
     case 'failed':
@@ -306,7 +322,9 @@ function CardActions({
           {releaseButton}
         </>
       )}
-      {phoneNumber.status === 'failed' && (
+      {/* Trying again by area code buys from Vapi: for a carrier number, a new search is the way (above). */}
+      {phoneNumber.status === 'failed' && phoneNumber.provider !== 'vapi' && dismissButton}
+      {phoneNumber.status === 'failed' && phoneNumber.provider === 'vapi' && (
         <>
           <button
             type="button"

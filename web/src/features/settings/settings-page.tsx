@@ -2,6 +2,7 @@ import type { SessionUser } from '../auth/auth-api.ts'
 import { isPlatformAdmin } from '../auth/auth-api.ts'
 import { NotificationPreferencesForm } from '../notification-preferences/notification-preferences-form.tsx'
 import { VapiConnectionSection } from '../vapi-connection/vapi-connection-section.tsx'
+import { CarrierConnectionsSection } from '../carriers/carrier-connection-section.tsx'
 import { CallEventsSection } from '../call-events/call-events-section.tsx'
 import { usePermissions } from '../teams/use-permissions.ts'
 import { Link } from '../../lib/link.tsx'
@@ -23,6 +24,7 @@ export function SettingsPage({ user }: { user: SessionUser }) {
     <main id="main" className="page settings-page">
       <h1>Settings</h1>
       <VapiConnectionSection />
+      <CarrierConnectionsSection />
       {permissions.can('settings:write') && <CallEventsSection />}
       <section className="panel" aria-labelledby="email-notifications-heading">
         <h2 id="email-notifications-heading">Email notifications</h2>

@@ -10,6 +10,7 @@ import * as outboundWebhooks from './0009-outbound-webhooks.ts'
 import * as vapiConnections from './0010-vapi-connections.ts'
 import * as apiKeys from './0011-api-keys.ts'
 import * as teamsAndAudit from './0012-teams-and-audit.ts'
+import * as vapiChangeFeed from './0016-vapi-change-feed.ts'
 
 /** Every migration, by name, in the order they apply. Append only: a shipped migration is never edited. */
 export const allMigrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const allMigrations: Record<string, Migration> = {
   '0010-vapi-connections': vapiConnections,
   '0011-api-keys': apiKeys,
   '0012-teams-and-audit': teamsAndAudit,
+  '0016-vapi-change-feed': vapiChangeFeed,
 }

@@ -63,6 +63,7 @@ const sizes = {
   pollingNumbers: quick ? 12 : 192,
   pollingSpreadMs: quick ? 10_000 : 90_000,
   pollingMaxRps: 40,
+  pollingOneAtATimeNumbers: quick ? 8 : 32,
   statsAttempts: quick ? 100_000 : 1_000_000,
 }
 
@@ -225,6 +226,7 @@ try {
       benchPollingSchedules({
         adminUrl,
         numbers: sizes.pollingNumbers,
+        oneAtATimeNumbers: sizes.pollingOneAtATimeNumbers,
         spreadMs: sizes.pollingSpreadMs,
         maxRps: sizes.pollingMaxRps,
       }))
@@ -313,13 +315,36 @@ function renderTable(figures: Results): string {
       mark(isPostgres ? figure.idleRssMb < 130 : figure.idleRssMb < 300 && figure.peakRssMb < 500),
     ])
   }
+  const pollingRun = (name: string) => polling?.find((run) => run.schedule === name)
   for (const run of polling ?? []) {
-    const isDefault = run.schedule === 'dialtone' || run.schedule === 'assignment-window'
+    let target = ''
+    let met = ''
+    if (run.schedule === 'change-feed') {
+      // Issue 19: under 1.0 s at ≤ 2.0 calls, and better than both fixed schedules on both axes, same run.
+      const anchors = [pollingRun('fixed-2s'), pollingRun('fixed-10s')]
+      const beatsBoth = anchors.every(
+        (anchor) =>
+          anchor !== undefined &&
+          run.meanDelaySeconds < anchor.meanDelaySeconds &&
+          run.meanCallsPerNumber < anchor.meanCallsPerNumber,
+      )
+      target = 'mean < 1.0 s, ≤ 2.0 calls, beats fixed 2 s and 10 s on both (issue 19)'
+      met = mark(run.meanDelaySeconds < 1 && run.meanCallsPerNumber <= 2 && beatsBoth)
+    } else if (run.schedule === 'change-feed, one at a time') {
+      const before = pollingRun('per-number, one at a time')
+      target = 'no worse than per-number, one at a time (delay +0.25 s, calls +5 %)'
+      met = before
+        ? mark(
+            run.meanDelaySeconds <= before.meanDelaySeconds + 0.25 &&
+              run.meanCallsPerNumber <= before.meanCallsPerNumber * 1.05,
+          )
+        : ''
+    }
     rows.push([
       `polling: ${run.schedule}`,
-      `mean ${run.meanDelaySeconds} s (p90 ${run.p90DelaySeconds} s), ${run.meanCallsPerNumber} calls/number (max ${run.maxCallsPerNumber}), ${run.live}/${run.numbers} live`,
-      isDefault ? 'mean < 1.0 s, ≤ 2.0 calls (issue 19)' : '',
-      isDefault ? mark(run.meanDelaySeconds < 1 && run.meanCallsPerNumber <= 2) : '',
+      `mean ${run.meanDelaySeconds} s (p90 ${run.p90DelaySeconds} s), ${run.meanCallsPerNumber} calls/number (${run.listCalls ?? 0} list calls; most GETs of one number ${run.maxCallsPerNumber}), ${run.live}/${run.numbers} live`,
+      target,
+      met,
     ])
   }
   if (adminStats?.status === 'measured') {

@@ -130,6 +130,8 @@ export const envSchema = z
     API_KEY_REQUESTS_PER_MINUTE: positiveInt('a positive whole number').default(600),
     /** Organisations' audit events older than this many days are deleted (hourly, by the notification worker). */
     AUDIT_RETENTION_DAYS: positiveInt('a positive number of days').default(365),
+    /** The poller's change feed (one list call per Vapi account); off: one GET per pending number, as before. */
+    VAPI_CHANGE_FEED: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   })
   .superRefine((env, context) => {
     if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {

@@ -354,4 +354,16 @@ export interface Database {
   audit_event: AuditEventTable
   provider_connection: ProviderConnectionTable
   vapi_account_pause: VapiAccountPauseTable
+  vapi_account_feed: VapiAccountFeedTable
+}
+
+/** The poller's change feed per Vapi account (0016): who runs it, and from when it asks. */
+export interface VapiAccountFeedTable {
+  account_key: string
+  checked_through: NullableTimestamp
+  last_run_at: NullableTimestamp
+  not_before: NullableTimestamp
+  lease_until: NullableTimestamp
+  lease_token: Generated<number>
+  created_at: Generated<Timestamp>
 }

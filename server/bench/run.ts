@@ -10,6 +10,7 @@ import { createScratchDatabase, type ScratchDatabase } from './bench-database.ts
 import { round } from './latency-stats.ts'
 import { describeMachine, loadAverage } from './machine.ts'
 import { benchPgbenchIngest, findPgbench, type PgbenchIngestResult } from './pgbench-ingest.ts'
+import { benchPageWeight, type PageWeightResult } from './page-weight.ts'
 import { benchPollingSchedules, type PollingScheduleResult } from './polling-schedules.ts'
 import { benchProcessMemory, type ProcessMemoryResult } from './process-memory.ts'
 import { benchSocketFanOut, type FanOutResult } from './socket-fan-out.ts'
@@ -22,11 +23,11 @@ import { benchWebhookToBrowser, type WebhookToBrowserResult } from './webhook-to
 // processes it starts and stops, and loopback only; every loop is bounded.
 //
 //   pnpm bench                      everything (about 8–10 minutes on 2 cores)
-//   pnpm bench --only=ingest,browser,fanout,memory,polling,stats
+//   pnpm bench --only=ingest,browser,fanout,memory,polling,stats,page
 //   pnpm bench --quick              smaller sizes, for trying the harness (figures not comparable)
 //   pnpm bench:record               everything, figures into the committed results/latest.json
 
-const sections = ['ingest', 'browser', 'fanout', 'memory', 'polling', 'stats'] as const
+const sections = ['ingest', 'browser', 'fanout', 'memory', 'polling', 'stats', 'page'] as const
 type Section = (typeof sections)[number]
 
 const { values } = parseArgs({
@@ -80,6 +81,7 @@ interface Results {
   memory?: ProcessMemoryResult[]
   polling?: PollingScheduleResult[]
   adminStats?: AdminStatsResult
+  page?: PageWeightResult
 }
 
 function log(message: string) {
@@ -218,6 +220,11 @@ try {
     results.memory = [await benchProcessMemory({ databaseUrl: database.url }), await benchProcessMemory({})]
   }
 
+  // Before polling starts: the build is seconds of CPU that would shift the pollers' timers.
+  if (shouldRun('page')) {
+    log('page: the web build, and the JavaScript index.html loads at once (entry + modulepreload), gzip')
+    results.page = await benchPageWeight()
+  }
   // Polling only waits on timers (seconds), so it runs beside the statistics benchmark (seeding takes minutes).
   const polling = shouldRun('polling')
     ? (log(
@@ -256,7 +263,7 @@ console.log(`figures written to ${path.relative(process.cwd(), out)}`)
 function renderTable(figures: Results): string {
   const rows: [string, string, string, string][] = []
   const mark = (isMet: boolean) => (isMet ? 'yes' : 'NO')
-  const { ingest, browser, fanOut, memory, polling, adminStats } = figures
+  const { ingest, browser, fanOut, memory, polling, adminStats, page } = figures
   if (ingest) {
     const { runs, pgbench } = ingest
     for (const run of runs) {
@@ -359,6 +366,15 @@ function renderTable(figures: Results): string {
     }
   } else if (adminStats) {
     rows.push(['admin stats', adminStats.reason, '', ''])
+  }
+  if (page) {
+    const kb = (bytes: number) => (bytes / 1000).toFixed(1)
+    rows.push([
+      `main page JavaScript (${page.files.length} files: entry + modulepreload)`,
+      `${kb(page.gzip9Bytes)} kB gzip -9 (${kb(page.gzip6Bytes)} kB at level 6; ${kb(page.bytes)} kB uncompressed)`,
+      '≤ 80 kB gzip (issue 19)',
+      mark(page.gzip9Bytes <= 80_000),
+    ])
   }
   const header: [string, string, string, string] = ['measure', 'result', 'target', 'met']
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)))

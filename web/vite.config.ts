@@ -12,6 +12,10 @@ const coreModules = [
   /\/node_modules\/\.pnpm\/(zod@|preact@|@tanstack\+|socket\.io-|engine\.io-|@socket\.io\+)/,
   /\/shared\/src\/(errors|phone-number|notifications|server-info|socket-events|teams|assistants|area-codes)\.ts$/,
   /\/web\/src\/lib\/(request-json|api-error|router|link|toast)\.tsx?$/,
+  // The numbers page itself, but for what it loads when first used (a new lazily loaded module in these folders
+  // must be named here, or it is pulled into core).
+  /\/web\/src\/(app|app-header)\.tsx$/,
+  /\/web\/src\/(realtime|features\/(phone-numbers|assistants|area-codes|server-info|notifications))\/(?!release-dialog|bulk-outcome)[^/]+\.tsx?$/,
 ]
 const isCoreModule = (id: string) => coreModules.some((pattern) => pattern.test(id.replaceAll('\\', '/')))
 

@@ -86,7 +86,7 @@ export const changeFeed: ChangeFeedSettings = {
   skewMarginMs: 30_000,
   pageLimit: 1_000,
   maxCallsPerRound: 20,
-  leaseMs: 60_000,
+  leaseMs: 20_000,
   errorRetryMs: 5_000,
   backstop: {
     firstCheckDelayMs: 40_000,

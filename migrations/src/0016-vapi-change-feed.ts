@@ -56,12 +56,21 @@ export async function up(db: Kysely<any>): Promise<void> {
   ]) {
     await db.schema.createIndex(`${table}_period_idx`).on(table).columns(['unit', 'period_start']).execute()
   }
+  // "Live now" per organisation counts its active numbers: from this index alone (an index-only scan), instead of
+  // reading the whole phone_number table (measured: 0.5 s of a 0.6 s statistics request at 1 M attempts).
+  await db.schema
+    .createIndex('phone_number_active_org_idx')
+    .on('phone_number')
+    .column('organization_id')
+    .where(sql.ref('status'), '=', 'active')
+    .execute()
   await sql`
     insert into provisioning_stats_dirty_hour (hour_start)
     select distinct date_trunc('hour', requested_at, 'UTC') from provisioning_attempt`.execute(db)
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('phone_number_active_org_idx').ifExists().execute()
   await db.schema.dropTable('provisioning_stats_organization_time_to_live_rollup').ifExists().execute()
   await db.schema.dropTable('provisioning_stats_organization_area_code_rollup').ifExists().execute()
   await db.schema.dropTable('vapi_account_feed').ifExists().execute()

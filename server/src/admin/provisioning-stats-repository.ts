@@ -197,7 +197,9 @@ export function provisioningStatsStatement(query: StatsRange, now: Date): RawBui
     -- Live right now, whenever they were bought: "went live" counts attempts in the range, this counts numbers.
     live_now as (
       select organization_id, count(*)::int as live_now
-      from phone_number where status = 'active' and organization_id in (select organization_id from organization_counts)
+      from phone_number
+      where status = 'active' and organization_id in (select organization_id from organization_counts)
+        and ${isOneOrganization ? sql`organization_id = ${query.organizationId}` : sql`true`}
       group by organization_id
     )
 

@@ -1,6 +1,6 @@
 import type { VapiCallContext, VapiClient } from '../vapi/vapi-client.ts'
 import { VapiRateLimitedError } from '../vapi/vapi-errors.ts'
-import type { VapiPhoneNumber } from '../vapi/vapi-schemas.ts'
+import { e164Schema, type VapiPhoneNumber } from '../vapi/vapi-schemas.ts'
 import { applyStatusSignal } from './apply-status-signal.ts'
 import { checkPhoneNumberAtVapi } from './check-phone-number-at-vapi.ts'
 import {
@@ -38,8 +38,6 @@ export interface FeedRoundResult {
 
 /** Most pending numbers read per round to decide the feeds; more only shifts the interval estimate. */
 const pendingReadLimit = 10_000
-
-const e164 = /^\+[1-9]\d{6,14}$/
 
 interface AccountGroup {
   accountKey: string
@@ -175,7 +173,7 @@ async function applyListed(
     const item = items.get(row.vapi_phone_number_id)
     if (!item) continue
     let status: string | undefined
-    if (typeof item.number === 'string' && item.number !== '' && !e164.test(item.number)) {
+    if (typeof item.number === 'string' && item.number !== '' && !e164Schema.safeParse(item.number).success) {
       // Digits hidden (`+141****0123`) or otherwise not a number to keep: ask for this one number.
       result.confirmed += 1
       const checked = await checkPhoneNumberAtVapi(deps, row, 'poll')

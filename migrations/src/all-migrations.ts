@@ -15,6 +15,7 @@ import * as carrierPurchases from './0014-carrier-purchases.ts'
 import * as callEvents from './0015-call-events.ts'
 import * as inboundWebhookLog from './0018-inbound-webhook-log.ts'
 import * as workerProcesses from './0019-worker-processes.ts'
+import * as vapiChangeFeed from './0016-vapi-change-feed.ts'
 
 /** Every migration, by name, in the order they apply. Append only: a shipped migration is never edited. */
 export const allMigrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const allMigrations: Record<string, Migration> = {
   '0015-call-events': callEvents,
   '0018-inbound-webhook-log': inboundWebhookLog,
   '0019-worker-processes': workerProcesses,
+  '0016-vapi-change-feed': vapiChangeFeed,
 }

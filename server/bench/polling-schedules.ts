@@ -11,9 +11,17 @@ export interface PollingScheduleResult {
   p50DelaySeconds: number
   p90DelaySeconds: number
   maxDelaySeconds: number
-  /** GET /phone-number/{id} per number, from the sandbox's request log (the create is not counted). */
+  /**
+   * Every Vapi call per number: GET /phone-number/{id} from the sandbox's request log plus the change feed's list
+   * calls (GET /phone-number) shared out over all numbers (the create is not counted).
+   */
   meanCallsPerNumber: number
+  /** Most GET /phone-number/{id} of one number (list calls are not anyone's in particular). */
   maxCallsPerNumber: number
+  /** The change feed's list calls in the whole run (0 without the feed). */
+  listCalls?: number
+  /** Numbers pending at once per Vapi account: all of them (one account), or one at a time per account. */
+  mode?: 'together' | 'one-at-a-time'
 }
 
 const fixedEvery = (ms: number): PollSchedule => ({
@@ -26,29 +34,70 @@ const fixedEvery = (ms: number): PollSchedule => ({
   windowChecks: 0,
 })
 
-/** Before the even window: the first check at 2 s, then ×1.5 per check to the 30 s cap. */
-const plainBackoff: PollSchedule = { ...pollSchedule, windowChecks: 0 }
+export interface PollingScenario {
+  name: string
+  description: string
+  schedule: PollSchedule
+  /** Whether the change feed runs (issue 19); without it every check is a GET per number. */
+  changeFeed: boolean
+  /** `one-at-a-time`: several Vapi accounts, each buying its next number only when the last one is live. */
+  mode: 'together' | 'one-at-a-time'
+}
 
-export const pollingSchedules: { name: string; description: string; schedule: PollSchedule }[] = [
+const perNumber = 'a check at 2 s, then every 2.5 s from 7.5 s to 32.5 s, then ×1.5 to a 30 s cap, ±20 % jitter'
+
+export const pollingSchedules: PollingScenario[] = [
   {
-    name: 'dialtone',
-    description:
-      'dialtone: a check at 2 s, then every 2.5 s from 7.5 s to 32.5 s, then ×1.5 to a 30 s cap, ±20 % jitter',
+    name: 'change-feed',
+    description: `dialtone now: one list call per account (as often as the per-number schedule would ask all its pending numbers, at most 1/s), per-number backstop from 40 s`,
     schedule: { ...pollSchedule },
+    changeFeed: true,
+    mode: 'together',
   },
   {
-    name: 'plain-backoff',
-    description: 'the first schedule: 2 s, then ×1.5 per check to a 30 s cap, ±20 % jitter',
-    schedule: plainBackoff,
+    name: 'per-number',
+    description: `dialtone before issue 19: ${perNumber}`,
+    schedule: { ...pollSchedule },
+    changeFeed: false,
+    mode: 'together',
   },
-  { name: 'fixed-10s', description: 'a check every 10 s', schedule: fixedEvery(10_000) },
-  { name: 'fixed-2s', description: 'a check every 2 s', schedule: fixedEvery(2_000) },
+  {
+    name: 'fixed-10s',
+    description: 'a check every 10 s',
+    schedule: fixedEvery(10_000),
+    changeFeed: false,
+    mode: 'together',
+  },
+  {
+    name: 'fixed-2s',
+    description: 'a check every 2 s',
+    schedule: fixedEvery(2_000),
+    changeFeed: false,
+    mode: 'together',
+  },
+  {
+    name: 'change-feed, one at a time',
+    description:
+      'the change feed with one number pending per account (8 accounts, each buys its next when the last is live)',
+    schedule: { ...pollSchedule },
+    changeFeed: true,
+    mode: 'one-at-a-time',
+  },
+  {
+    name: 'per-number, one at a time',
+    description: `before issue 19, one number pending per account: ${perNumber}`,
+    schedule: { ...pollSchedule },
+    changeFeed: false,
+    mode: 'one-at-a-time',
+  },
 ]
 
 /** Every schedule at once, each in its own process with its own database and sandbox (they only wait on timers). */
 export async function benchPollingSchedules(input: {
   adminUrl: string
   numbers: number
+  /** Numbers in each one-at-a-time run (spread over its accounts). */
+  oneAtATimeNumbers: number
   spreadMs: number
   maxRps: number
 }): Promise<PollingScheduleResult[]> {
@@ -63,7 +112,7 @@ export async function benchPollingSchedules(input: {
             'tsx',
             child,
             `--schedule=${schedule.name}`,
-            `--numbers=${input.numbers}`,
+            `--numbers=${schedule.mode === 'one-at-a-time' ? input.oneAtATimeNumbers : input.numbers}`,
             `--spread-ms=${input.spreadMs}`,
             `--max-rps=${input.maxRps}`,
             `--admin-url=${input.adminUrl}`,

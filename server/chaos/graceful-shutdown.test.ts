@@ -57,13 +57,15 @@ test('SIGTERM drains in-flight creates and the poll round, closes sockets, refus
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ latencyMs: vapiLatencyMs }),
   })
-  // Wait for a poll round to be waiting on Vapi, then start creates that will be waiting on it too.
+  // Wait for a poll round to be waiting on Vapi (the change feed's list call, or a check of one number), then start
+  // creates that will be waiting on it too.
   const before = await sandboxRequests()
-  const polling = await eventually(
-    sandboxRequests,
-    (counts) => (counts['GET /phone-number/:id'] ?? 0) > (before['GET /phone-number/:id'] ?? 0),
-    { timeoutMs: 20_000, intervalMs: 50 },
-  )
+  const pollCalls = (counts: Record<string, number>) =>
+    (counts['GET /phone-number/:id'] ?? 0) + (counts['GET /phone-number'] ?? 0)
+  const polling = await eventually(sandboxRequests, (counts) => pollCalls(counts) > pollCalls(before), {
+    timeoutMs: 20_000,
+    intervalMs: 50,
+  })
   expect(polling.isDone).toBe(true)
   const inFlight = owners.map((owner) => createNumber(server.url, owner, '212', 30_000))
   const creating = await eventually(
@@ -109,6 +111,13 @@ test('SIGTERM drains in-flight creates and the poll round, closes sockets, refus
   )
   expect(pending.length).toBe(owners.length * 5)
   expect(stillClaimed.map((row) => row.id)).toEqual([])
+  // Nor is a Vapi account's change feed left leased to the process that went.
+  const heldFeeds = await database.db
+    .selectFrom('vapi_account_feed')
+    .select('account_key')
+    .where('lease_until', 'is not', null)
+    .execute()
+  expect(heldFeeds).toEqual([])
 
   // Everything bought is stored: the drained creates committed before the process went.
   const agreement = await inventoryDisagreement(database.db, sandbox.url)

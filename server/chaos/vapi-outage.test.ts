@@ -38,6 +38,7 @@ interface SandboxRequest {
   path: string
   route: string
   status: number | null
+  accountId: string | null
   at: string
 }
 
@@ -170,14 +171,18 @@ test(`Vapi failing for ${phases.length} × ${phaseSeconds} s: clear errors, back
   })
   const lastAskedAt = new Map<string, number>()
   let shortestGapMs = Number.POSITIVE_INFINITY
+  // The poller's questions: one number (`GET /phone-number/:id`) or, through the change feed, one account's changed
+  // numbers (`GET /phone-number`); the same question is the same path asked with the same account's key.
   const checksDuring429 = duringRateLimit.filter(
-    (request) => request.method === 'GET' && request.route === '/phone-number/:id',
+    (request) =>
+      request.method === 'GET' && (request.route === '/phone-number/:id' || request.route === '/phone-number'),
   )
   for (const entry of checksDuring429) {
     const at = Date.parse(entry.at)
-    const previous = lastAskedAt.get(entry.path)
+    const question = `${entry.accountId ?? ''} ${entry.path}`
+    const previous = lastAskedAt.get(question)
     if (previous !== undefined) shortestGapMs = Math.min(shortestGapMs, at - previous)
-    lastAskedAt.set(entry.path, at)
+    lastAskedAt.set(question, at)
   }
   const rateLimitSeconds = (window.to - window.from) / 1000
   const requestsPerSecondDuring429 = duringRateLimit.length / rateLimitSeconds

@@ -32,6 +32,7 @@ import {
   startProvisioningWorker,
   type ProvisioningWorker,
 } from './provisioning/provisioning-worker.ts'
+import { changeFeed } from './provisioning/poll-schedule.ts'
 import type { PhoneNumberPublisher } from './realtime/publisher.ts'
 import { createSocketAdapter } from './realtime/socket-adapter.ts'
 import { createRealtimeServer, noSocketRevocation, type SocketRevocation } from './realtime/socket-server.ts'
@@ -207,6 +208,8 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
         })
       : null
   const vapiBaseUrl = sandbox?.url ?? config.vapiBaseUrl ?? ''
+  // The poller's change feed (issue 19), or per-number checks only; read by the worker and by each new purchase.
+  changeFeed.enabled = env.VAPI_CHANGE_FEED === 'on'
   // One limiter for every Vapi client of this process: each Vapi account key gets VAPI_MAX_RPS, shared fairly.
   const vapiLimiter = createVapiRateLimiter({ ratePerSecond: env.VAPI_MAX_RPS })
   // A Retry-After pause Vapi gives one process holds for every process (vapi_account_pause).

@@ -153,6 +153,8 @@ export const envSchema = z
      * tool-calls, ...) before Vapi gets the fallback; under Vapi's own 20 s with a margin.
      */
     CALL_EVENTS_RELAY_TIMEOUT_MS: positiveInt('a positive number of milliseconds').default(17_000),
+    /** The poller's change feed (one list call per Vapi account); off: one GET per pending number, as before. */
+    VAPI_CHANGE_FEED: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   })
   .superRefine((env, context) => {
     if (env.SANDBOX_MIN_DELAY_MS > env.SANDBOX_MAX_DELAY_MS) {

@@ -1,13 +1,18 @@
 import type { SessionUser } from './features/auth/auth-api.ts'
 import { isPlatformAdmin } from './features/auth/auth-api.ts'
 import { useSignOut } from './features/auth/use-sign-out.ts'
-import { OpenAlertsBanner } from './features/alerts/open-alerts-banner.tsx'
 import { NotifyButton } from './features/notifications/notify-button.tsx'
 import { Link } from './lib/link.tsx'
 import { routes, usePathname } from './lib/router.ts'
 import { ConnectionIndicator } from './realtime/connection-indicator.tsx'
 import { OrganizationSwitcher } from './features/teams/organization-switcher.tsx'
 import { usePermissions } from './features/teams/use-permissions.ts'
+import { lazy, Suspense } from 'react'
+
+// Only platform admins see open alerts: everyone else's page never downloads the banner and its schemas.
+const OpenAlertsBanner = lazy(() =>
+  import('./features/alerts/open-alerts-banner.tsx').then((module) => ({ default: module.OpenAlertsBanner })),
+)
 
 export function AppHeader({ user }: { user: SessionUser }) {
   const pathname = usePathname()
@@ -70,7 +75,11 @@ export function AppHeader({ user }: { user: SessionUser }) {
         </div>
       </div>
       {/* The admin page shows the same banner at its top. */}
-      {isPlatformAdmin(user) && pathname !== routes.admin && <OpenAlertsBanner showLink />}
+      {isPlatformAdmin(user) && pathname !== routes.admin && (
+        <Suspense fallback={null}>
+          <OpenAlertsBanner showLink />
+        </Suspense>
+      )}
     </header>
   )
 }

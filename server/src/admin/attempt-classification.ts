@@ -60,23 +60,31 @@ export function countPartials(classified: RawBuilder<unknown>): RawBuilder<unkno
     group by hour_start, organization_id, failure_reason`
 }
 
-/** Per hour and area code: how often it was asked for and how often Vapi had no number in it. */
-export function areaCodePartials(classified: RawBuilder<unknown>): RawBuilder<unknown> {
+/** Per hour and area code (and organisation, for the per-organisation rollup): asked for, and no number in it. */
+export function areaCodePartials(
+  classified: RawBuilder<unknown>,
+  options: { byOrganization?: boolean } = {},
+): RawBuilder<unknown> {
+  const organization = options.byOrganization ? sql`organization_id, ` : sql``
   return sql`
-    select hour_start as period_start, area_code,
+    select hour_start as period_start, ${organization}area_code,
       count(*)::int as requested,
       (count(*) filter (where is_area_code_unavailable))::int as unavailable
     from ${classified}
-    group by hour_start, area_code`
+    group by hour_start, ${organization}area_code`
 }
 
-/** Per hour: a histogram of whole seconds from request to live. */
-export function timeToLivePartials(classified: RawBuilder<unknown>): RawBuilder<unknown> {
+/** Per hour (and organisation, for the per-organisation rollup): a histogram of whole seconds from request to live. */
+export function timeToLivePartials(
+  classified: RawBuilder<unknown>,
+  options: { byOrganization?: boolean } = {},
+): RawBuilder<unknown> {
+  const organization = options.byOrganization ? sql`organization_id, ` : sql``
   return sql`
-    select hour_start as period_start, seconds_to_live as seconds, count(*)::int as numbers
+    select hour_start as period_start, ${organization}seconds_to_live as seconds, count(*)::int as numbers
     from ${classified}
     where seconds_to_live is not null
-    group by hour_start, seconds_to_live`
+    group by hour_start, ${organization}seconds_to_live`
 }
 
 /** `column` falls in any of the half-open spans; written out so the planner sees each bound and picks index ranges. */

@@ -112,6 +112,17 @@ export function provisioningStatsStatement(query: StatsRange, now: Date): RawBui
     where ${anySpan(sql.ref('requested_at'), parts.raw)} and ${organizationFilter}
   )`
   const fromRollups = rollupRows(parts.hours, parts.days)
+  // One organisation: its own rows of the count rollup, and the per-organisation area-code and time-to-live rollups.
+  const isOneOrganization = query.organizationId !== undefined
+  const ofOrganization = isOneOrganization ? sql`and organization_id = ${query.organizationId}` : sql``
+  const areaCodeRollup = sql.table(
+    isOneOrganization ? 'provisioning_stats_organization_area_code_rollup' : 'provisioning_stats_area_code_rollup',
+  )
+  const timeToLiveRollup = sql.table(
+    isOneOrganization
+      ? 'provisioning_stats_organization_time_to_live_rollup'
+      : 'provisioning_stats_time_to_live_rollup',
+  )
   const bucketOf = (column: RawBuilder<unknown>) => utcBucketStart(bucket, column)
 
   return sql`
@@ -119,18 +130,18 @@ export function provisioningStatsStatement(query: StatsRange, now: Date): RawBui
     count_part as (
       select period_start, organization_id, failure_reason, attempts, succeeded,
         detected_by_webhook, detected_by_poll, detected_by_manual
-      from provisioning_stats_rollup where ${fromRollups}
+      from provisioning_stats_rollup where ${fromRollups} ${ofOrganization}
       union all
       ${countPartials(classified)}
     ),
     area_code_part as (
       select period_start, area_code, requested, unavailable
-      from provisioning_stats_area_code_rollup where ${fromRollups}
+      from ${areaCodeRollup} where ${fromRollups} ${ofOrganization}
       union all
       ${areaCodePartials(classified)}
     ),
     time_to_live_part as (
-      select period_start, seconds, numbers from provisioning_stats_time_to_live_rollup where ${fromRollups}
+      select period_start, seconds, numbers from ${timeToLiveRollup} where ${fromRollups} ${ofOrganization}
       union all
       ${timeToLivePartials(classified)}
     ),
@@ -216,7 +227,9 @@ export function provisioningStatsStatement(query: StatsRange, now: Date): RawBui
     -- Live right now, whenever they were bought: "went live" counts attempts in the range, this counts numbers.
     live_now as (
       select organization_id, count(*)::int as live_now
-      from phone_number where status = 'active' and organization_id in (select organization_id from organization_counts)
+      from phone_number
+      where status = 'active' and organization_id in (select organization_id from organization_counts)
+        and ${isOneOrganization ? sql`organization_id = ${query.organizationId}` : sql`true`}
       group by organization_id
     )
 

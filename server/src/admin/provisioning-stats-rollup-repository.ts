@@ -17,6 +17,7 @@ import { dayMs, floorTo, hourMs, type TimeSpan } from './stats-range.ts'
 const spansPerStatement = 200
 const classified = sql.raw('classified_attempt')
 const claimedHourSchema = z.object({ hour_start: z.coerce.date() })
+const byOrganization = { byOrganization: true }
 
 function chunksOf<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = []
@@ -46,7 +47,13 @@ async function deleteRollupRows(db: Kysely<Database>, unit: 'hour' | 'day', span
   const inSpans = anySpan(sql.ref('period_start'), spans)
   await sql`
     with counts as (delete from provisioning_stats_rollup where unit = ${unit} and ${inSpans}),
-    area_codes as (delete from provisioning_stats_area_code_rollup where unit = ${unit} and ${inSpans})
+    area_codes as (delete from provisioning_stats_area_code_rollup where unit = ${unit} and ${inSpans}),
+    organization_area_codes as (
+      delete from provisioning_stats_organization_area_code_rollup where unit = ${unit} and ${inSpans}
+    ),
+    organization_times as (
+      delete from provisioning_stats_organization_time_to_live_rollup where unit = ${unit} and ${inSpans}
+    )
     delete from provisioning_stats_time_to_live_rollup where unit = ${unit} and ${inSpans}
   `.execute(db)
 }
@@ -66,6 +73,18 @@ async function recomputeHours(db: Kysely<Database>, spans: readonly TimeSpan[]):
     area_codes as (
       insert into provisioning_stats_area_code_rollup (unit, period_start, area_code, requested, unavailable)
       select 'hour', period_start, area_code, requested, unavailable from (${areaCodePartials(classified)}) as partial
+    ),
+    organization_area_codes as (
+      insert into provisioning_stats_organization_area_code_rollup
+        (unit, period_start, organization_id, area_code, requested, unavailable)
+      select 'hour', period_start, organization_id, area_code, requested, unavailable
+      from (${areaCodePartials(classified, byOrganization)}) as partial
+    ),
+    organization_times as (
+      insert into provisioning_stats_organization_time_to_live_rollup
+        (unit, period_start, organization_id, seconds, numbers)
+      select 'hour', period_start, organization_id, seconds, numbers
+      from (${timeToLivePartials(classified, byOrganization)}) as partial
     )
     insert into provisioning_stats_time_to_live_rollup (unit, period_start, seconds, numbers)
     select 'hour', period_start, seconds, numbers from (${timeToLivePartials(classified)}) as partial
@@ -90,6 +109,20 @@ async function recomputeDays(db: Kysely<Database>, spans: readonly TimeSpan[]): 
       select 'day', ${dayOf}, area_code, sum(requested), sum(unavailable)
       from provisioning_stats_area_code_rollup where ${hoursOfDays}
       group by ${dayOf}, area_code
+    ),
+    organization_area_codes as (
+      insert into provisioning_stats_organization_area_code_rollup
+        (unit, period_start, organization_id, area_code, requested, unavailable)
+      select 'day', ${dayOf}, organization_id, area_code, sum(requested), sum(unavailable)
+      from provisioning_stats_organization_area_code_rollup where ${hoursOfDays}
+      group by ${dayOf}, organization_id, area_code
+    ),
+    organization_times as (
+      insert into provisioning_stats_organization_time_to_live_rollup
+        (unit, period_start, organization_id, seconds, numbers)
+      select 'day', ${dayOf}, organization_id, seconds, sum(numbers)
+      from provisioning_stats_organization_time_to_live_rollup where ${hoursOfDays}
+      group by ${dayOf}, organization_id, seconds
     )
     insert into provisioning_stats_time_to_live_rollup (unit, period_start, seconds, numbers)
     select 'day', ${dayOf}, seconds, sum(numbers)

@@ -56,7 +56,7 @@ test('ragged edges are read raw, whole hours from hour rollups, whole days from 
     hours: [],
     days: [span('2025-03-01T00:00:00Z', '2025-03-05T00:00:00Z')],
   })
-  // Within one hour, or for one organisation, everything is read from the attempts.
+  // Within one hour everything is read from the attempts; one organisation reads its own rollup rows like everyone's.
   expect(planRangeParts({ ...span('2025-03-08T20:10:00Z', '2025-03-08T20:50:00Z'), bucket: 'hour' })).toEqual({
     raw: [span('2025-03-08T20:10:00Z', '2025-03-08T20:50:00Z')],
     hours: [],
@@ -64,7 +64,7 @@ test('ragged edges are read raw, whole hours from hour rollups, whole days from 
   })
   expect(
     planRangeParts({ ...span('2025-03-01T00:00:00Z', '2025-03-05T00:00:00Z'), bucket: 'day', organizationId: 'org' }),
-  ).toEqual({ raw: [span('2025-03-01T00:00:00Z', '2025-03-05T00:00:00Z')], hours: [], days: [] })
+  ).toEqual({ raw: [], hours: [], days: [span('2025-03-01T00:00:00Z', '2025-03-05T00:00:00Z')] })
 })
 
 test('dirty hours merge into spans of consecutive hours, duplicates and all', () => {

@@ -57,16 +57,12 @@ export function resolveStatsRange(query: ProvisioningStatsQuery, now: Date): Sta
 }
 
 /**
- * Splits [from, to) into the parts read from raw attempts (partial hours at the edges, or everything when one
- * organisation is asked for), from hour rollups, and from day rollups (whole UTC days, only when bucketing by day,
+ * Splits [from, to) into the parts read from raw attempts (partial hours at the edges), from hour rollups, and from day rollups (whole UTC days, only when bucketing by day,
  * since a day row cannot be split into hours).
  */
 export function planRangeParts(range: StatsRange): { raw: TimeSpan[]; hours: TimeSpan[]; days: TimeSpan[] } {
   const nonEmpty = (spans: TimeSpan[]) => spans.filter((span) => span.from.getTime() < span.to.getTime())
   const everythingRaw = { raw: [{ from: range.from, to: range.to }], hours: [], days: [] }
-  // The area-code and time-to-live rollups are not kept per organisation; one organisation's attempts are few
-  // enough to read directly (they are found through the organisation index).
-  if (range.organizationId !== undefined) return everythingRaw
   const hourStart = ceilTo(range.from, hourMs)
   const hourEnd = floorTo(range.to, hourMs)
   if (hourStart.getTime() >= hourEnd.getTime()) return everythingRaw

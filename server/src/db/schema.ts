@@ -401,6 +401,7 @@ export interface Database {
   carrier_purchase_step: CarrierPurchaseStepTable
   vapi_carrier_credential: VapiCarrierCredentialTable
   carrier_webhook_event: CarrierWebhookEventTable
+  vapi_account_feed: VapiAccountFeedTable
 }
 
 /** 0015: an organisation's call-event relay (issue 17). */
@@ -562,4 +563,15 @@ export interface CarrierWebhookEventTable {
   outcome: string
   payload: ColumnType<unknown, string, string>
   received_at: Timestamp
+}
+
+/** The poller's change feed per Vapi account (0016): who runs it, and from when it asks. */
+export interface VapiAccountFeedTable {
+  account_key: string
+  checked_through: NullableTimestamp
+  last_run_at: NullableTimestamp
+  not_before: NullableTimestamp
+  lease_until: NullableTimestamp
+  lease_token: Generated<number>
+  created_at: Generated<Timestamp>
 }

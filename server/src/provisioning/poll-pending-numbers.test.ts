@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
 import { testDatabaseKinds } from '../../test/support/test-databases.ts'
 import { claimDueNumbers, nextDueAt } from './poll-claim-repository.ts'
 import { defaultPollRoundOptions, pollDueNumbers, type PollRoundOptions } from './poll-pending-numbers.ts'
-import { baseDelayMs, pollSchedule } from './poll-schedule.ts'
+import { baseDelayMs, changeFeed, pollSchedule } from './poll-schedule.ts'
 import { defaultWorkerOptions, startProvisioningWorker } from './provisioning-worker.ts'
 import {
   clearSandboxFaults,
@@ -32,6 +32,10 @@ import { vapiIdOf } from '../../test/support/vapi-id-of.ts'
 
 const fixedRandom: PollRoundOptions = { ...defaultPollRoundOptions, random: () => 0.5 }
 
+// These tests are about the per-number checks on their full schedule, which is how dialtone polls with
+// VAPI_CHANGE_FEED=off; with the feed on (the default) the same code is the backstop on a slower schedule, and
+// the feed has its own tests (poll-change-feed.test.ts).
+
 describe.each(testDatabaseKinds)('the fallback poller on %s', (kind) => {
   let harness: TestApp
   const owners: string[] = []
@@ -40,7 +44,13 @@ describe.each(testDatabaseKinds)('the fallback poller on %s', (kind) => {
 
   beforeAll(async () => {
     // Vapi (the sandbox) assigns 100–400 ms after a create; the poller's clock is the test's to move.
-    harness = await startTestApp(kind, { clock, sandboxMinDelayMs: 100, sandboxMaxDelayMs: 400 })
+    harness = await startTestApp(kind, {
+      clock,
+      sandboxMinDelayMs: 100,
+      sandboxMaxDelayMs: 400,
+      env: { VAPI_CHANGE_FEED: 'off' },
+    })
+    expect(changeFeed.enabled).toBe(false)
     for (const name of ['First', 'Second', 'Third']) owners.push((await harness.signUp(name)).cookie)
   })
   afterEach(async () => {

@@ -1,7 +1,7 @@
 import { VapiRateLimitedError } from '../vapi/vapi-errors.ts'
 import { checkPhoneNumberAtVapi } from './check-phone-number-at-vapi.ts'
 import { claimDueNumbers, setNextCheckIfStillClaimed, type Claim } from './poll-claim-repository.ts'
-import { nextCheckDelayMs } from './poll-schedule.ts'
+import { nextCheckDelayMs, perNumberSchedule } from './poll-schedule.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 
 export interface PollRoundOptions {
@@ -105,7 +105,7 @@ export async function pollDueNumbers(
         else if (transition?.row.status === 'failed') result.failed += 1
         else if (signal.kind === 'still-pending') {
           result.stillPending += 1
-          const delay = nextCheckDelayMs(row.check_count, options.random)
+          const delay = nextCheckDelayMs(row.check_count, options.random, perNumberSchedule())
           await setNextCheckIfStillClaimed(deps.db, row, new Date(deps.clock.now().getTime() + delay))
         }
       } catch (error) {
@@ -119,7 +119,7 @@ export async function pollDueNumbers(
           await setNextCheckIfStillClaimed(deps.db, row, until)
         } else {
           deps.logger.warn({ err: error, phoneNumberId: row.id }, 'poll check failed; will retry')
-          const delay = nextCheckDelayMs(row.check_count + 1, options.random)
+          const delay = nextCheckDelayMs(row.check_count + 1, options.random, perNumberSchedule())
           await setNextCheckIfStillClaimed(deps.db, row, new Date(deps.clock.now().getTime() + delay))
         }
       }

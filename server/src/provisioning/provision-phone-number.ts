@@ -14,7 +14,7 @@ import { toPhoneNumber } from './phone-number-mapper.ts'
 import { insertPhoneNumber, recordStatusChange } from './phone-number-repository.ts'
 import { settleAttempt, startAttempt } from './provisioning-attempt-repository.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
-import { pollSchedule } from './poll-schedule.ts'
+import { perNumberSchedule } from './poll-schedule.ts'
 import { signalFromVapi } from './status-machine.ts'
 import { recordOrphan } from './vapi-orphan-repository.ts'
 import { vapiForNewWork } from './vapi-account-of.ts'
@@ -167,7 +167,7 @@ async function purchaseAndStore(
         created_at: requestedAt,
         activated_at: isAlreadyLive ? respondedAt : null,
         updated_at: respondedAt,
-        next_check_at: isAlreadyLive ? null : new Date(respondedAt.getTime() + pollSchedule.firstCheckDelayMs),
+        next_check_at: isAlreadyLive ? null : new Date(respondedAt.getTime() + perNumberSchedule().firstCheckDelayMs),
         vapi_account: account.ref,
         assistant_id: bought.assistantId ?? null,
         assistant_name: assistantName,

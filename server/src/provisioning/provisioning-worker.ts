@@ -3,6 +3,8 @@ import { deleteOldWebhookDeliveries } from './webhook-delivery-repository.ts'
 import { deleteExpiredIdempotencyKeys } from './idempotency-repository.ts'
 import { nextDueAt } from './poll-claim-repository.ts'
 import { defaultPollRoundOptions, pollDueNumbers, type PollRoundOptions } from './poll-pending-numbers.ts'
+import { pollChangeFeeds, type FeedRoundResult } from './poll-change-feed.ts'
+import { changeFeed } from './poll-schedule.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 import { reconcileInterruptedAttempts, settleDelayMs } from './reconcile-interrupted-attempts.ts'
 import { retryVapiOrphans } from './retry-vapi-orphans.ts'
@@ -27,6 +29,8 @@ export interface WorkerOptions {
   alsoEachRound?: () => Promise<unknown>
   /** Other housekeeping, every housekeepingMs (old carrier webhook events). */
   alsoInHousekeeping?: () => Promise<unknown>
+  /** After each round of the change feed (when it runs). */
+  onFeedRound?: (result: FeedRoundResult) => void
 }
 
 export const defaultWorkerOptions: WorkerOptions = {
@@ -66,6 +70,9 @@ export function startProvisioningWorker(
       let sleepMs = options.idleMs
       try {
         const now = deps.clock.now().getTime()
+        // The change feed first: one list call per due Vapi account answers for all its pending numbers.
+        const feed = changeFeed.enabled ? await pollChangeFeeds(deps) : null
+        if (feed) options.onFeedRound?.(feed)
         // A paused account's numbers were moved to after its pause (next_check_at), so the next due time
         // already waits for it; other accounts' numbers are still checked meanwhile.
         const result = await pollDueNumbers(deps, options.pollRound)
@@ -83,7 +90,8 @@ export function startProvisioningWorker(
         }
         if (sleepMs > 0) {
           const due = await nextDueAt(deps.db)
-          const untilDue = due ? due.getTime() - deps.clock.now().getTime() : options.idleMs
+          const soonest = feed?.nextDueAt && (!due || feed.nextDueAt < due) ? feed.nextDueAt : due
+          const untilDue = soonest ? soonest.getTime() - deps.clock.now().getTime() : options.idleMs
           sleepMs = Math.min(options.idleMs, Math.max(25, untilDue))
         }
       } catch (error) {

@@ -275,6 +275,9 @@ export async function seedHistory(
   await sql`analyze provisioning_stats_rollup, provisioning_stats_area_code_rollup, provisioning_stats_time_to_live_rollup`.execute(
     db,
   )
+  await sql`analyze provisioning_stats_organization_area_code_rollup, provisioning_stats_organization_time_to_live_rollup`.execute(
+    db,
+  )
 }
 
 async function main(): Promise<void> {

@@ -391,6 +391,7 @@ test('faults: errors, rate limits and latency on API calls only; invalid faults 
     webhookDuplicateRate: 0,
     lostCreateAnswerRate: 0,
     webhookDelayMs: 0,
+    listMasksNumbers: false,
   })
 })
 

@@ -215,6 +215,13 @@ function listNewestFirst<T extends { createdAt: string; updatedAt: string }>(ite
     .slice(0, Math.floor(query.limit))
 }
 
+/** A list item as the masked-digits fault shows it: all but the first four and last four characters hidden. */
+function withMaskedNumber(phoneNumber: SandboxPhoneNumber): SandboxPhoneNumber {
+  const { number } = phoneNumber
+  if (number === undefined || number.length <= 8) return phoneNumber
+  return { ...phoneNumber, number: `${number.slice(0, 4)}${'*'.repeat(number.length - 8)}${number.slice(-4)}` }
+}
+
 export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
   if (options.minDelayMs > options.maxDelayMs) throw new Error('minDelayMs must not exceed maxDelayMs')
   const random = options.random ?? Math.random
@@ -602,12 +609,11 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     if (!parsed.success) return vapiError(400, toValidationMessages(parsed.error))
     const accountId = c.get('account').id
     const holdings = [...held.values()].filter((h) => h.releasedAt === null && h.accountId === accountId)
-    return c.json(
-      listNewestFirst(
-        holdings.map((h) => h.phoneNumber),
-        parsed.data,
-      ),
+    const listed = listNewestFirst(
+      holdings.map((h) => h.phoneNumber),
+      parsed.data,
     )
+    return c.json(faults.listMasksNumbers ? listed.map(withMaskedNumber) : listed)
   })
 
   app.get('/phone-number/:id', (c) => {

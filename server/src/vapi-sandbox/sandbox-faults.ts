@@ -18,6 +18,8 @@ export const sandboxFaultsSchema = z.strictObject({
   lostCreateAnswerRate: rate,
   /** Added before each webhook is sent. */
   webhookDelayMs: z.number().int().min(0).max(600_000),
+  /** Lists (`GET /phone-number`) show numbers with hidden digits (`+141****0123`), as some users report of Vapi. */
+  listMasksNumbers: z.boolean(),
 })
 export type SandboxFaults = z.infer<typeof sandboxFaultsSchema>
 
@@ -31,4 +33,5 @@ export const noFaults: SandboxFaults = {
   webhookDuplicateRate: 0,
   lostCreateAnswerRate: 0,
   webhookDelayMs: 0,
+  listMasksNumbers: false,
 }

@@ -72,6 +72,10 @@ export interface ListVapiPhoneNumbersQuery {
   limit?: number
   /** ISO 8601; only numbers created strictly after it. */
   createdAtGt?: string
+  /** ISO 8601; only numbers changed (updatedAt) strictly after it: the poller's change feed. */
+  updatedAtGt?: string
+  /** ISO 8601; only numbers changed at or before it (the feed's upper bound when it splits a full page). */
+  updatedAtLe?: string
 }
 
 /**
@@ -296,6 +300,8 @@ export function createVapiClient(options: VapiClientOptions): VapiClient {
       const search = new URLSearchParams()
       if (query.limit !== undefined) search.set('limit', String(query.limit))
       if (query.createdAtGt !== undefined) search.set('createdAtGt', query.createdAtGt)
+      if (query.updatedAtGt !== undefined) search.set('updatedAtGt', query.updatedAtGt)
+      if (query.updatedAtLe !== undefined) search.set('updatedAtLe', query.updatedAtLe)
       const path = search.size === 0 ? '/phone-number' : `/phone-number?${search.toString()}`
       const ticket = ticketFor(call, 'background')
       return withRetries('listPhoneNumbers', () => sendAndParse(vapiPhoneNumberListSchema, 'GET', path, ticket))

@@ -23,30 +23,35 @@ export const vapiServerSchema = z.looseObject({
 })
 export type VapiServer = z.infer<typeof vapiServerSchema>
 
-export const vapiPhoneNumberSchema = z
-  .looseObject({
-    id: z.string().min(1),
-    orgId: z.string(),
-    provider: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    status: z.union([z.enum(vapiPhoneNumberStatuses), z.string()]).nullish(),
-    /** E.164 for Vapi's own numbers; "" or absent while not assigned. Other providers may hold SIP-style numbers. */
-    number: z.string().nullish(),
-    numberDesiredAreaCode: z.string().nullish(),
-    name: z.string().nullish(),
-    assistantId: z.string().nullish(),
-    server: vapiServerSchema.nullish(),
-  })
-  .superRefine((phoneNumber, context) => {
-    // A malformed number on a Vapi number must not be stored as if it were dialable.
-    if (phoneNumber.provider === 'vapi' && phoneNumber.number && !e164Schema.safeParse(phoneNumber.number).success) {
-      context.addIssue({ code: 'custom', path: ['number'], message: 'expected an E.164 number like +14155550123' })
-    }
-  })
+const vapiPhoneNumberFields = z.looseObject({
+  id: z.string().min(1),
+  orgId: z.string(),
+  provider: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  status: z.union([z.enum(vapiPhoneNumberStatuses), z.string()]).nullish(),
+  /** E.164 for Vapi's own numbers; "" or absent while not assigned. Other providers may hold SIP-style numbers. */
+  number: z.string().nullish(),
+  numberDesiredAreaCode: z.string().nullish(),
+  name: z.string().nullish(),
+  assistantId: z.string().nullish(),
+  server: vapiServerSchema.nullish(),
+})
+
+export const vapiPhoneNumberSchema = vapiPhoneNumberFields.superRefine((phoneNumber, context) => {
+  // A malformed number on a Vapi number must not be stored as if it were dialable.
+  if (phoneNumber.provider === 'vapi' && phoneNumber.number && !e164Schema.safeParse(phoneNumber.number).success) {
+    context.addIssue({ code: 'custom', path: ['number'], message: 'expected an E.164 number like +14155550123' })
+  }
+})
 export type VapiPhoneNumber = z.infer<typeof vapiPhoneNumberSchema>
 
-export const vapiPhoneNumberListSchema = z.array(vapiPhoneNumberSchema)
+/**
+ * Lists are read as Vapi sends them: some users report list answers with masked digits (`+165****8621`), which
+ * must not make the whole page unreadable. A list item's number is therefore never taken as the number: the
+ * poller's change feed confirms any number that is not plain E.164 with a GET (poll-change-feed.ts).
+ */
+export const vapiPhoneNumberListSchema = z.array(vapiPhoneNumberFields)
 
 /** Vapi's (NestJS's) error body: `message` is a sentence, or a list of them for validation errors. */
 export const vapiErrorBodySchema = z.looseObject({

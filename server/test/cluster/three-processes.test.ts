@@ -76,7 +76,14 @@ describe.runIf(testDatabaseUrl)('three server processes on one Postgres', () => 
           publicUrl: `http://127.0.0.1:${ports[1]}`,
           role: 'both',
           // Browsers (the test's clients) reach each process by its own address, as if behind three names.
-          extraEnv: { VAPI_MAX_RPS: '100', ALLOWED_HOSTS: ports.map((each) => `http://127.0.0.1:${each}`).join(',') },
+          extraEnv: {
+            VAPI_MAX_RPS: '100',
+            ALLOWED_HOSTS: ports.map((each) => `http://127.0.0.1:${each}`).join(','),
+            // The poller test below is about the per-number claims and their lease after a crash. The change feed
+            // (on by default) would find those numbers through a list call at once, holding no per-number lease;
+            // its own processes test is poll-change-feed.test.ts.
+            VAPI_CHANGE_FEED: 'off',
+          },
         }),
       )
     }

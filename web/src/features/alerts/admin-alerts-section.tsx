@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { AlertRule } from '@dialtone/shared/admin-alerts'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import { fetchAlertRules, fetchAlerts, updateAlertRules } from './alerts-api.ts'
 import { alertQueryKeys } from './alert-query-keys.ts'
 

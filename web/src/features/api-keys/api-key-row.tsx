@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import type { ApiKey } from '@dialtone/shared/api-keys'
 import { revokeApiKey } from './api-keys-api.ts'
 import { apiKeyQueryKeys } from './api-key-query-keys.ts'

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import type { CallEventSettings, ForwardAuthType, PutCallEventSettingsRequest } from '@dialtone/shared/call-events'
 import { isApiError } from '../../lib/api-error.ts'
 import { useAssistants } from '../assistants/use-assistants.ts'

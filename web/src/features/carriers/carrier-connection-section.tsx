@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react'
 import { useQuery } from '@tanstack/react-query'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import type { CarrierName } from '@dialtone/shared/carriers'
 import type { Connection } from '@dialtone/shared/connections'
 import { isApiError } from '../../lib/api-error.ts'

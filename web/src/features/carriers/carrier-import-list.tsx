@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import type { CarrierName, ImportCarrierNumbersResult } from '@dialtone/shared/carriers'
 import { applyPhoneNumberUpdate } from '../phone-numbers/phone-number-cache.ts'
 import { carrierLabels, fetchCarrierNumbers, importCarrierNumbers } from './carriers-api.ts'

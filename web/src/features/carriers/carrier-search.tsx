@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import {
   availableNumbersQuerySchema,
   carrierNumberTypes,

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { NotificationPreferences, NotificationPreferencesResponse } from '@dialtone/shared/notifications'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import { fetchNotificationPreferences, updateNotificationPreferences } from './notification-preferences-api.ts'
 import { notificationPreferencesQueryKeys } from './notification-preferences-query-keys.ts'
 

@@ -1,19 +1,12 @@
-import { useEffect, useId, useRef, useState } from 'react'
+import { lazy, Suspense, useEffect, useId, useRef, useState } from 'react'
 import type { PhoneNumber } from '@dialtone/shared/phone-number'
 import { AssistantCombobox, noAssistantLabel } from '../assistants/assistant-combobox.tsx'
-import { assistantLabel } from '../assistants/filter-assistants.ts'
 import { useAssistants } from '../assistants/use-assistants.ts'
-import { formatPhoneNumber } from './format-phone-number.ts'
-import { useBulkAssign, type BulkAssignment } from './use-bulk-assign.ts'
+import { plural } from './plural.ts'
+import { useBulkAssign } from './use-bulk-assign.ts'
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`
-}
-
-function nameOf(phoneNumber: PhoneNumber): string {
-  if (phoneNumber.name) return phoneNumber.name
-  return phoneNumber.number ? formatPhoneNumber(phoneNumber.number) : `${phoneNumber.areaCode} number`
-}
+// What an assignment did appears only after one: its code loads then.
+const BulkOutcome = lazy(() => import('./bulk-outcome.tsx').then((module) => ({ default: module.BulkOutcome })))
 
 /**
  * Above the cards: "select all", and once numbers are selected, one assistant for all of them. The outcome
@@ -113,50 +106,11 @@ export function BulkAssignBar({
           {noAssistantLabel}: calls to the selected numbers will go unanswered.
         </p>
       )}
-      {assignment !== null && <BulkOutcome assignment={assignment} onDismiss={dismiss} />}
-    </div>
-  )
-}
-
-function BulkOutcome({ assignment, onDismiss }: { assignment: BulkAssignment; onDismiss: () => void }) {
-  const who = assignment.assistant ? assistantLabel(assignment.assistant) : noAssistantLabel
-  const succeeded = assignment.done - assignment.failures.length
-  if (assignment.isRunning) {
-    return (
-      <div className="bulk-outcome" role="status" data-testid="bulk-progress">
-        <p>
-          Assigning {who}: {assignment.done} of {assignment.total} done…
-        </p>
-        <progress max={assignment.total} value={assignment.done} aria-label="Numbers changed so far" />
-      </div>
-    )
-  }
-  const summary =
-    assignment.assistant === null
-      ? `${plural(succeeded, 'number has', 'numbers have')} no assistant now${succeeded > 0 ? ': their calls go unanswered' : ''}.`
-      : `${who} now answers ${succeeded === assignment.total ? '' : `${succeeded} of `}${plural(assignment.total, 'number', 'numbers')}.`
-  return (
-    <div
-      className={assignment.failures.length > 0 ? 'bulk-outcome bulk-outcome-failed' : 'bulk-outcome'}
-      role={assignment.failures.length > 0 ? 'alert' : 'status'}
-      data-testid="bulk-outcome"
-    >
-      <p>{summary}</p>
-      {assignment.failures.length > 0 && (
-        <>
-          <p>{plural(assignment.failures.length, 'number was', 'numbers were')} not changed:</p>
-          <ul className="bulk-failures">
-            {assignment.failures.map(({ phoneNumber, explanation }) => (
-              <li key={phoneNumber.id}>
-                <strong>{nameOf(phoneNumber)}</strong>: {explanation.message} {explanation.nextStep}
-              </li>
-            ))}
-          </ul>
-        </>
+      {assignment !== null && (
+        <Suspense fallback={null}>
+          <BulkOutcome assignment={assignment} onDismiss={dismiss} />
+        </Suspense>
       )}
-      <button type="button" className="button button-quiet button-small" onClick={onDismiss}>
-        Close
-      </button>
     </div>
   )
 }

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import type { PhoneNumber, PhoneNumberStatus } from '@dialtone/shared/phone-number'
 import { copyText } from '../../lib/copy-text.ts'
 import { useNow } from '../../lib/use-now.ts'

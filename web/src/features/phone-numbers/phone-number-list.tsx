@@ -1,4 +1,4 @@
-import { useCallback, useId, useMemo, useRef, useState } from 'react'
+import { lazy, Suspense, useCallback, useId, useMemo, useRef, useState } from 'react'
 import type { PhoneNumber } from '@dialtone/shared/phone-number'
 import { useServerInfo } from '../server-info/use-server-info.ts'
 import { describeCreateError } from './describe-create-error.ts'
@@ -8,10 +8,12 @@ import { PhoneNumberCard } from './phone-number-card.tsx'
 import { BulkAssignBar } from './bulk-assign-bar.tsx'
 import { canHaveAssistant } from './phone-number-assistant.ts'
 import { useRefreshAllPending } from './phone-number-mutations.ts'
-import { ReleaseDialog } from './release-dialog.tsx'
 import { useProvisioningTiming, usePhoneNumbers } from './use-phone-numbers.ts'
 import { useStatusTransitionNotices } from './use-status-transition-notices.ts'
 import { useLinkedPhoneNumber } from './use-linked-phone-number.ts'
+
+// Loaded the first time someone releases a number, then kept (so closing works as it always did).
+const ReleaseDialog = lazy(() => import('./release-dialog.tsx').then((module) => ({ default: module.ReleaseDialog })))
 
 const filters: { value: StatusFilter; label: string }[] = [
   { value: 'all', label: 'All' },
@@ -40,6 +42,8 @@ export function PhoneNumberList() {
   const [dismissedIds, setDismissedIds] = useStoredState<string[]>(storageKeys.dismissed, [], isStringList)
   const [search, setSearch] = useState('')
   const [numberToRelease, setNumberToRelease] = useState<PhoneNumber | null>(null)
+  const [hasReleased, setHasReleased] = useState(false)
+  if (numberToRelease !== null && !hasReleased) setHasReleased(true)
   const [selectedIds, setSelectedIds] = useState<string[]>([])
   // A summary is true only while the pending count it reported holds; after that it goes away.
   const [refreshSummary, setRefreshSummary] = useState<{ text: string; pendingAfter: number | null } | null>(null)
@@ -255,11 +259,15 @@ export function PhoneNumberList() {
         </div>
       )}
 
-      <ReleaseDialog
-        phoneNumber={numberToRelease}
-        onClose={() => setNumberToRelease(null)}
-        onReleased={focusAfterRelease}
-      />
+      {hasReleased && (
+        <Suspense fallback={null}>
+          <ReleaseDialog
+            phoneNumber={numberToRelease}
+            onClose={() => setNumberToRelease(null)}
+            onReleased={focusAfterRelease}
+          />
+        </Suspense>
+      )}
     </section>
   )
 }

@@ -1,5 +1,5 @@
 import { useId } from 'react'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import type { PhoneNumber } from '@dialtone/shared/phone-number'
 import { ConfirmActions } from '../../lib/confirm-actions.tsx'
 import { useModalDialog } from '../../lib/use-modal-dialog.ts'

@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import type { PhoneNumber } from '@dialtone/shared/phone-number'
 import { formatPhoneNumber } from './format-phone-number.ts'
 

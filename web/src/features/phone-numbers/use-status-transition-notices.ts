@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import type { PhoneNumber, PhoneNumberStatus } from '@dialtone/shared/phone-number'
 import { notifyInBackground } from '../notifications/browser-notifications.ts'
 import { describeFailureReason } from './describe-create-error.ts'

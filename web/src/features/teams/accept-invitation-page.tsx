@@ -6,20 +6,7 @@ import { useSignOut } from '../auth/use-sign-out.ts'
 import { acceptInvitation, fetchInvitation } from './teams-api.ts'
 import { teamsQueryKeys } from './teams-query-keys.ts'
 import { useSwitchOrganization } from './use-switch-organization.ts'
-
-/** Where a signed-out visitor's invitation link is kept while they sign in or sign up. */
-export const pendingInvitationKey = 'dialtone.pending-invitation'
-
-export function rememberInvitationPath(pathname: string): void {
-  sessionStorage.setItem(pendingInvitationKey, pathname)
-}
-
-/** The invitation link opened before signing in, once (it is forgotten as it is read). */
-export function takePendingInvitationPath(): `/invitations/${string}` | null {
-  const path = sessionStorage.getItem(pendingInvitationKey)
-  sessionStorage.removeItem(pendingInvitationKey)
-  return path?.startsWith('/invitations/') ? (path as `/invitations/${string}`) : null
-}
+import { rememberInvitationPath } from './pending-invitation.ts'
 
 export function AcceptInvitationPage({ invitationId, user }: { invitationId: string; user: SessionUser }) {
   const invitation = useQuery({

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import type { Invitation, Member, OrganizationRole } from '@dialtone/shared/teams'
 import { copyText } from '../../lib/copy-text.ts'
 import { changeMemberRole, createInvitation, removeMember, revokeInvitation } from './teams-api.ts'

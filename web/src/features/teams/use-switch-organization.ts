@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import { authQueryKeys } from '../auth/auth-query-keys.ts'
 import { switchOrganization } from './teams-api.ts'
 

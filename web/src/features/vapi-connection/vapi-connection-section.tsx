@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react'
 import { useQuery } from '@tanstack/react-query'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import { isApiError } from '../../lib/api-error.ts'
 import { ConfirmActions } from '../../lib/confirm-actions.tsx'
 import { useModalDialog } from '../../lib/use-modal-dialog.ts'

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import type { WebhookEndpoint, WebhookEndpointWithSecret } from '@dialtone/shared/webhook-endpoints'
 import { DeliveryLog } from './delivery-log.tsx'
 import {

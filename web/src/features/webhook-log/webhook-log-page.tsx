@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react'
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query'
-import { toast } from 'sonner'
+import { toast } from '../../lib/toast.tsx'
 import type { InboundMessage } from '@dialtone/shared/webhook-log'
 import type { SessionUser } from '../auth/auth-api.ts'
 import { isPlatformAdmin } from '../auth/auth-api.ts'

@@ -1390,6 +1390,7 @@ export interface components {
             /** @enum {string} */
             mailDelivery?: "smtp" | "mailbox" | "off";
             provisioningDeadlineSeconds: number;
+            sandboxUrl?: string;
             version: string;
         };
         GetSessionResponse: ({

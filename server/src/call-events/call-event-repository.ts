@@ -43,6 +43,31 @@ export async function listRoutableNumbers(db: Db, organizationId: string) {
     .execute()
 }
 
+/**
+ * Numbers of organisations that turned call events on, held at Vapi and not routed yet: bought or imported after
+ * the settings were saved. The worker routes them, a few at a time.
+ */
+export async function listUnroutedNumbersOfEnabledOrganizations(db: Db, limit: number) {
+  return db
+    .selectFrom('phone_number')
+    .innerJoin('call_event_setting', 'call_event_setting.organization_id', 'phone_number.organization_id')
+    .leftJoin('call_event_route', 'call_event_route.phone_number_id', 'phone_number.id')
+    .select([
+      'phone_number.id',
+      'phone_number.organization_id',
+      'phone_number.vapi_phone_number_id',
+      'phone_number.vapi_account',
+      'call_event_route.phone_number_id as routed_id',
+    ])
+    .where('call_event_setting.is_enabled', '=', true)
+    .where('call_event_route.phone_number_id', 'is', null)
+    .where('phone_number.status', 'in', ['pending', 'active'])
+    .where('phone_number.vapi_phone_number_id', 'is not', null)
+    .orderBy('phone_number.created_at')
+    .limit(limit)
+    .execute()
+}
+
 export async function insertCallEventRoute(
   db: Db,
   row: { phoneNumberId: string; organizationId: string; previousServerCiphertext: string | null; now: Date },

@@ -2,6 +2,7 @@ import { callEventSettingsSchema } from '@dialtone/shared/call-events'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createCredentialBox } from '../credentials/credential-box.ts'
 import { rotateCredentials } from '../credentials/rotate-credentials.ts'
+import { routeNumbersBoughtSinceEnabled } from './call-event-settings.ts'
 import { liveNumber, putCallEvents, serverUrlAtSandbox } from '../../test/support/call-events-kit.ts'
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts'
 import { testDatabaseKinds } from '../../test/support/test-databases.ts'
@@ -80,6 +81,30 @@ describe.each(testDatabaseKinds)('call-event settings on %s', (kind) => {
     const again = await putCallEvents(harness, owner.cookie, { enabled: true })
     expect(again.settings?.forwardAuth).toEqual({ type: 'secret', hint: '••••cret' })
     expect((await putCallEvents(harness, owner.cookie, { enabled: false })).settings?.routedNumbers).toBe(0)
+  })
+
+  test('a number bought after call events were turned on is routed by the worker, without saving again', async () => {
+    const later = await harness.signUp('Later Buyer')
+    const { settings } = await putCallEvents(harness, later.cookie, {
+      enabled: true,
+      forwardUrl: 'https://93.184.215.14/vapi',
+      forwardAuth: { type: 'bearer', token: 'later-buyer-token' },
+    })
+    expect(settings?.routedNumbers).toBe(0)
+    const bought = await liveNumber(harness, later.cookie)
+    expect((await settingsOf(later.cookie)).routedNumbers).toBe(0)
+
+    expect(await routeNumbersBoughtSinceEnabled(harness.server.callEvents)).toBeGreaterThanOrEqual(1)
+    expect((await settingsOf(later.cookie)).routedNumbers).toBe(1)
+    expect(await serverUrlAtSandbox(harness, bought.vapiPhoneNumberId ?? '')).toBe(`${harness.baseUrl}/webhooks/vapi`)
+    // Routed once: the next round finds nothing of this organisation's to do.
+    await routeNumbersBoughtSinceEnabled(harness.server.callEvents)
+    const routes = await harness.db
+      .selectFrom('call_event_route')
+      .select('phone_number_id')
+      .where('organization_id', '=', later.organizationId)
+      .execute()
+    expect(routes.map((route) => route.phone_number_id)).toEqual([bought.id])
   })
 
   test('a signed-out request is refused', async () => {

@@ -21,6 +21,7 @@ import {
   insertCallEventRoute,
   listCallEventRoutes,
   listRoutableNumbers,
+  listUnroutedNumbersOfEnabledOrganizations,
   saveCallEventSetting,
 } from './call-event-repository.ts'
 
@@ -85,23 +86,50 @@ async function atVapiOrGone<T>(request: () => Promise<T>): Promise<T | null> {
  */
 async function routeNumbers(deps: CallEventDeps, organizationId: string): Promise<void> {
   for (const number of await listRoutableNumbers(deps.db, organizationId)) {
-    if (number.routed_id !== null || number.vapi_phone_number_id === null) continue
-    const vapiPhoneNumberId = number.vapi_phone_number_id
-    const vapi = await vapiOfOwner(deps.provisioning, organizationId, number.vapi_account)
-    const call = { organizationId }
-    const atVapi = await atVapiOrGone(() => vapi.getPhoneNumber(vapiPhoneNumberId, call))
-    if (!atVapi) continue
-    const previous = atVapi.server?.url ? deps.box.seal(JSON.stringify(atVapi.server)) : null
-    await atVapiOrGone(() =>
-      vapi.updatePhoneNumber(vapiPhoneNumberId, { server: { url: deps.provisioning.webhookUrl } }, call),
-    )
-    await insertCallEventRoute(deps.db, {
-      phoneNumberId: number.id,
-      organizationId,
-      previousServerCiphertext: previous,
-      now: deps.clock.now(),
-    })
+    if (number.routed_id !== null) continue
+    await routeNumber(deps, number)
   }
+}
+
+/** Points one number's server.url at dialtone, remembering (sealed) what it had, and records the route. */
+async function routeNumber(
+  deps: CallEventDeps,
+  number: { id: string; organization_id: string; vapi_phone_number_id: string | null; vapi_account: string | null },
+): Promise<boolean> {
+  const vapiPhoneNumberId = number.vapi_phone_number_id
+  if (vapiPhoneNumberId === null) return false
+  const organizationId = number.organization_id
+  const vapi = await vapiOfOwner(deps.provisioning, organizationId, number.vapi_account)
+  const call = { organizationId }
+  const atVapi = await atVapiOrGone(() => vapi.getPhoneNumber(vapiPhoneNumberId, call))
+  if (!atVapi) return false
+  const previous = atVapi.server?.url ? deps.box.seal(JSON.stringify(atVapi.server)) : null
+  await atVapiOrGone(() =>
+    vapi.updatePhoneNumber(vapiPhoneNumberId, { server: { url: deps.provisioning.webhookUrl } }, call),
+  )
+  await insertCallEventRoute(deps.db, {
+    phoneNumberId: number.id,
+    organizationId,
+    previousServerCiphertext: previous,
+    now: deps.clock.now(),
+  })
+  return true
+}
+
+/**
+ * The worker's part: numbers bought or imported after an organisation turned call events on are routed too, a
+ * few per round, so their calls reach dialtone without the owner saving the settings again. Returns how many.
+ */
+export async function routeNumbersBoughtSinceEnabled(deps: CallEventDeps, limit = 20): Promise<number> {
+  let routed = 0
+  for (const number of await listUnroutedNumbersOfEnabledOrganizations(deps.db, limit)) {
+    try {
+      if (await routeNumber(deps, number)) routed += 1
+    } catch (error) {
+      deps.logger.warn({ err: error, phoneNumberId: number.id }, 'routing a new number for call events failed')
+    }
+  }
+  return routed
 }
 
 /** Gives every routed number back the server it had before (none: cleared), and forgets the route. */

@@ -1,6 +1,7 @@
 import { startBackgroundLoop, type BackgroundLoop } from '../lib/background-loop.ts'
 import type { CallEventDeps } from './call-event-deps.ts'
 import { deleteOldCallEvents, nextDueCallEventAt } from './call-event-repository.ts'
+import { routeNumbersBoughtSinceEnabled } from './call-event-settings.ts'
 import {
   defaultForwardRoundOptions,
   forwardDueCallEvents,
@@ -21,6 +22,8 @@ export const defaultCallEventWorkerOptions: CallEventWorkerOptions = {
 }
 
 const housekeepingEveryMs = 60 * 60 * 1_000
+/** How often numbers bought since an organisation turned call events on are looked for and routed. */
+const routeNewNumbersEveryMs = 5_000
 
 /** The call-event job of a worker process, sharing the outbox with other workers through SKIP LOCKED claims. */
 export function startCallEventWorker(
@@ -28,12 +31,17 @@ export function startCallEventWorker(
   options: CallEventWorkerOptions = defaultCallEventWorkerOptions,
 ): BackgroundLoop {
   let lastHousekeeping = 0
+  let lastRouting = 0
   return startBackgroundLoop({
     idleMs: options.idleMs,
     onError: (error) => deps.logger.warn({ err: error }, 'call-event forward round failed'),
     round: async () => {
       const result = await forwardDueCallEvents(deps, options.round)
       const now = deps.clock.now().getTime()
+      if (now - lastRouting >= routeNewNumbersEveryMs) {
+        lastRouting = now
+        await routeNumbersBoughtSinceEnabled(deps)
+      }
       if (now - lastHousekeeping >= housekeepingEveryMs) {
         lastHousekeeping = now
         await deleteOldCallEvents(deps.db, new Date(now - options.retentionMs))

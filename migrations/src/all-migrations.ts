@@ -13,9 +13,9 @@ import * as teamsAndAudit from './0012-teams-and-audit.ts'
 import * as numberSourcesAndActivity from './0013-number-sources-and-activity.ts'
 import * as carrierPurchases from './0014-carrier-purchases.ts'
 import * as callEvents from './0015-call-events.ts'
+import * as vapiChangeFeed from './0016-vapi-change-feed.ts'
 import * as inboundWebhookLog from './0018-inbound-webhook-log.ts'
 import * as workerProcesses from './0019-worker-processes.ts'
-import * as vapiChangeFeed from './0016-vapi-change-feed.ts'
 
 /** Every migration, by name, in the order they apply. Append only: a shipped migration is never edited. */
 export const allMigrations: Record<string, Migration> = {
@@ -33,7 +33,7 @@ export const allMigrations: Record<string, Migration> = {
   '0013-number-sources-and-activity': numberSourcesAndActivity,
   '0014-carrier-purchases': carrierPurchases,
   '0015-call-events': callEvents,
+  '0016-vapi-change-feed': vapiChangeFeed,
   '0018-inbound-webhook-log': inboundWebhookLog,
   '0019-worker-processes': workerProcesses,
-  '0016-vapi-change-feed': vapiChangeFeed,
 }

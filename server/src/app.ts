@@ -139,7 +139,7 @@ export function createApp(deps: AppDeps) {
     }),
   )
 
-  if (deps.carriers) app.route('/webhooks', telnyxWebhookRoutes(deps.carriers))
+  if (deps.carriers) app.route('/webhooks', telnyxWebhookRoutes(deps.carriers, deps.inboundLog))
 
   app.route(
     '/unsubscribe',

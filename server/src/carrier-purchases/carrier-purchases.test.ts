@@ -351,6 +351,19 @@ describe.each(testDatabaseKinds)('carrier numbers on %s', (kind) => {
     expect(events.some((event) => event.event_type === 'number_order.complete' && event.outcome === 'accepted')).toBe(
       true,
     )
+    // The webhook is in the inbound log, under the organisation whose number it names.
+    const logged = await harness.db
+      .selectFrom('inbound_message')
+      .selectAll()
+      .where('source', '=', 'telnyx')
+      .where('outcome', '=', 'accepted')
+      .execute()
+    expect(logged.find((row) => row.phone_number_id === card.id)).toMatchObject({
+      message_type: 'number_order.complete',
+      verification: 'ok',
+      organization_id: owner.organizationId,
+      http_status: 200,
+    })
   })
 
   test('a Telnyx order whose webhook is lost is completed by the worker asking for the order', async () => {
@@ -501,6 +514,15 @@ describe.each(testDatabaseKinds)('carrier numbers on %s', (kind) => {
     expect(forged.status).toBe(401)
     const after = await harness.db.selectFrom('carrier_webhook_event').select('event_id').execute()
     expect(after.length).toBe(before.length)
+    // Logged as refused, for platform admins only (no organisation).
+    const refused = await harness.db
+      .selectFrom('inbound_message')
+      .selectAll()
+      .where('source', '=', 'telnyx')
+      .where('verification', '=', 'bad-signature')
+      .execute()
+    expect(refused.length).toBeGreaterThan(0)
+    expect(refused.every((row) => row.organization_id === null && row.http_status === 401)).toBe(true)
   })
 
   test('a purchase cut short after Twilio sold the number is found at Twilio and carried on to live', async () => {

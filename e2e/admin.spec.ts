@@ -86,7 +86,7 @@ test('an admin sees the charts over a seeded history and watches a number go liv
     await adminPage.screenshot({ path: artifactPath('admin-phone'), fullPage: true })
 
     // The owner is no admin: no link, /admin leads home, and the API refuses.
-    await expect(ownerPage.getByRole('link', { name: 'Admin' })).toHaveCount(0)
+    await expect(ownerPage.getByRole('link', { name: 'Admin', exact: true })).toHaveCount(0)
     await ownerPage.goto('/admin')
     await expect(ownerPage.getByRole('heading', { name: 'Get a number' })).toBeVisible()
     const refused = await ownerPage.request.get('/api/admin/provisioning-stats')

@@ -167,7 +167,7 @@ test('settings show the development sandbox as the Vapi account; a refused key i
   const keyField = section.getByLabel('Vapi private key')
   await expect(keyField).toHaveAttribute('type', 'password')
   await keyField.fill('invalid')
-  await section.getByRole('button', { name: 'Connect' }).click()
+  await section.getByRole('button', { name: 'Connect', exact: true }).click()
   const refusal = section.getByTestId('vapi-connection-error')
   // The server's 422 CONNECTION_INVALID, whole, once.
   await expect(refusal).toHaveText(
@@ -184,7 +184,7 @@ test('settings show the development sandbox as the Vapi account; a refused key i
   // The sandbox takes any other key as an account of its own: the organisation's key, shown by its last four.
   const key = `sandbox-e2e-${Date.now().toString(36)}-k9f3`
   await page.getByLabel('Vapi private key').fill(key)
-  await page.getByRole('button', { name: 'Connect' }).click()
+  await section.getByRole('button', { name: 'Connect', exact: true }).click()
   await expect(status).toHaveAttribute('data-source', 'organization')
   await expect(status).toContainText('Your organisation’s own Vapi account')
   await expect(status).toContainText('••••k9f3')

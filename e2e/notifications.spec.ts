@@ -14,7 +14,14 @@ import {
   test,
 } from './support/fixtures.ts'
 import { artifactsDir } from './support/paths.ts'
-import { createDataDir, createSecret, findFreePort, startApp, startSandbox } from './support/processes.ts'
+import {
+  createDataDir,
+  createSecret,
+  findFreePort,
+  findFreePortRun,
+  startApp,
+  startSandbox,
+} from './support/processes.ts'
 import { startSmtpReceiver } from './support/smtp-receiver.ts'
 
 // Screenshots for people to look at; the folder is ignored by git.
@@ -59,7 +66,7 @@ test('Vapi refusing every purchase opens an alert admins see without a reload, m
   const smtp = await startSmtpReceiver()
   const webhookSecret = createSecret()
   const sandbox = await startSandbox({
-    port: await findFreePort(),
+    port: await findFreePortRun(),
     webhookSecret,
     minDelayMs: 500,
     maxDelayMs: 1_000,

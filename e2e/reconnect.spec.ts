@@ -16,6 +16,7 @@ import {
   createDataDir,
   createSecret,
   findFreePort,
+  findFreePortRun,
   startApp,
   startSandbox,
   type RunningProcess,
@@ -26,7 +27,7 @@ test('the server restarts while a number is pending: the page reconnects and sho
   // assign) outlives the restart. Same port and data directory after the restart, as with a real deploy.
   const webhookSecret = createSecret()
   const sandbox = await startSandbox({
-    port: await findFreePort(),
+    port: await findFreePortRun(),
     webhookSecret,
     minDelayMs: 6_000,
     maxDelayMs: 7_000,

@@ -21,6 +21,26 @@ export async function findFreePort(): Promise<number> {
   })
 }
 
+/** A port whose next two are free as well: `pnpm sandbox` also binds Twilio's (+1) and Telnyx's (+2) sandboxes. */
+export async function findFreePortRun(length = 3): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = await findFreePort()
+    const rest = Array.from({ length: length - 1 }, (_, index) => first + index + 1)
+    const free = await Promise.all(rest.map((port) => isPortFree(port)))
+    if (free.every(Boolean)) return first
+  }
+  throw new Error(`no ${length} consecutive free ports`)
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.unref()
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
 export async function createDataDir(): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), 'dialtone-e2e-'))
 }

@@ -159,11 +159,13 @@ describe.each(testDatabaseKinds)('the inbound webhook log on %s', (kind) => {
     const viewer = await harness.signUp('Filterer')
     const created = await createNumber(harness, viewer.cookie, '212')
     const vapiId = vapiIdOf(created)
-    const before = new Date().toISOString()
+    // A millisecond apart from the messages, so a bound that falls on the same millisecond cannot include one.
+    const before = new Date(Date.now() - 1).toISOString()
     for (let index = 0; index < 5; index++) {
       await postWebhook(harness, callMessage(vapiId, index % 2 === 0 ? 'status-update' : 'end-of-call-report'))
     }
     await postWebhook(harness, statusMessage({ id: vapiId, status: 'active', number: '+12125550100' }))
+    await new Promise((resolve) => setTimeout(resolve, 2))
     const after = new Date().toISOString()
 
     expect((await logOf(harness, viewer, '?type=status-update')).items).toHaveLength(3)

@@ -100,11 +100,19 @@ export function PhoneNumberList() {
 
   /** After a release the Release button is gone: focus goes to the card, or to the list when the card is hidden. */
   function focusAfterRelease(released: PhoneNumber) {
-    // After React has drawn the released card and the dialog has handed focus back.
-    window.setTimeout(() => {
-      const card = document.querySelector<HTMLElement>(`[data-phone-number-id="${released.id}"]`)
-      ;(card ?? headingRef.current)?.focus()
-    }, 0)
+    // The released card is drawn and the dialog closes in renders and effects whose order is not fixed (the dialog
+    // hands focus back to its opener, the Release button that is gone by then): for a short while, whenever focus
+    // is lost (on the page body, or still in the dialog), put it on the card. Never taken from anything else.
+    const startedAt = performance.now()
+    const settle = () => {
+      const target =
+        document.querySelector<HTMLElement>(`[data-phone-number-id="${released.id}"]`) ?? headingRef.current
+      const active = document.activeElement
+      const isLost = active === null || active === document.body || active.closest('dialog') !== null
+      if (target && isLost) target.focus()
+      if (performance.now() - startedAt < 750) window.setTimeout(settle, 50)
+    }
+    window.setTimeout(settle, 0)
   }
 
   function checkAllPending() {

@@ -1,6 +1,8 @@
 // The carrier-neutral shapes dialtone works with: a search, an available number (the contract's
 // `GET /api/available-numbers` item), a page of them, and what a carrier offers per country.
 
+export { patternToDigits } from '@dialtone/shared/keypad'
+
 export type CarrierNumberType = 'local' | 'toll-free' | 'mobile'
 
 export const carrierNumberTypes: readonly CarrierNumberType[] = ['local', 'toll-free', 'mobile']
@@ -72,46 +74,6 @@ export interface CarrierCountry {
   types: CarrierNumberType[]
   /** Twilio marks some countries beta. */
   beta: boolean
-}
-
-/** Phone keypad letters → digits, for vanity searches ("CALL" → "2255"). */
-const keypad: Record<string, string> = {
-  a: '2',
-  b: '2',
-  c: '2',
-  d: '3',
-  e: '3',
-  f: '3',
-  g: '4',
-  h: '4',
-  i: '4',
-  j: '5',
-  k: '5',
-  l: '5',
-  m: '6',
-  n: '6',
-  o: '6',
-  p: '7',
-  q: '7',
-  r: '7',
-  s: '7',
-  t: '8',
-  u: '8',
-  v: '8',
-  w: '9',
-  x: '9',
-  y: '9',
-  z: '9',
-}
-
-/** "1-800-FLOWERS" → "1800356937": letters become keypad digits, `*` stays, anything else is dropped. */
-export function patternToDigits(pattern: string): string {
-  let digits = ''
-  for (const character of pattern.toLowerCase()) {
-    if (/[0-9*]/.test(character)) digits += character
-    else digits += keypad[character] ?? ''
-  }
-  return digits
 }
 
 /** Whether `digits` contains `pattern` (already keypad digits) anywhere, `*` matching any one digit. */

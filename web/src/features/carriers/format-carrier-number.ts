@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
+import { patternToDigits } from '@dialtone/shared/keypad'
 import { formatPhoneNumber } from '../phone-numbers/format-phone-number.ts'
 
 /**
@@ -22,35 +23,6 @@ export function countryName(code: string): string {
   }
 }
 
-const keypad: Record<string, string> = {
-  a: '2',
-  b: '2',
-  c: '2',
-  d: '3',
-  e: '3',
-  f: '3',
-  g: '4',
-  h: '4',
-  i: '4',
-  j: '5',
-  k: '5',
-  l: '5',
-  m: '6',
-  n: '6',
-  o: '6',
-  p: '7',
-  q: '7',
-  r: '7',
-  s: '7',
-  t: '8',
-  u: '8',
-  v: '8',
-  w: '9',
-  x: '9',
-  y: '9',
-  z: '9',
-}
-
 /**
  * The formatted number cut into pieces, those that match a search's "contains" (digits, keypad letters, * for any
  * digit) marked, so an owner sees where PIZZA (74992) sits. The last match wins: a word is laid over the
@@ -58,11 +30,9 @@ const keypad: Record<string, string> = {
  */
 export function markContains(e164: string, contains: string | undefined): { text: string; isMatch: boolean }[] {
   const formatted = formatCarrierNumber(e164)
-  const pattern = (contains ?? '')
-    .toLowerCase()
+  const pattern = patternToDigits(contains ?? '')
     .split('')
-    .map((char) => (char === '*' ? '\\d' : (keypad[char] ?? char)))
-    .filter((part) => /^(\d|\\d)$/.test(part))
+    .map((char) => (char === '*' ? '\\d' : char))
   const digits = e164.replace(/\D/g, '')
   if (pattern.length === 0) return [{ text: formatted, isMatch: false }]
   let start = -1

@@ -4,6 +4,7 @@ import type { AuditEvent } from '@dialtone/shared/audit-log'
 import { reasonWithout, usePermissions } from '../teams/use-permissions.ts'
 import { auditLogSearch, emptyAuditLogFilters, fetchAuditLog, type AuditLogFilters } from './audit-log-api.ts'
 import '../teams/teams.css'
+import { LoadMoreButton } from '../../lib/load-more-button.tsx'
 
 const filterFields: { name: keyof AuditLogFilters; label: string; placeholder?: string; type: string }[] = [
   { name: 'action', label: 'Action', placeholder: 'phone-number.purchase', type: 'text' },
@@ -110,16 +111,7 @@ export function AuditLogPage() {
                 </table>
               </div>
             )}
-            {log.hasNextPage && (
-              <button
-                type="button"
-                className="button load-more"
-                disabled={log.isFetchingNextPage}
-                onClick={() => void log.fetchNextPage()}
-              >
-                {log.isFetchingNextPage ? 'Loading…' : 'Older events'}
-              </button>
-            )}
+            <LoadMoreButton pages={log} label="Older events" />
           </section>
         </>
       )}

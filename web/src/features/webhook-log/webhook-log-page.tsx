@@ -18,6 +18,7 @@ import { webhookLogQueryKeys } from './webhook-log-query-keys.ts'
 import { WebhookLogRow } from './webhook-log-row.tsx'
 import '../teams/teams.css'
 import './webhook-log.css'
+import { LoadMoreButton } from '../../lib/load-more-button.tsx'
 
 /** `datetime-local`'s value for an hour ago, in local time: where "process again since" starts. */
 function anHourAgo(): string {
@@ -251,16 +252,7 @@ export function WebhookLogPage({ user }: { user: SessionUser }) {
                 </table>
               </div>
             )}
-            {log.hasNextPage && (
-              <button
-                type="button"
-                className="button load-more"
-                disabled={log.isFetchingNextPage}
-                onClick={() => void log.fetchNextPage()}
-              >
-                {log.isFetchingNextPage ? 'Loading…' : 'Older messages'}
-              </button>
-            )}
+            <LoadMoreButton pages={log} label="Older messages" />
           </section>
         </>
       )}

@@ -392,6 +392,7 @@ test('faults: errors, rate limits and latency on API calls only; invalid faults 
     lostCreateAnswerRate: 0,
     webhookDelayMs: 0,
     listMasksNumbers: false,
+    importRefusalRate: 0,
   })
 })
 

@@ -674,6 +674,12 @@ export function createVapiSandbox(options: VapiSandboxOptions): VapiSandbox {
     if (fields.assistantId !== undefined && isUnknownAssistant(account, fields.assistantId)) {
       return vapiError(400, unknownAssistantMessage(fields.assistantId))
     }
+    if (random() < faults.importRefusalRate) {
+      return vapiError(
+        400,
+        `Couldn't import ${fields.number}: the sandbox is set to refuse imports (importRefusalRate).`,
+      )
+    }
     const alreadyHeld = [...held.values()].some(
       (h) => h.accountId === account.id && h.releasedAt === null && h.phoneNumber.number === fields.number,
     )

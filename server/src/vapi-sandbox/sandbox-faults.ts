@@ -20,6 +20,8 @@ export const sandboxFaultsSchema = z.strictObject({
   webhookDelayMs: z.number().int().min(0).max(600_000),
   /** Lists (`GET /phone-number`) show numbers with hidden digits (`+141****0123`), as some users report of Vapi. */
   listMasksNumbers: z.boolean(),
+  /** Share of carrier imports (`provider: twilio | telnyx`) refused with 400, as Vapi refuses a number it cannot use. */
+  importRefusalRate: rate,
 })
 export type SandboxFaults = z.infer<typeof sandboxFaultsSchema>
 
@@ -34,4 +36,5 @@ export const noFaults: SandboxFaults = {
   lostCreateAnswerRate: 0,
   webhookDelayMs: 0,
   listMasksNumbers: false,
+  importRefusalRate: 0,
 }

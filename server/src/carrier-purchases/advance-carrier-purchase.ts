@@ -472,7 +472,11 @@ function importRefusal(error: unknown, row: CarrierPurchaseRow): AppError {
   if (error instanceof VapiRejectedError && error.vapiMessage && isUnknownAssistantMessage(error.vapiMessage)) {
     return new AppError('ASSISTANT_NOT_FOUND', unknownAssistantMessage(`${row.number} was not imported`))
   }
-  const said = error instanceof VapiRejectedError && error.vapiMessage ? ` Vapi said: “${error.vapiMessage}”.` : ''
+  // A sentence of Vapi's already ends with its own stop: “… imports.” needs none after the quote.
+  const said =
+    error instanceof VapiRejectedError && error.vapiMessage
+      ? ` Vapi said: “${error.vapiMessage}”${/[.!?]$/.test(error.vapiMessage) ? '' : '.'}`
+      : ''
   return new AppError('VAPI_REJECTED', `Vapi refused to import ${row.number}.${said}`)
 }
 

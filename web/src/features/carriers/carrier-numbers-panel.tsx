@@ -19,6 +19,8 @@ export function CarrierNumbersPanel({ mode, onClose }: { mode: CarrierPanelMode;
   const ids = useId()
   const [carrier, setCarrier] = useState<CarrierName>('twilio')
   const [assistantId, setAssistantId] = useState<string | null>(null)
+  // What happens to a bought number when Vapi refuses it: released (nothing charged) unless the owner keeps it.
+  const [keepOnFailure, setKeepOnFailure] = useState(false)
   const assistants = useAssistants()
   const isSandbox = useServerInfo().data?.isSandbox ?? false
   const title = mode === 'search' ? 'Choose the exact number' : 'Import numbers you already have'
@@ -64,6 +66,24 @@ export function CarrierNumbersPanel({ mode, onClose }: { mode: CarrierPanelMode;
             {assistantId === null ? 'No assistant: calls go unanswered until you choose one.' : 'Answers every call.'}
           </p>
         </div>
+        {mode === 'search' && (
+          <label className="preference carrier-keep-choice">
+            <input
+              type="checkbox"
+              checked={keepOnFailure}
+              onChange={(event) => setKeepOnFailure(event.target.checked)}
+            />
+            <span>
+              If Vapi refuses the number, keep it at {carrierLabels[carrier]}
+              <span className="field-hint">
+                {' '}
+                {keepOnFailure
+                  ? `It stays in your ${carrierLabels[carrier]} account, to import again later (and ${carrierLabels[carrier]} charges for it).`
+                  : `Otherwise it is released at ${carrierLabels[carrier]} at once, so nothing is charged for it.`}
+              </span>
+            </span>
+          </label>
+        )}
       </div>
       {isSandbox && (
         <p className="connection-sandbox-note carrier-sandbox-note" role="note" data-testid="carrier-sandbox-note">
@@ -73,7 +93,7 @@ export function CarrierNumbersPanel({ mode, onClose }: { mode: CarrierPanelMode;
         </p>
       )}
       {mode === 'search' ? (
-        <CarrierSearch key={carrier} carrier={carrier} assistantId={assistantId} />
+        <CarrierSearch key={carrier} carrier={carrier} assistantId={assistantId} keepOnFailure={keepOnFailure} />
       ) : (
         <CarrierImportList key={carrier} carrier={carrier} assistantId={assistantId} />
       )}

@@ -53,7 +53,16 @@ function formatPrice(price: AvailableNumber['monthlyPrice']): string | null {
 }
 
 /** Search a carrier's stock with the filters its API takes, then buy one result: pending card first, live by itself. */
-export function CarrierSearch({ carrier, assistantId }: { carrier: CarrierName; assistantId: string | null }) {
+export function CarrierSearch({
+  carrier,
+  assistantId,
+  keepOnFailure,
+}: {
+  carrier: CarrierName
+  assistantId: string | null
+  /** Keep a bought number at the carrier when Vapi refuses it (else it is released). */
+  keepOnFailure: boolean
+}) {
   const ids = useId()
   const [country, setCountry] = useState('US')
   const [type, setType] = useState<CarrierNumberType>('local')
@@ -161,6 +170,7 @@ export function CarrierSearch({ carrier, assistantId }: { carrier: CarrierName; 
             carrier={carrier}
             contains={submitted.contains}
             assistantId={assistantId}
+            keepOnFailure={keepOnFailure}
             isStale={results.isPlaceholderData}
           />
           {(pageTokens.length > 1 || results.data.nextPage !== undefined) && (
@@ -195,6 +205,7 @@ function SearchResults({
   carrier,
   contains,
   assistantId,
+  keepOnFailure,
   isStale,
 }: {
   items: AvailableNumber[]
@@ -202,6 +213,7 @@ function SearchResults({
   /** The search's "contains", marked in each number. */
   contains: string | undefined
   assistantId: string | null
+  keepOnFailure: boolean
   isStale: boolean
 }) {
   const queryClient = useQueryClient()
@@ -211,7 +223,10 @@ function SearchResults({
   const purchase = useMutation({
     // One key per click: a network retry of the same click never buys twice, at the carrier or at Vapi.
     mutationFn: (number: string) =>
-      buyCarrierNumber({ carrier, number, ...(assistantId === null ? {} : { assistantId }) }, createIdempotencyKey()),
+      buyCarrierNumber(
+        { carrier, number, keepOnFailure, ...(assistantId === null ? {} : { assistantId }) },
+        createIdempotencyKey(),
+      ),
     onSuccess: (phoneNumber, number) => {
       applyPhoneNumberUpdate(queryClient, phoneNumber)
       setBought((previous) => ({ ...previous, [number]: phoneNumber }))

@@ -26,9 +26,12 @@ export function CarrierError({ error, carrier, testId }: { error: unknown; carri
       </div>
     )
   }
-  // The carrier's own refusals (and a carrier that did not answer) carry the server's exact words; the rest are
-  // described as the Vapi purchase describes them.
-  const isCarrierWords = isApiError(error) && (/^(CARRIER|NUMBER)_/.test(error.code) || error.code === 'CONFLICT')
+  // The carrier's own refusals (and a carrier that did not answer) carry the server's exact words, and so does Vapi
+  // refusing an import (with what became of the number: released or kept); the rest are described as the Vapi
+  // purchase describes them (whose hints, like Vapi's free-number limit, do not apply to an import).
+  const isCarrierWords =
+    isApiError(error) &&
+    (/^(CARRIER|NUMBER)_/.test(error.code) || error.code === 'CONFLICT' || error.code === 'VAPI_REJECTED')
   const explanation = isCarrierWords ? { message: error.message, nextStep: '' } : describeCreateError(error)
   return (
     <div

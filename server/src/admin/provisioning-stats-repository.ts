@@ -9,6 +9,7 @@ import {
   timeToLivePartials,
   utcBucketStart,
 } from './attempt-classification.ts'
+import { withProviderSplit } from './provider-stats-repository.ts'
 import { refreshProvisioningStatsRollups } from './provisioning-stats-rollup-repository.ts'
 import { planRangeParts, type StatsRange, type TimeSpan } from './stats-range.ts'
 
@@ -69,7 +70,7 @@ export async function getProvisioningStats(
     range: { from: query.from.toISOString(), to: query.to.toISOString(), bucket: query.bucket },
     ...(typeof stats === 'object' && stats !== null ? stats : {}),
   })
-  return withFilteredOrganization(db, parsed, query.organizationId)
+  return withProviderSplit(db, await withFilteredOrganization(db, parsed, query.organizationId), query)
 }
 
 /**

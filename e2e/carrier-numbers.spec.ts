@@ -106,6 +106,10 @@ test('search a carrier by country and word, see capabilities and prices, buy: th
   await expect(telnyxCard.getByTestId('phone-number-value')).toHaveText(
     `+1 (415) ${telnyxNumber?.slice(5, 8)}-${telnyxNumber?.slice(8)}`,
   )
+  // What each costs a month, as its carrier said, and the organisation's total per currency.
+  await expect(telnyxCard.getByTestId('phone-number-price')).toHaveText('$1.15/mo')
+  await expect(gbCard.getByTestId('phone-number-price')).toHaveText('$1.15/mo')
+  await expect(page.getByTestId('monthly-cost')).toHaveText('Monthly cost: $2.30/mo for 2 numbers')
   await expect(page.getByText(/is live/)).toHaveCount(0, { timeout: 15_000 })
   await telnyxCard.scrollIntoViewIfNeeded()
   await page.screenshot({ path: artifactPath('carrier-card-live'), fullPage: true })
@@ -115,6 +119,8 @@ test('search a carrier by country and word, see capabilities and prices, buy: th
   await page.setViewportSize({ width: 390, height: 844 })
   await panel.scrollIntoViewIfNeeded()
   await page.screenshot({ path: artifactPath('carrier-search-phone'), fullPage: false })
+  await telnyxCard.scrollIntoViewIfNeeded()
+  await page.screenshot({ path: artifactPath('carrier-cards-phone'), fullPage: false })
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
   await page.goto('/settings')
   await page.setViewportSize({ width: 1280, height: 800 })

@@ -14,6 +14,7 @@ import * as numberSourcesAndActivity from './0013-number-sources-and-activity.ts
 import * as carrierPurchases from './0014-carrier-purchases.ts'
 import * as callEvents from './0015-call-events.ts'
 import * as vapiChangeFeed from './0016-vapi-change-feed.ts'
+import * as carrierMonthlyPrices from './0017-carrier-monthly-prices.ts'
 import * as inboundWebhookLog from './0018-inbound-webhook-log.ts'
 import * as workerProcesses from './0019-worker-processes.ts'
 
@@ -34,6 +35,7 @@ export const allMigrations: Record<string, Migration> = {
   '0014-carrier-purchases': carrierPurchases,
   '0015-call-events': callEvents,
   '0016-vapi-change-feed': vapiChangeFeed,
+  '0017-carrier-monthly-prices': carrierMonthlyPrices,
   '0018-inbound-webhook-log': inboundWebhookLog,
   '0019-worker-processes': workerProcesses,
 }

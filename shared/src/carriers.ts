@@ -1,5 +1,10 @@
 import { z } from 'zod'
-import { numberCapabilitiesSchema, phoneNumberNameSchema, phoneNumberSchema } from './phone-number.ts'
+import {
+  monthlyPriceSchema,
+  numberCapabilitiesSchema,
+  phoneNumberNameSchema,
+  phoneNumberSchema,
+} from './phone-number.ts'
 
 /** Carriers dialtone buys numbers from and imports into Vapi. */
 export const carrierNames = ['twilio', 'telnyx'] as const
@@ -53,8 +58,6 @@ export const availableNumbersQuerySchema = z.object({
   page: z.string().max(2_000).optional(),
 })
 export type AvailableNumbersQuery = z.infer<typeof availableNumbersQuerySchema>
-
-export const monthlyPriceSchema = z.object({ amount: z.string(), currency: z.string() })
 
 export const availableNumberSchema = z.object({
   number: z.string(),

@@ -17,6 +17,10 @@ export type NumberProvider = z.infer<typeof numberProviderSchema>
 export const numberCapabilitiesSchema = z.object({ voice: z.boolean(), sms: z.boolean(), mms: z.boolean() })
 export type NumberCapabilities = z.infer<typeof numberCapabilitiesSchema>
 
+/** A price as the carrier wrote it: a decimal string (never a float) and an ISO 4217 currency, like "1.15" USD. */
+export const monthlyPriceSchema = z.object({ amount: z.string(), currency: z.string() })
+export type MonthlyPrice = z.infer<typeof monthlyPriceSchema>
+
 export const callStates = ['idle', 'ringing', 'in-call'] as const
 export const callStateSchema = z.enum(callStates)
 export type CallState = z.infer<typeof callStateSchema>
@@ -60,6 +64,11 @@ export const phoneNumberSchema = z.object({
   capabilities: numberCapabilitiesSchema,
   /** What the line is doing, from Vapi's call messages (when the organisation lets dialtone receive them). */
   activity: callActivitySchema,
+  /**
+   * What the carrier said the number costs a month when it was bought or imported. null: the carrier gave no price
+   * (shown as "price unknown", never as 0), or a Vapi number, which Vapi gives free (provider "vapi").
+   */
+  monthlyPrice: monthlyPriceSchema.nullable().optional(),
 })
 export type PhoneNumber = z.infer<typeof phoneNumberSchema>
 
@@ -126,6 +135,19 @@ export const refreshAllResultSchema = z.object({
   failed: z.number().int(),
 })
 export type RefreshAllResult = z.infer<typeof refreshAllResultSchema>
+
+/**
+ * GET /api/phone-numbers/monthly-cost: what the organisation's numbers (pending or live) cost a month, summed per
+ * currency over those whose price the carrier gave. Numbers without a known price are counted, never added as 0.
+ */
+export const monthlyCostSchema = z.object({
+  totals: z.array(z.object({ currency: z.string(), amount: z.string(), numbers: z.number().int() })),
+  /** Carrier numbers whose carrier gave no price. */
+  priceUnknown: z.number().int(),
+  /** Vapi's own numbers, which Vapi gives free. */
+  freeVapiNumbers: z.number().int(),
+})
+export type MonthlyCost = z.infer<typeof monthlyCostSchema>
 
 /** Median seconds from request to live over the organisation's recent numbers; null when nothing went live yet. */
 export const provisioningTimingSchema = z.object({

@@ -34,6 +34,20 @@ export const timeToLiveSchema = z.object({
 })
 export type TimeToLive = z.infer<typeof timeToLiveSchema>
 
+/**
+ * Issue 15: numbers asked for in the range, by where they were bought: Vapi's own (US) attempts, as in totals, and
+ * carrier purchases and imports (Twilio, Telnyx), which totals and the charts do not count. `country` null is the
+ * provider's row over all its countries. A carrier purchase succeeded when its number went live and failed when it
+ * was refused, released or kept at the carrier after a failure; time to live runs from the request to live.
+ */
+export const providerStatsSchema = z.object({
+  ...countsShape,
+  provider: z.enum(['vapi', 'twilio', 'telnyx']),
+  country: z.string().nullable(),
+  timeToLive: timeToLiveSchema,
+})
+export type ProviderStats = z.infer<typeof providerStatsSchema>
+
 export const provisioningStatsSchema = z.object({
   range: z.object({ from: z.string(), to: z.string(), bucket: z.enum(statsBuckets) }),
   totals: z.object({
@@ -53,6 +67,8 @@ export const provisioningStatsSchema = z.object({
    * `liveNow` (an addition to the contract) counts its numbers live at this moment, whenever they were bought.
    */
   organizations: z.array(z.object({ ...countsShape, id: z.string(), name: z.string(), liveNow: z.number().int() })),
+  /** By provider and country (an addition to the contract, issue 15); providers with nothing in the range are left out. */
+  providers: z.array(providerStatsSchema).optional(),
 })
 export type ProvisioningStats = z.infer<typeof provisioningStatsSchema>
 

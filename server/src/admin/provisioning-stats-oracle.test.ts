@@ -1,4 +1,5 @@
 import type { Counts, ProvisioningStats, TimeToLive } from '@dialtone/shared/provisioning-stats'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../../test/support/test-databases.ts'
 import { getProvisioningStats, topAreaCodes, topOrganizations } from './provisioning-stats-repository.ts'
@@ -133,7 +134,151 @@ function countsOf(rows: readonly Classified[]): Counts {
   }
 }
 
-function expectedStats(history: readonly HistoryAttempt[], range: StatsRange): ProvisioningStats {
+/** A carrier purchase or import (issue 15) with its card, as the saga leaves it. */
+interface CarrierHistoryPurchase {
+  organizationId: string
+  carrier: 'twilio' | 'telnyx'
+  country: string
+  requestedAt: Date
+  /** live after some milliseconds; refused before a card; failed: kept or released after a refused import; pending. */
+  ending: { kind: 'live'; millisecondsToLive: number } | { kind: 'refused' | 'failed' | 'pending' }
+}
+
+function randomCarrierHistory(random: () => number, count: number): CarrierHistoryPurchase[] {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
+  return Array.from({ length: count }, () => {
+    const roll = random()
+    return {
+      organizationId: pick(organizations).id,
+      carrier: pick(['twilio', 'telnyx'] as const),
+      country: pick(['US', 'CA', 'GB']),
+      requestedAt: new Date(start + Math.floor(random() * spanMs)),
+      ending:
+        roll < 0.55
+          ? { kind: 'live', millisecondsToLive: pick([800, 2_500, 9_000, 41_000, 300_000]) }
+          : roll < 0.7
+            ? { kind: 'refused' }
+            : roll < 0.85
+              ? { kind: 'failed' }
+              : { kind: 'pending' },
+    } satisfies CarrierHistoryPurchase
+  })
+}
+
+async function insertCarrierHistory(db: TestDatabase['db'], purchases: readonly CarrierHistoryPurchase[]) {
+  for (const [index, purchase] of purchases.entries()) {
+    const number = `+1800555${String(index).padStart(4, '0')}`
+    const hasCard = purchase.ending.kind !== 'refused'
+    const activatedAt =
+      purchase.ending.kind === 'live'
+        ? new Date(purchase.requestedAt.getTime() + purchase.ending.millisecondsToLive)
+        : null
+    const card = hasCard
+      ? await db
+          .insertInto('phone_number')
+          .values({
+            organization_id: purchase.organizationId,
+            vapi_phone_number_id: null,
+            name: null,
+            area_code: '800',
+            number,
+            status:
+              purchase.ending.kind === 'live' ? 'active' : purchase.ending.kind === 'pending' ? 'pending' : 'failed',
+            failure_code: purchase.ending.kind === 'failed' ? 'import_rejected' : null,
+            failure_reason: null,
+            detected_by: null,
+            created_at: purchase.requestedAt,
+            activated_at: activatedAt,
+            released_at: null,
+            updated_at: activatedAt ?? purchase.requestedAt,
+            next_check_at: null,
+            provider: purchase.carrier,
+            country: purchase.country,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      : undefined
+    const step = { live: 'live', refused: 'refused', failed: 'kept', pending: 'ordered' } as const
+    await db
+      .insertInto('carrier_purchase')
+      .values({
+        organization_id: purchase.organizationId,
+        kind: 'buy',
+        carrier: purchase.carrier,
+        carrier_account: 'oracle',
+        number,
+        country: purchase.country,
+        capabilities: JSON.stringify({ voice: true, sms: false, mms: false }),
+        name: null,
+        assistant_id: null,
+        requested_by_user_id: null,
+        idempotency_key: null,
+        step: step[purchase.ending.kind],
+        phone_number_id: card?.id ?? null,
+        failure_code: purchase.ending.kind === 'refused' ? 'carrier_unavailable_number' : null,
+        created_at: purchase.requestedAt,
+        updated_at: purchase.requestedAt,
+      })
+      .execute()
+  }
+}
+
+/** The split by provider and country written plainly: Vapi's rows are its totals; each carrier's from its purchases. */
+function expectedProviders(
+  purchases: readonly CarrierHistoryPurchase[],
+  range: StatsRange,
+  vapi: Pick<ProvisioningStats, 'totals' | 'timeToLive'>,
+): NonNullable<ProvisioningStats['providers']> {
+  const { pendingNow: _pendingNow, oldestPendingSeconds: _oldest, ...vapiCounts } = vapi.totals
+  const rows: NonNullable<ProvisioningStats['providers']> =
+    vapiCounts.attempts === 0
+      ? []
+      : [null, 'US'].map((country) => ({ ...vapiCounts, provider: 'vapi', country, timeToLive: vapi.timeToLive }))
+  const inRange = purchases.filter(
+    (purchase) =>
+      purchase.requestedAt >= range.from &&
+      purchase.requestedAt < range.to &&
+      (range.organizationId === undefined || purchase.organizationId === range.organizationId),
+  )
+  for (const carrier of ['telnyx', 'twilio'] as const) {
+    const ofCarrier = inRange.filter((purchase) => purchase.carrier === carrier)
+    const countries = [...new Set(ofCarrier.map((purchase) => purchase.country))].sort()
+    for (const country of ofCarrier.length === 0 ? [] : [null, ...countries]) {
+      const chosen = ofCarrier.filter((purchase) => country === null || purchase.country === country)
+      const failuresByReason: Record<string, number> = {}
+      for (const purchase of chosen) {
+        const reason =
+          purchase.ending.kind === 'refused'
+            ? 'carrier_unavailable_number'
+            : purchase.ending.kind === 'failed'
+              ? 'import_rejected'
+              : null
+        if (reason) failuresByReason[reason] = (failuresByReason[reason] ?? 0) + 1
+      }
+      const lives = chosen.flatMap((purchase) =>
+        purchase.ending.kind === 'live' ? [Math.round(purchase.ending.millisecondsToLive / 1000)] : [],
+      )
+      const failed = Object.values(failuresByReason).reduce((sum, count) => sum + count, 0)
+      rows.push({
+        provider: carrier,
+        country,
+        attempts: chosen.length,
+        succeeded: lives.length,
+        failed,
+        successRate: lives.length + failed === 0 ? null : lives.length / (lives.length + failed),
+        failuresByReason,
+        timeToLive: timeToLiveOf(lives),
+      })
+    }
+  }
+  return rows
+}
+
+function expectedStats(
+  history: readonly HistoryAttempt[],
+  range: StatsRange,
+  carrierHistory: readonly CarrierHistoryPurchase[] = [],
+): ProvisioningStats {
   const isOurs = (attempt: HistoryAttempt) =>
     range.organizationId === undefined || attempt.organizationId === range.organizationId
   const rows = history
@@ -159,8 +304,16 @@ function expectedStats(history: readonly HistoryAttempt[], range: StatsRange): P
     })
   }
 
-  const pending = history.filter((attempt) => attempt.phoneNumber?.status === 'pending' && isOurs(attempt))
-  const oldest = Math.min(...pending.map((attempt) => attempt.requestedAt.getTime()))
+  const pendingTimes = [
+    ...history.filter((attempt) => attempt.phoneNumber?.status === 'pending' && isOurs(attempt)),
+    ...carrierHistory.filter(
+      (purchase) =>
+        purchase.ending.kind === 'pending' &&
+        (range.organizationId === undefined || purchase.organizationId === range.organizationId),
+    ),
+  ].map((entry) => entry.requestedAt.getTime())
+  const pending = pendingTimes
+  const oldest = Math.min(...pendingTimes)
   const detected = (by: string) =>
     rows.filter((row) => row.isSucceeded && row.attempt.phoneNumber?.detectedBy === by).length
 
@@ -179,23 +332,30 @@ function expectedStats(history: readonly HistoryAttempt[], range: StatsRange): P
     .map((organization) => ({
       ...organization,
       ...countsOf(rows.filter((row) => row.attempt.organizationId === organization.id)),
-      liveNow: history.filter(
-        (attempt) => attempt.organizationId === organization.id && attempt.phoneNumber?.status === 'active',
-      ).length,
+      liveNow:
+        history.filter(
+          (attempt) => attempt.organizationId === organization.id && attempt.phoneNumber?.status === 'active',
+        ).length +
+        carrierHistory.filter(
+          (purchase) => purchase.organizationId === organization.id && purchase.ending.kind === 'live',
+        ).length,
     }))
     .filter((organization) => organization.attempts > 0)
     .sort((left, right) => right.attempts - left.attempts || left.id.localeCompare(right.id))
     .slice(0, topOrganizations)
 
+  const totals = {
+    ...countsOf(rows),
+    pendingNow: pending.length,
+    oldestPendingSeconds: pending.length === 0 ? null : Math.floor((now.getTime() - oldest) / 1000),
+  }
+  const timeToLive = timeToLiveOf(livesOf(rows))
   return {
     range: { from: range.from.toISOString(), to: range.to.toISOString(), bucket: range.bucket },
-    totals: {
-      ...countsOf(rows),
-      pendingNow: pending.length,
-      oldestPendingSeconds: pending.length === 0 ? null : Math.floor((now.getTime() - oldest) / 1000),
-    },
+    totals,
     buckets,
-    timeToLive: timeToLiveOf(livesOf(rows)),
+    timeToLive,
+    providers: expectedProviders(carrierHistory, range, { totals, timeToLive }),
     detectedBy: { webhook: detected('webhook'), poll: detected('poll'), manual: detected('manual') },
     areaCodes,
     organizations: byOrganization,
@@ -228,11 +388,13 @@ describe.each(testDatabaseKinds)('statistics agree with the definitions on %s', 
   let database: TestDatabase
   const random = seededRandom(20250601)
   const history = randomHistory(random, 400)
+  const carrierHistory = randomCarrierHistory(random, 60)
 
   beforeAll(async () => {
     database = await createTestDatabase(kind)
     await insertOrganizations(database.db, organizations)
     await insertHistory(database.db, history)
+    await insertCarrierHistory(database.db, carrierHistory)
   })
   afterAll(async () => {
     await database.close()
@@ -242,7 +404,62 @@ describe.each(testDatabaseKinds)('statistics agree with the definitions on %s', 
     for (let round = 0; round < 25; round += 1) {
       const range = randomRange(random)
       const stats = await getProvisioningStats(database.db, range, now)
-      expect({ range, stats }).toEqual({ range, stats: expectedStats(history, range) })
+      expect({ range, stats }).toEqual({ range, stats: expectedStats(history, range, carrierHistory) })
+    }
+  })
+
+  // liveNow comes from counts the triggers keep (migration 0017), not from the numbers: after numbers go live, are
+  // released, fail, move or are deleted, folded or not yet folded, it must still equal a plain count.
+  test('live numbers per organisation equal a plain count after every kind of change', async () => {
+    const whole = { from: new Date(start - hourMs), to: new Date(start + spanMs + hourMs), bucket: 'day' } as const
+    const plainCounts = async () => {
+      const rows = await database.db
+        .selectFrom('phone_number')
+        .select(['organization_id', (eb) => eb.fn.countAll<number>().as('live')])
+        .where('status', '=', 'active')
+        .groupBy('organization_id')
+        .execute()
+      return Object.fromEntries(rows.map((row) => [row.organization_id, Number(row.live)]))
+    }
+    const answered = async () => {
+      const stats = await getProvisioningStats(database.db, whole, now)
+      return Object.fromEntries(stats.organizations.map((entry) => [entry.id, entry.liveNow]))
+    }
+    const expectAgreement = async () => {
+      const plain = await plainCounts()
+      const answer = await answered()
+      for (const organization of organizations) expect(answer[organization.id] ?? 0).toBe(plain[organization.id] ?? 0)
+    }
+    await expectAgreement()
+    const changes = [
+      sql`update phone_number set status = 'released', released_at = now()
+        where id in (select id from phone_number where status = 'active' order by id limit 7)`,
+      sql`update phone_number set status = 'active', activated_at = coalesce(activated_at, now())
+        where id in (select id from phone_number where status = 'pending' order by id limit 3)`,
+      sql`update phone_number set status = 'failed', failure_code = 'deleted_at_vapi'
+        where id in (select id from phone_number where status = 'active' order by id desc limit 2)`,
+      sql`update phone_number set organization_id = 'orgd'
+        where id in (select id from phone_number where status = 'active' and organization_id = 'orga' limit 2)`,
+      // A change that leaves every status as it was marks nothing.
+      sql`update phone_number set check_count = check_count + 1`,
+      sql`delete from provisioning_attempt
+        where phone_number_id in (select id from phone_number where status = 'active' order by id limit 2)`,
+      sql`delete from phone_number where id in (
+        select id from phone_number where status = 'active'
+          and id not in (select phone_number_id from provisioning_attempt where phone_number_id is not null)
+        order by id limit 2)`,
+    ]
+    for (const change of changes) {
+      await change.execute(database.db)
+      // Unfolded deltas are read beside the counts: the answer is right before any statistics request folds them.
+      const plain = await plainCounts()
+      const unfolded = await sql<{
+        live: number
+      }>`select coalesce(sum(live), 0)::int as live from (
+          select sum(live_now) as live from provisioning_stats_live_count
+          union all select sum(delta) from provisioning_stats_live_delta) as parts`.execute(database.db)
+      expect(Number(unfolded.rows[0]?.live)).toBe(Object.values(plain).reduce((sum, count) => sum + count, 0))
+      await expectAgreement()
     }
   })
 })

@@ -9,6 +9,7 @@ import {
   timeToLivePartials,
   utcBucketStart,
 } from './attempt-classification.ts'
+import { withProviderSplit } from './provider-stats-repository.ts'
 import { refreshProvisioningStatsRollups } from './provisioning-stats-rollup-repository.ts'
 import { planRangeParts, type StatsRange, type TimeSpan } from './stats-range.ts'
 
@@ -69,7 +70,7 @@ export async function getProvisioningStats(
     range: { from: query.from.toISOString(), to: query.to.toISOString(), bucket: query.bucket },
     ...(typeof stats === 'object' && stats !== null ? stats : {}),
   })
-  return withFilteredOrganization(db, parsed, query.organizationId)
+  return withProviderSplit(db, await withFilteredOrganization(db, parsed, query.organizationId), query)
 }
 
 /**
@@ -225,10 +226,15 @@ export function provisioningStatsStatement(query: StatsRange, now: Date): RawBui
       from phone_number where status = 'pending' and ${organizationFilter}
     ),
     -- Live right now, whenever they were bought: "went live" counts attempts in the range, this counts numbers.
+    -- The triggers' counts plus the deltas not folded yet (migration 0017): count(*) of active numbers, exactly.
     live_now as (
-      select organization_id, count(*)::int as live_now
-      from phone_number
-      where status = 'active' and organization_id in (select organization_id from organization_counts)
+      select organization_id, sum(live_now)::int as live_now
+      from (
+        select organization_id, live_now from provisioning_stats_live_count
+        union all
+        select organization_id, delta from provisioning_stats_live_delta
+      ) as live
+      where organization_id in (select organization_id from organization_counts)
         and ${isOneOrganization ? sql`organization_id = ${query.organizationId}` : sql`true`}
       group by organization_id
     )

@@ -302,6 +302,8 @@ export async function ensureCard(deps: CarrierPurchaseDeps, row: CarrierPurchase
       country: row.country,
       capabilities: JSON.stringify(row.capabilities),
       carrier_number_id: row.carrier_number_id,
+      monthly_price_amount: row.monthly_price_amount,
+      monthly_price_currency: row.monthly_price_currency,
     })
     await recordStatusChange(trx, {
       phone_number_id: card.id,

@@ -18,6 +18,7 @@ import {
   startCarrierPurchase,
 } from './carrier-purchase-repository.ts'
 import { countryOfNumber } from './country-of-number.ts'
+import { lookUpMonthlyPrice, monthlyPriceColumns } from './look-up-monthly-price.ts'
 
 export type BuyResult = { phoneNumber: PhoneNumber; isReplay: boolean }
 
@@ -127,6 +128,7 @@ async function startAndAdvance(
   // The Vapi account it will be imported into must be usable before anything is bought.
   await vapiForNewWork(deps, organizationId)
   const country = countryOfNumber(request.number)
+  const price = await lookUpMonthlyPrice(account, request.number, country, deps.logger, { isOwned: false })
   const purchase = await startCarrierPurchase(
     deps.db,
     {
@@ -143,6 +145,7 @@ async function startAndAdvance(
       requested_by_user_id: input.requestedByUserId ?? null,
       idempotency_key: input.idempotencyKey ?? null,
       step: 'purchasing',
+      ...monthlyPriceColumns(price),
     },
     { now: deps.clock.now(), leaseMs: leaseMsOf(deps) },
   )

@@ -5,7 +5,7 @@ import {
   importCarrierNumbersResultSchema,
 } from '@dialtone/shared/carriers'
 import { connectionSchema } from '@dialtone/shared/connections'
-import { phoneNumberSchema, type PhoneNumber } from '@dialtone/shared/phone-number'
+import { monthlyCostSchema, phoneNumberSchema, type PhoneNumber } from '@dialtone/shared/phone-number'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { z } from 'zod'
 import { eventually } from '../../test/support/provisioning-test-kit.ts'
@@ -330,6 +330,71 @@ describe.each(testDatabaseKinds)('carrier numbers on %s', (kind) => {
       await (await api(owner, '/api/carrier-numbers?carrier=twilio')).json(),
     )
     expect(listedAfter.items.find((item) => item.number === chosen)).toMatchObject({ heldByDialtone: true })
+  })
+
+  test('monthly prices: Twilio’s Pricing API, Telnyx’s search price, none for an imported Telnyx number; the total adds each currency and counts the unknown apart', async () => {
+    const pricer = await harness.signUp('Price Owner')
+    const monthlyCost = async () =>
+      monthlyCostSchema.parse(await (await api(pricer, '/api/phone-numbers/monthly-cost')).json())
+    expect(await monthlyCost()).toEqual({ totals: [], priceUnknown: 0, freeVapiNumbers: 0 })
+
+    // Twilio: its Pricing API's price for a US local number, stored on the purchase and the card.
+    const twilioChoice = availableNumberListSchema.parse(
+      (await search(pricer, 'carrier=twilio&country=US&areaCode=312')).json,
+    ).items[0]
+    expect(twilioChoice?.monthlyPrice).toEqual({ amount: '1.15', currency: 'USD' })
+    const twilioCard = asPhoneNumber((await buy(pricer, { carrier: 'twilio', number: twilioChoice?.number })).json)
+    expect(twilioCard).toMatchObject({ status: 'active', monthlyPrice: { amount: '1.15', currency: 'USD' } })
+    expect((await stepsOf(twilioCard.id)).purchase).toMatchObject({
+      monthly_price_amount: '1.15',
+      monthly_price_currency: 'USD',
+    })
+
+    // Telnyx: the price its search gives for that very number (toll-free costs more than local).
+    const telnyxChoice = availableNumberListSchema.parse(
+      (await search(pricer, 'carrier=telnyx&country=US&type=toll-free')).json,
+    ).items[0]
+    expect(telnyxChoice?.monthlyPrice).toEqual({ amount: '2.15', currency: 'USD' })
+    const telnyxCard = asPhoneNumber((await buy(pricer, { carrier: 'telnyx', number: telnyxChoice?.number })).json)
+    expect(telnyxCard).toMatchObject({ status: 'pending', monthlyPrice: { amount: '2.15', currency: 'USD' } })
+
+    // A Telnyx number the owner already holds (kept after a refused import): Telnyx reports no price for it.
+    const keptChoice = availableNumberListSchema.parse(
+      (await search(pricer, 'carrier=telnyx&country=US&areaCode=212')).json,
+    ).items[0]
+    const kept = keptChoice?.number ?? ''
+    const refused = asPhoneNumber(
+      (await buy(pricer, { carrier: 'telnyx', number: kept, assistantId: randomUUID(), keepOnFailure: true })).json,
+    )
+    await eventually(
+      async () => (await stepsOf(refused.id)).purchase.step,
+      (step) => step === 'kept',
+      10_000,
+    )
+    const imported = importCarrierNumbersResultSchema.parse(
+      await (
+        await api(pricer, '/api/phone-numbers/import', { method: 'POST', json: { carrier: 'telnyx', numbers: [kept] } })
+      ).json(),
+    )
+    expect(imported.items[0]).toMatchObject({ outcome: 'imported', phoneNumber: { monthlyPrice: null } })
+
+    // A Vapi number: free, never a price.
+    const vapiCard = asPhoneNumber((await buy(pricer, { areaCode: '415' })).json)
+    expect(vapiCard.monthlyPrice).toBeNull()
+
+    await eventually(
+      async () => (await rowsWithNumber(telnyxChoice?.number ?? '')).find((row) => row.id === telnyxCard.id),
+      (row) => row?.status === 'active',
+      10_000,
+    )
+    expect(await monthlyCost()).toEqual({
+      totals: [{ currency: 'USD', amount: '3.30', numbers: 2 }],
+      priceUnknown: 1,
+      freeVapiNumbers: 1,
+    })
+    // A released number is no longer paid for.
+    expect((await api(pricer, `/api/phone-numbers/${twilioCard.id}`, { method: 'DELETE' })).status).toBe(200)
+    expect((await monthlyCost()).totals).toEqual([{ currency: 'USD', amount: '2.15', numbers: 1 }])
   })
 
   test('a Telnyx order is pending until its signed webhook says it completed, then live', async () => {

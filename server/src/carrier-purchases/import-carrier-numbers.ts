@@ -18,6 +18,7 @@ import { carrierErrorToAppError } from './carrier-error-to-app-error.ts'
 import { leaseMsOf, type CarrierPurchaseDeps } from './carrier-purchase-deps.ts'
 import { startCarrierPurchase } from './carrier-purchase-repository.ts'
 import { countryOfNumber } from './country-of-number.ts'
+import { lookUpMonthlyPrice, monthlyPriceColumns } from './look-up-monthly-price.ts'
 
 interface HeldAtCarrier {
   number: string
@@ -110,6 +111,8 @@ export async function importCarrierNumbers(
         )
       }
       await refuseNumbersHeld(deps, organizationId, [number])
+      const country = countryOfNumber(number)
+      const price = await lookUpMonthlyPrice(account, number, country, deps.logger, { isOwned: true })
       const purchase = await startCarrierPurchase(
         deps.db,
         {
@@ -118,7 +121,7 @@ export async function importCarrierNumbers(
           carrier: request.carrier,
           carrier_account: account.ref,
           number,
-          country: countryOfNumber(number),
+          country,
           capabilities: JSON.stringify(atCarrier.capabilities ?? { voice: true, sms: false, mms: false }),
           name: null,
           assistant_id: request.assistantId ?? null,
@@ -126,6 +129,7 @@ export async function importCarrierNumbers(
           idempotency_key: null,
           carrier_number_id: atCarrier.carrierNumberId,
           step: 'bought',
+          ...monthlyPriceColumns(price),
         },
         { now: deps.clock.now(), leaseMs: leaseMsOf(deps) },
       )

@@ -3,7 +3,9 @@ import { allMigrations } from '@dialtone/migrations/all-migrations'
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely'
 
 function migratorFor(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => allMigrations } })
+  // Numbers are handed out to engineers working in parallel, so one may land after a higher one already ran on a
+  // database (0017 after 0018 and 0019): each migration is still applied once, in the order it arrives.
+  return new Migrator({ db, provider: { getMigrations: async () => allMigrations }, allowUnorderedMigrations: true })
 }
 
 function unwrap(result: MigrationResultSet): string[] {

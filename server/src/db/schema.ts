@@ -91,6 +91,9 @@ export interface PhoneNumberTable {
   answered_first_call_at: NullableTimestamp
   /** 0015: the latest calls all ended with reasons that mean the line or the assistant is broken. */
   call_failing: ColumnType<boolean, boolean | undefined, boolean>
+  /** 0017: the monthly price the carrier gave (a decimal string) and its currency; both null when it gave none. */
+  monthly_price_amount: ColumnType<string | null, string | null | undefined, string | null>
+  monthly_price_currency: ColumnType<string | null, string | null | undefined, string | null>
 }
 export type NumberProvider = 'vapi' | 'twilio' | 'telnyx'
 export type CallState = 'idle' | 'ringing' | 'in-call'
@@ -535,6 +538,9 @@ export interface CarrierPurchaseTable {
   created_at: Timestamp
   updated_at: Timestamp
   settled_at: NullableTimestamp
+  /** 0017: the monthly price the carrier gave when it was bought or imported; both null when it gave none. */
+  monthly_price_amount: ColumnType<string | null, string | null | undefined, string | null>
+  monthly_price_currency: ColumnType<string | null, string | null | undefined, string | null>
 }
 export type CarrierPurchaseRow = Selectable<CarrierPurchaseTable>
 

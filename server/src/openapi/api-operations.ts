@@ -36,6 +36,7 @@ import {
   listPhoneNumbersQuerySchema,
   phoneNumberListSchema,
   phoneNumberSchema,
+  monthlyCostSchema,
   provisioningTimingSchema,
   refreshAllResultSchema,
   updatePhoneNumberRequestSchema,
@@ -231,6 +232,19 @@ export const apiOperations: readonly ApiOperation[] = [
     access: 'signed-in',
     permission: 'numbers:read',
     responses: { 200: { description: 'Median seconds to live.', schema: provisioningTimingSchema } },
+  },
+  {
+    method: 'get',
+    path: '/api/phone-numbers/monthly-cost',
+    operationId: 'getMonthlyCost',
+    tag: 'Phone numbers',
+    summary: 'What the organisation’s numbers cost a month, per currency',
+    description:
+      'Summed over pending and live numbers whose carrier gave a price when they were bought or imported. ' +
+      'Numbers without a known price are counted in `priceUnknown`, never added as 0; Vapi’s own numbers are free.',
+    access: 'signed-in',
+    permission: 'numbers:read',
+    responses: { 200: { description: 'Totals per currency.', schema: monthlyCostSchema } },
   },
   {
     method: 'post',

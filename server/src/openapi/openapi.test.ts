@@ -140,6 +140,7 @@ describe(`the OpenAPI description matches the API on ${kind}`, () => {
       listPhoneNumbers: () => asKey('/api/phone-numbers?limit=10'),
       createPhoneNumber: () => asKey('/api/phone-numbers', { method: 'POST', json: { areaCode: '212' } }),
       getProvisioningTiming: () => asKey('/api/phone-numbers/timing'),
+      getMonthlyCost: () => asKey('/api/phone-numbers/monthly-cost'),
       refreshPendingPhoneNumbers: () => asKey('/api/phone-numbers/refresh', { method: 'POST' }),
       getPhoneNumber: () => asKey(`/api/phone-numbers/${number}`),
       refreshPhoneNumber: () => asKey(`/api/phone-numbers/${number}/refresh`, { method: 'POST' }),

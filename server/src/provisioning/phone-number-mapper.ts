@@ -44,5 +44,9 @@ export function toPhoneNumber(row: PhoneNumberRow, now: Date = new Date()): Phon
       answeredFirstCallAt: iso(row.answered_first_call_at),
       failing: row.call_failing,
     },
+    monthlyPrice:
+      row.monthly_price_amount === null || row.monthly_price_currency === null
+        ? null
+        : { amount: row.monthly_price_amount, currency: row.monthly_price_currency },
   }
 }

@@ -20,6 +20,7 @@ import {
   listPhoneNumbersOfOrganization,
   typicalSecondsToLive,
 } from '../provisioning/phone-number-repository.ts'
+import { monthlyCostOf } from '../provisioning/monthly-cost-repository.ts'
 import { provisionPhoneNumber } from '../provisioning/provision-phone-number.ts'
 import type { ProvisioningDeps } from '../provisioning/provisioning-deps.ts'
 import { refreshPendingPhoneNumbers, refreshPhoneNumber } from '../provisioning/refresh-phone-numbers.ts'
@@ -122,6 +123,9 @@ export function phoneNumberRoutes(deps: PhoneNumberRouteDeps) {
     })
     .get('/timing', requirePermission('numbers:read'), async (c) =>
       c.json(await typicalSecondsToLive(provisioning.db, c.get('viewer').organizationId)),
+    )
+    .get('/monthly-cost', requirePermission('numbers:read'), async (c) =>
+      c.json(await monthlyCostOf(provisioning.db, c.get('viewer').organizationId)),
     )
     .post('/refresh', requirePermission('numbers:read'), async (c) => {
       const result = await refreshPendingPhoneNumbers(provisioning, { organizationId: c.get('viewer').organizationId })

@@ -10,7 +10,7 @@ import { bucketsToCsv, downloadCsv, organizationsToCsv } from './stats-csv.ts'
 import { formatBucketSpan, formatCount, formatInstant, formatPercent, formatSeconds } from './stats-format.ts'
 import { StatsRangePicker } from './stats-range-picker.tsx'
 import type { StatsRangeChoice } from './stats-range-choice.ts'
-import { AreaCodeTable, BucketTable, OrganizationTable } from './stats-tables.tsx'
+import { AreaCodeTable, BucketTable, OrganizationTable, ProviderTable } from './stats-tables.tsx'
 import { SuccessRateChart } from './success-rate-chart.tsx'
 import { TimeToLiveChart } from './time-to-live-chart.tsx'
 import { useProvisioningStats } from './use-provisioning-stats.ts'
@@ -203,6 +203,10 @@ function StatsView({
             }
           >
             <OrganizationTable stats={stats} onSelect={onSelectOrganization} />
+          </TablePanel>
+
+          <TablePanel title="By provider and country">
+            <ProviderTable stats={stats} />
           </TablePanel>
 
           <div className="table-grid">

@@ -232,3 +232,78 @@ export function BucketTable({ stats }: { stats: ProvisioningStats }) {
     </div>
   )
 }
+
+const providerLabels = { vapi: 'Vapi', twilio: 'Twilio', telnyx: 'Telnyx' } as const
+
+/** Vapi's own numbers beside carrier purchases and imports: each provider's total, then its countries. */
+export function ProviderTable({ stats }: { stats: ProvisioningStats }) {
+  const rows = stats.providers ?? []
+  if (rows.length === 0) return <p className="muted">Nothing was asked for in this range.</p>
+  return (
+    <div className="table-scroll">
+      <table className="stats-table stats-table-stacked" data-testid="provider-table">
+        <thead>
+          <tr>
+            <th scope="col">Provider</th>
+            <th scope="col">Country</th>
+            <th scope="col" className="numeric">
+              Attempts
+            </th>
+            <th scope="col" className="numeric">
+              Went live
+            </th>
+            <th scope="col" className="numeric">
+              Failed
+            </th>
+            <th scope="col" className="numeric">
+              Success rate
+            </th>
+            <th scope="col" className="numeric">
+              Time to live (median · p90)
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr
+              key={`${row.provider}-${row.country ?? 'all'}`}
+              className={row.country === null ? 'provider-total' : undefined}
+              data-provider={row.provider}
+              data-country={row.country ?? 'all'}
+            >
+              <th scope="row">{providerLabels[row.provider]}</th>
+              <td data-label="Country">{row.country ?? 'All countries'}</td>
+              <td className="numeric" data-label="Attempts">
+                {formatCount(row.attempts)}
+              </td>
+              <td className="numeric" data-label="Went live">
+                {formatCount(row.succeeded)}
+              </td>
+              <td className="numeric" data-label="Failed">
+                {formatCount(row.failed)}
+              </td>
+              <td className="numeric" data-label="Success rate">
+                {formatPercent(row.successRate)}
+              </td>
+              <td className="numeric" data-label="Time to live">
+                {formatSeconds(row.timeToLive.p50Seconds)} · {formatSeconds(row.timeToLive.p90Seconds)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ColumnDefinitions
+        testId="provider-columns"
+        definitions={[
+          [
+            'Vapi',
+            'numbers bought from Vapi by area code (US only): the attempts counted everywhere else on this page.',
+          ],
+          ['Twilio, Telnyx', 'numbers bought at the carrier or imported from it into Vapi; not in the charts above.'],
+          ['Failed', 'refused, or released or kept at the carrier after a failure.'],
+          ['Time to live', 'from the request to the number going live.'],
+        ]}
+      />
+    </div>
+  )
+}

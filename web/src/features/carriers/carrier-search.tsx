@@ -10,6 +10,7 @@ import {
 } from '@dialtone/shared/carriers'
 import type { PhoneNumber } from '@dialtone/shared/phone-number'
 import { createIdempotencyKey } from '../../lib/create-idempotency-key.ts'
+import { formatMonthlyPrice } from '../../lib/format-monthly-price.ts'
 import { applyPhoneNumberUpdate } from '../phone-numbers/phone-number-cache.ts'
 import {
   buyCarrierNumber,
@@ -39,17 +40,6 @@ const fieldLabels: Record<TextField, { label: string; placeholder: string; hint:
   locality: { label: 'City or town', placeholder: 'e.g. London', hint: '' },
   region: { label: 'State or region', placeholder: 'e.g. CA', hint: '' },
   nearNumber: { label: 'Near a number', placeholder: '+14155550123', hint: 'Your shop’s number, in + form.' },
-}
-
-function formatPrice(price: AvailableNumber['monthlyPrice']): string | null {
-  if (!price) return null
-  const amount = Number(price.amount)
-  if (!Number.isFinite(amount)) return `${price.amount} ${price.currency}`
-  try {
-    return `${new Intl.NumberFormat(undefined, { style: 'currency', currency: price.currency }).format(amount)}/mo`
-  } catch {
-    return `${price.amount} ${price.currency}/mo`
-  }
 }
 
 /** Search a carrier's stock with the filters its API takes, then buy one result: pending card first, live by itself. */
@@ -253,7 +243,7 @@ function SearchResults({
       </p>
       <ul className="carrier-results" aria-label="Numbers for sale" aria-busy={isStale} data-testid="carrier-results">
         {items.map((item) => {
-          const price = formatPrice(item.monthlyPrice)
+          const price = item.monthlyPrice ? formatMonthlyPrice(item.monthlyPrice) : null
           const place = [item.locality, item.region].filter(Boolean).join(', ')
           const card = bought[item.number]
           const isBuying = purchase.isPending && purchase.variables === item.number

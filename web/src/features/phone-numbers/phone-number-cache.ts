@@ -47,6 +47,8 @@ export function listLoadedPhoneNumbers(pages: { pages: PhoneNumberList[] } | und
 /** The one way a fresh copy of a number (socket event or HTTP answer) enters the cache. */
 export function applyPhoneNumberUpdate(queryClient: QueryClient, incoming: PhoneNumber): void {
   putNewerCopy(queryClient, incoming)
+  // A new card, a release or a failure changes what the organisation pays a month; a cheap query, asked again.
+  void queryClient.invalidateQueries({ queryKey: phoneNumberQueryKeys.monthlyCost() })
   if (incoming.status === 'active') {
     void queryClient.invalidateQueries({ queryKey: phoneNumberQueryKeys.timing() })
   }

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react'
 import { toast } from '../../lib/toast.tsx'
 import type { PhoneNumber, PhoneNumberStatus } from '@dialtone/shared/phone-number'
 import { copyText } from '../../lib/copy-text.ts'
+import { formatMonthlyPrice } from '../../lib/format-monthly-price.ts'
 import { useNow } from '../../lib/use-now.ts'
 import { formatPlaces } from '../area-codes/area-code-combobox.tsx'
 import { useNearbyAreaCodes } from '../area-codes/use-area-code-search.ts'
@@ -23,6 +24,12 @@ export const statusLabels: Record<PhoneNumberStatus, string> = {
   active: 'Live',
   failed: 'Failed',
   released: 'Released',
+}
+
+/** What the number costs a month, on one short line: Vapi's own numbers are free; a carrier may not have said. */
+function describeMonthlyPrice(phoneNumber: PhoneNumber): string {
+  if (phoneNumber.provider === 'vapi') return 'Free Vapi number'
+  return phoneNumber.monthlyPrice ? formatMonthlyPrice(phoneNumber.monthlyPrice) : 'price unknown'
 }
 
 const providerLabels: Record<PhoneNumber['provider'], string> = { vapi: 'Vapi', twilio: 'Twilio', telnyx: 'Telnyx' }
@@ -191,6 +198,8 @@ function CardDetails({
           <p>Live since {formatMoment(phoneNumber.activatedAt ?? phoneNumber.updatedAt)}</p>
           <p className="muted">
             {phoneNumber.areaCode !== '' ? `Area code ${phoneNumber.areaCode}` : `Country ${phoneNumber.country}`}
+            {' · '}
+            <span data-testid="phone-number-price">{describeMonthlyPrice(phoneNumber)}</span>
           </p>
         </div>
       )

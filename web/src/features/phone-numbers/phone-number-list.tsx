@@ -9,6 +9,7 @@ import { BulkAssignBar } from './bulk-assign-bar.tsx'
 import { canHaveAssistant } from './phone-number-assistant.ts'
 import { useRefreshAllPending } from './phone-number-mutations.ts'
 import { useProvisioningTiming, usePhoneNumbers } from './use-phone-numbers.ts'
+import { MonthlyCostSummary } from './monthly-cost-summary.tsx'
 import { useStatusTransitionNotices } from './use-status-transition-notices.ts'
 import { useLinkedPhoneNumber } from './use-linked-phone-number.ts'
 
@@ -155,6 +156,7 @@ export function PhoneNumberList() {
           {refreshAll.isPending ? 'Checking…' : 'Check all pending'}
         </button>
       </div>
+      <MonthlyCostSummary />
       <p className="refresh-summary" role="status" aria-live="polite">
         {shownSummary}
       </p>

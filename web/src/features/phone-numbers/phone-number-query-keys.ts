@@ -7,4 +7,5 @@ export const phoneNumberQueryKeys = {
   list: () => [...phoneNumberQueryKeys.lists(), { status: 'all' }] as const,
   detail: (id: string) => [...phoneNumberQueryKeys.all, 'detail', id] as const,
   timing: () => [...phoneNumberQueryKeys.all, 'timing'] as const,
+  monthlyCost: () => [...phoneNumberQueryKeys.all, 'monthly-cost'] as const,
 }

@@ -1,4 +1,5 @@
 import {
+  monthlyCostSchema,
   phoneNumberListSchema,
   phoneNumberSchema,
   provisioningTimingSchema,
@@ -48,4 +49,8 @@ export function releasePhoneNumber(id: string) {
 
 export function fetchProvisioningTiming() {
   return requestJson('/api/phone-numbers/timing', provisioningTimingSchema)
+}
+
+export function fetchMonthlyCost() {
+  return requestJson('/api/phone-numbers/monthly-cost', monthlyCostSchema)
 }

@@ -1,6 +1,6 @@
 import { useMemo } from 'react'
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query'
-import { fetchPhoneNumberPage, fetchProvisioningTiming } from './phone-numbers-api.ts'
+import { fetchMonthlyCost, fetchPhoneNumberPage, fetchProvisioningTiming } from './phone-numbers-api.ts'
 import { listLoadedPhoneNumbers } from './phone-number-cache.ts'
 import { phoneNumberQueryKeys } from './phone-number-query-keys.ts'
 
@@ -23,4 +23,9 @@ export function useProvisioningTiming() {
     queryFn: fetchProvisioningTiming,
     staleTime: 60_000,
   })
+}
+
+/** The organisation's monthly total; a number bought, released or failed changes it (phone-number-cache.ts). */
+export function useMonthlyCost() {
+  return useQuery({ queryKey: phoneNumberQueryKeys.monthlyCost(), queryFn: fetchMonthlyCost, staleTime: 60_000 })
 }

@@ -5,16 +5,11 @@ import { parseVapiWebhook } from '../vapi/vapi-webhook-envelope.ts'
 import { publishTransition } from './apply-status-signal.ts'
 import { checkPhoneNumberAtVapi } from './check-phone-number-at-vapi.ts'
 import { findPhoneNumberByVapiId } from './phone-number-repository.ts'
-import type { Transition } from './phone-number-transition-repository.ts'
 import { findAttemptOutcome } from './provisioning-attempt-repository.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 import { signalFromVapi, targetStatusOf } from './status-machine.ts'
-import {
-  recordDelivery,
-  recordDeliveryAndTransition,
-  type NewWebhookDelivery,
-  type WebhookOutcome,
-} from './webhook-delivery-repository.ts'
+import { deliveryBatcherOf } from './webhook-delivery-batcher.ts'
+import type { NewWebhookDelivery, WebhookOutcome } from './webhook-delivery-repository.ts'
 
 export type { WebhookOutcome } from './webhook-delivery-repository.ts'
 
@@ -90,24 +85,21 @@ export async function ingestVapiWebhook(
   // nothing is recorded with what it is.
   const signal = vapiPhoneNumber ? signalFromVapi(vapiPhoneNumber) : null
   const to = signal ? targetStatusOf(signal) : null
-  let outcome: WebhookOutcome
-  let transition: Transition | null = null
-  if (ours && signal && to) {
-    ;({ outcome, transition } = await recordDeliveryAndTransition(deps.db, {
-      phoneNumberId: ours.id,
-      signal,
-      to,
-      source: 'webhook',
-      now,
-      delivery,
-    }))
-  } else {
-    outcome = await recordDelivery(deps.db, {
-      ...delivery,
-      outcome: !vapiPhoneNumber ? 'ignored' : !ours ? 'not-ours' : ours.status === 'pending' ? 'checking' : 'unchanged',
-    })
-  }
-
+  // Written by the group commit (webhook-delivery-batcher.ts): answered only after its own row has committed.
+  const { outcome, transition } = await deliveryBatcherOf(deps.db).record(
+    ours && signal && to
+      ? { ...delivery, transition: { phoneNumberId: ours.id, signal, to, source: 'webhook', now } }
+      : {
+          ...delivery,
+          outcome: !vapiPhoneNumber
+            ? 'ignored'
+            : !ours
+              ? 'not-ours'
+              : ours.status === 'pending'
+                ? 'checking'
+                : 'unchanged',
+        },
+  )
   if (transition) publishTransition(deps, transition)
   if (outcome === 'checking' && ours) {
     // The message names one of our pending numbers but not its number: ask Vapi now rather than wait for the poller.

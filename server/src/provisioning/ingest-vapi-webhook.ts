@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto'
-import type { PhoneNumberRow } from '../db/schema.ts'
+import type { Kysely } from 'kysely'
+import type { Database, PhoneNumberRow } from '../db/schema.ts'
+import { createStatementGroup, groupPerKey } from '../lib/statement-group.ts'
 import { isUuid } from '../lib/is-uuid.ts'
-import { parseVapiWebhook } from '../vapi/vapi-webhook-envelope.ts'
+import { parseVapiWebhook, type VapiWebhookMessage } from '../vapi/vapi-webhook-envelope.ts'
 import { publishTransition } from './apply-status-signal.ts'
 import { checkPhoneNumberAtVapi } from './check-phone-number-at-vapi.ts'
-import { findPhoneNumberByVapiId } from './phone-number-repository.ts'
+import { findPhoneNumberByVapiId, findPhoneNumbersByVapiIds } from './phone-number-repository.ts'
 import { findAttemptOutcome } from './provisioning-attempt-repository.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 import { signalFromVapi, targetStatusOf } from './status-machine.ts'
@@ -18,6 +20,11 @@ export function deliveryIdOf(messageIdHeader: string | null, rawBody: Uint8Array
   if (given && given.length <= 200) return `id:${given}`
   return `sha256:${createHash('sha256').update(rawBody).digest('hex')}`
 }
+
+/** Webhooks arriving together look their numbers up in one statement (lib/statement-group.ts). */
+const phoneNumberLookupsOf = groupPerKey((db: Kysely<Database>) =>
+  createStatementGroup((vapiPhoneNumberIds: string[]) => findPhoneNumbersByVapiIds(db, vapiPhoneNumberIds)),
+)
 
 /** Longest a webhook about a number still being stored waits for the purchase to be recorded. */
 export const purchaseWaitMs = 3_000
@@ -56,12 +63,14 @@ export async function ingestVapiWebhook(
     attemptId?: string | null
     /** A message processed again from the inbound log keeps the delivery id it first had (its body is redacted). */
     deliveryId?: string | null
+    /** The body already parsed by the caller (handle-vapi-message.ts), so it is not parsed twice. */
+    message?: VapiWebhookMessage
   },
 ): Promise<{ outcome: WebhookOutcome; deliveryId: string }> {
-  const message = parseVapiWebhook(input.rawBody)
+  const message = input.message ?? parseVapiWebhook(input.rawBody)
   const deliveryId = input.deliveryId ?? deliveryIdOf(input.messageId, input.rawBody)
   const vapiPhoneNumber = message.phoneNumber ?? null
-  let ours = vapiPhoneNumber ? await findPhoneNumberByVapiId(deps.db, vapiPhoneNumber.id) : undefined
+  let ours = vapiPhoneNumber ? await phoneNumberLookupsOf(deps.db).run(vapiPhoneNumber.id) : undefined
   if (vapiPhoneNumber && !ours && input.attemptId) {
     ours = await waitForPurchaseToBeStored(deps, input.attemptId, vapiPhoneNumber.id)
   }

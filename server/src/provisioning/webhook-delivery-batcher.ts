@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { isDatabaseUnavailable } from '../lib/is-database-unavailable.ts'
+import { groupPerKey } from '../lib/statement-group.ts'
 import { recordDeliveries, type DeliveryToRecord, type RecordedDelivery } from './webhook-delivery-repository.ts'
 
 /** Most deliveries written by one statement. */
@@ -111,14 +112,5 @@ export function createDeliveryBatcher(
   }
 }
 
-const batchers = new WeakMap<Kysely<Database>, DeliveryBatcher>()
-
 /** The one batcher of a database handle (per process), so every route and test on that handle shares it. */
-export function deliveryBatcherOf(db: Kysely<Database>): DeliveryBatcher {
-  let batcher = batchers.get(db)
-  if (!batcher) {
-    batcher = createDeliveryBatcher(db)
-    batchers.set(db, batcher)
-  }
-  return batcher
-}
+export const deliveryBatcherOf = groupPerKey((db: Kysely<Database>) => createDeliveryBatcher(db))

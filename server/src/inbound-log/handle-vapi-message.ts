@@ -39,12 +39,13 @@ export async function handleVapiMessage(
     isReplay?: boolean
   },
 ): Promise<VapiMessageHandling> {
-  const { type } = parseVapiWebhook(input.rawBody)
+  const message = parseVapiWebhook(input.rawBody)
+  const { type } = message
   const call =
     deps.callEvents && isCallMessageType(type)
       ? await handleCallMessage(deps.callEvents, { rawBody: input.rawBody, isReplay: input.isReplay ?? false })
       : null
-  const ingested = await ingestVapiWebhook(deps.provisioning, input)
+  const ingested = await ingestVapiWebhook(deps.provisioning, { ...input, message })
   return {
     // What the call handling did when it did something; otherwise the ingestion's word (transitioned, ignored, …).
     outcome: call && callOutcomesThatSaySomething.has(call.outcome) ? call.outcome : ingested.outcome,

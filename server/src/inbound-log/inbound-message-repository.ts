@@ -1,6 +1,7 @@
 import type { InboundMessage } from '@dialtone/shared/webhook-log'
 import { sql, type Kysely } from 'kysely'
 import type { Database, InboundMessageTable } from '../db/schema.ts'
+import { createStatementGroup, groupPerKey } from '../lib/statement-group.ts'
 
 /** Which of our numbers a message is about, as the sender names it. */
 export interface InboundNumberReference {
@@ -42,39 +43,52 @@ export interface InboundRelayReport {
 }
 
 /**
- * One row per received request. The organisation and dialtone's number id are found by the INSERT itself, so
- * recording costs one round trip. A released number's id may be reused by nobody, but a number (E.164) may have
- * been held by several rows over time: the newest holder that is not released wins.
+ * One row per received request. The organisation and dialtone's number id are found by the INSERT itself, and
+ * requests logged while an insert is running are written together by the next (one round trip and one commit for
+ * all of them; statement-group.ts). Resolves once the row is committed. A released number's id may be reused by
+ * nobody, but a number (E.164) may have been held by several rows over time: the newest holder that is not
+ * released wins.
  */
 export async function insertInboundMessage(db: Kysely<Database>, message: NewInboundMessage): Promise<void> {
+  await inboundInsertsOf(db).run(message)
+}
+
+const inboundInsertsOf = groupPerKey((db: Kysely<Database>) =>
+  createStatementGroup(async (messages: NewInboundMessage[]) => {
+    await db
+      .insertInto('inbound_message')
+      .values(messages.map((message) => inboundRowOf(db, message)))
+      .execute()
+    return messages.map(() => undefined)
+  }),
+)
+
+function inboundRowOf(db: Kysely<Database>, message: NewInboundMessage) {
   const reference = message.numberReference
   const ours = reference ? matchingNumber(db, reference) : null
-  await db
-    .insertInto('inbound_message')
-    .values({
-      id: message.id,
-      received_at: message.receivedAt,
-      source: message.source,
-      message_type: message.messageType?.slice(0, 200) ?? null,
-      organization_id: ours ? ours.select('organization_id') : null,
-      phone_number_id: ours ? ours.select('id') : null,
-      vapi_phone_number_id: reference?.vapiPhoneNumberId?.slice(0, 200) ?? null,
-      call_id: message.callId?.slice(0, 200) ?? null,
-      verification: message.verification,
-      verification_detail: message.verificationDetail,
-      outcome: message.outcome,
-      http_status: message.httpStatus,
-      handling_ms: message.handlingMs,
-      delivery_id: message.deliveryId,
-      message_id: message.messageId?.slice(0, 200) ?? null,
-      attempt_id: message.attemptId?.slice(0, 100) ?? null,
-      relay_key: message.relayKey,
-      headers: JSON.stringify(message.headers),
-      payload: message.payload === undefined ? null : JSON.stringify(message.payload),
-      body_bytes: message.bodyBytes,
-      redactions: JSON.stringify(message.redactions.slice(0, 200)),
-    })
-    .execute()
+  return {
+    id: message.id,
+    received_at: message.receivedAt,
+    source: message.source,
+    message_type: message.messageType?.slice(0, 200) ?? null,
+    organization_id: ours ? ours.select('organization_id') : null,
+    phone_number_id: ours ? ours.select('id') : null,
+    vapi_phone_number_id: reference?.vapiPhoneNumberId?.slice(0, 200) ?? null,
+    call_id: message.callId?.slice(0, 200) ?? null,
+    verification: message.verification,
+    verification_detail: message.verificationDetail,
+    outcome: message.outcome,
+    http_status: message.httpStatus,
+    handling_ms: message.handlingMs,
+    delivery_id: message.deliveryId,
+    message_id: message.messageId?.slice(0, 200) ?? null,
+    attempt_id: message.attemptId?.slice(0, 100) ?? null,
+    relay_key: message.relayKey,
+    headers: JSON.stringify(message.headers),
+    payload: message.payload === undefined ? null : JSON.stringify(message.payload),
+    body_bytes: message.bodyBytes,
+    redactions: JSON.stringify(message.redactions.slice(0, 200)),
+  }
 }
 
 function matchingNumber(db: Kysely<Database>, reference: InboundNumberReference) {

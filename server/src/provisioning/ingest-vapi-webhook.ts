@@ -1,20 +1,17 @@
 import { createHash } from 'node:crypto'
-import type { PhoneNumberRow } from '../db/schema.ts'
+import type { Kysely } from 'kysely'
+import type { Database, PhoneNumberRow } from '../db/schema.ts'
+import { createStatementGroup, groupPerKey } from '../lib/statement-group.ts'
 import { isUuid } from '../lib/is-uuid.ts'
-import { parseVapiWebhook } from '../vapi/vapi-webhook-envelope.ts'
+import { parseVapiWebhook, type VapiWebhookMessage } from '../vapi/vapi-webhook-envelope.ts'
 import { publishTransition } from './apply-status-signal.ts'
 import { checkPhoneNumberAtVapi } from './check-phone-number-at-vapi.ts'
-import { findPhoneNumberByVapiId } from './phone-number-repository.ts'
-import type { Transition } from './phone-number-transition-repository.ts'
+import { findPhoneNumberByVapiId, findPhoneNumbersByVapiIds } from './phone-number-repository.ts'
 import { findAttemptOutcome } from './provisioning-attempt-repository.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 import { signalFromVapi, targetStatusOf } from './status-machine.ts'
-import {
-  recordDelivery,
-  recordDeliveryAndTransition,
-  type NewWebhookDelivery,
-  type WebhookOutcome,
-} from './webhook-delivery-repository.ts'
+import { deliveryBatcherOf } from './webhook-delivery-batcher.ts'
+import type { NewWebhookDelivery, WebhookOutcome } from './webhook-delivery-repository.ts'
 
 export type { WebhookOutcome } from './webhook-delivery-repository.ts'
 
@@ -23,6 +20,11 @@ export function deliveryIdOf(messageIdHeader: string | null, rawBody: Uint8Array
   if (given && given.length <= 200) return `id:${given}`
   return `sha256:${createHash('sha256').update(rawBody).digest('hex')}`
 }
+
+/** Webhooks arriving together look their numbers up in one statement (lib/statement-group.ts). */
+const phoneNumberLookupsOf = groupPerKey((db: Kysely<Database>) =>
+  createStatementGroup((vapiPhoneNumberIds: string[]) => findPhoneNumbersByVapiIds(db, vapiPhoneNumberIds)),
+)
 
 /** Longest a webhook about a number still being stored waits for the purchase to be recorded. */
 export const purchaseWaitMs = 3_000
@@ -61,12 +63,14 @@ export async function ingestVapiWebhook(
     attemptId?: string | null
     /** A message processed again from the inbound log keeps the delivery id it first had (its body is redacted). */
     deliveryId?: string | null
+    /** The body already parsed by the caller (handle-vapi-message.ts), so it is not parsed twice. */
+    message?: VapiWebhookMessage
   },
 ): Promise<{ outcome: WebhookOutcome; deliveryId: string }> {
-  const message = parseVapiWebhook(input.rawBody)
+  const message = input.message ?? parseVapiWebhook(input.rawBody)
   const deliveryId = input.deliveryId ?? deliveryIdOf(input.messageId, input.rawBody)
   const vapiPhoneNumber = message.phoneNumber ?? null
-  let ours = vapiPhoneNumber ? await findPhoneNumberByVapiId(deps.db, vapiPhoneNumber.id) : undefined
+  let ours = vapiPhoneNumber ? await phoneNumberLookupsOf(deps.db).run(vapiPhoneNumber.id) : undefined
   if (vapiPhoneNumber && !ours && input.attemptId) {
     ours = await waitForPurchaseToBeStored(deps, input.attemptId, vapiPhoneNumber.id)
   }
@@ -90,24 +94,21 @@ export async function ingestVapiWebhook(
   // nothing is recorded with what it is.
   const signal = vapiPhoneNumber ? signalFromVapi(vapiPhoneNumber) : null
   const to = signal ? targetStatusOf(signal) : null
-  let outcome: WebhookOutcome
-  let transition: Transition | null = null
-  if (ours && signal && to) {
-    ;({ outcome, transition } = await recordDeliveryAndTransition(deps.db, {
-      phoneNumberId: ours.id,
-      signal,
-      to,
-      source: 'webhook',
-      now,
-      delivery,
-    }))
-  } else {
-    outcome = await recordDelivery(deps.db, {
-      ...delivery,
-      outcome: !vapiPhoneNumber ? 'ignored' : !ours ? 'not-ours' : ours.status === 'pending' ? 'checking' : 'unchanged',
-    })
-  }
-
+  // Written by the group commit (webhook-delivery-batcher.ts): answered only after its own row has committed.
+  const { outcome, transition } = await deliveryBatcherOf(deps.db).record(
+    ours && signal && to
+      ? { ...delivery, transition: { phoneNumberId: ours.id, signal, to, source: 'webhook', now } }
+      : {
+          ...delivery,
+          outcome: !vapiPhoneNumber
+            ? 'ignored'
+            : !ours
+              ? 'not-ours'
+              : ours.status === 'pending'
+                ? 'checking'
+                : 'unchanged',
+        },
+  )
   if (transition) publishTransition(deps, transition)
   if (outcome === 'checking' && ours) {
     // The message names one of our pending numbers but not its number: ask Vapi now rather than wait for the poller.

@@ -40,6 +40,17 @@ export async function findPhoneNumberByVapiId(executor: Executor, vapiPhoneNumbe
     .executeTakeFirst()
 }
 
+/** Each Vapi id's number (undefined where none), in the order asked. */
+export async function findPhoneNumbersByVapiIds(executor: Executor, vapiPhoneNumberIds: string[]) {
+  const rows = await executor
+    .selectFrom('phone_number')
+    .selectAll()
+    .where('vapi_phone_number_id', 'in', [...new Set(vapiPhoneNumberIds)])
+    .execute()
+  const byVapiId = new Map(rows.map((row) => [row.vapi_phone_number_id, row]))
+  return vapiPhoneNumberIds.map((vapiPhoneNumberId) => byVapiId.get(vapiPhoneNumberId))
+}
+
 interface Cursor {
   createdAt: string
   id: string

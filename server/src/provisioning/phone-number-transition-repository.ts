@@ -1,5 +1,5 @@
 import type { SignalSource } from '@dialtone/shared/phone-number'
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database, PhoneNumberRow } from '../db/schema.ts'
 import { allowedPreviousStatuses, targetStatusOf, type StatusSignal } from './status-machine.ts'
 
@@ -22,19 +22,10 @@ export type TransitionRow = PhoneNumberRow & { from_status: PhoneNumberRow['stat
 /**
  * The common table expressions every status change is made of: lock the number if its status allows the target,
  * update it (bumping `version`) and write the history row naming where it came from — one statement, so one round
- * trip. A webhook's delivery joins in (webhook-delivery-repository.ts): `lockGuard` narrows what is locked,
- * `afterLock` adds expressions that may read `previous` (the locked row, if any), and `updateGuard` makes the
- * change conditional on them.
+ * trip. A webhook's delivery writes the same change for many numbers at once (recordDeliveries in
+ * webhook-delivery-repository.ts, with the delivery row joined in).
  */
-export function transitionExpressions(
-  input: TransitionInput,
-  to: Exclude<PhoneNumberRow['status'], 'pending'>,
-  joined: { lockGuard: RawBuilder<unknown>; afterLock: RawBuilder<unknown>; updateGuard: RawBuilder<unknown> } = {
-    lockGuard: sql``,
-    afterLock: sql``,
-    updateGuard: sql``,
-  },
-) {
+export function transitionExpressions(input: TransitionInput, to: Exclude<PhoneNumberRow['status'], 'pending'>) {
   const { signal, now } = input
   const from = sql.join([...allowedPreviousStatuses[to]])
   const detectedBy = input.source === 'release' ? null : input.source
@@ -55,13 +46,13 @@ export function transitionExpressions(
   return sql`
     previous as (
       select id as previous_id, status as from_status from phone_number
-      where id = ${input.phoneNumberId} and status in (${from}) ${joined.lockGuard}
+      where id = ${input.phoneNumberId} and status in (${from})
       for update
-    ),${joined.afterLock}
+    ),
     updated as (
       update phone_number set ${sql.join(assignments)}
       from previous
-      where phone_number.id = previous.previous_id and phone_number.status in (${from}) ${joined.updateGuard}
+      where phone_number.id = previous.previous_id and phone_number.status in (${from})
       returning phone_number.*, previous.from_status
     ),
     history as (

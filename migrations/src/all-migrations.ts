@@ -16,6 +16,7 @@ import * as callEvents from './0015-call-events.ts'
 import * as vapiChangeFeed from './0016-vapi-change-feed.ts'
 import * as inboundWebhookLog from './0018-inbound-webhook-log.ts'
 import * as workerProcesses from './0019-worker-processes.ts'
+import * as claimHolders from './0020-claim-holders.ts'
 
 /** Every migration, by name, in the order they apply. Append only: a shipped migration is never edited. */
 export const allMigrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const allMigrations: Record<string, Migration> = {
   '0016-vapi-change-feed': vapiChangeFeed,
   '0018-inbound-webhook-log': inboundWebhookLog,
   '0019-worker-processes': workerProcesses,
+  '0020-claim-holders': claimHolders,
 }

@@ -10,7 +10,7 @@ import { vapiForNewWork } from '../provisioning/vapi-account-of.ts'
 import { advanceCarrierPurchase, ensureCard, purchaseTag } from './advance-carrier-purchase.ts'
 import { findHeldCarrierNumbers } from './carrier-card-repository.ts'
 import { carrierErrorToAppError, carrierLabel } from './carrier-error-to-app-error.ts'
-import { leaseMsOf, defaultOrderCheckMs, type CarrierPurchaseDeps } from './carrier-purchase-deps.ts'
+import { sagaClaimOf, defaultOrderCheckMs, type CarrierPurchaseDeps } from './carrier-purchase-deps.ts'
 import {
   changeCarrierPurchase,
   findUnsettledPurchasesOf,
@@ -144,7 +144,7 @@ async function startAndAdvance(
       idempotency_key: input.idempotencyKey ?? null,
       step: 'purchasing',
     },
-    { now: deps.clock.now(), leaseMs: leaseMsOf(deps) },
+    sagaClaimOf(deps),
   )
   const outcome = {
     carrier: request.carrier,

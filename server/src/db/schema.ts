@@ -91,6 +91,8 @@ export interface PhoneNumberTable {
   answered_first_call_at: NullableTimestamp
   /** 0015: the latest calls all ended with reasons that mean the line or the assistant is broken. */
   call_failing: ColumnType<boolean, boolean | undefined, boolean>
+  /** 0020: the process whose poller holds the claim on this pending number; null between checks. */
+  poll_claimed_by: ColumnType<string | null, string | null | undefined, string | null>
 }
 export type NumberProvider = 'vapi' | 'twilio' | 'telnyx'
 export type CallState = 'idle' | 'ringing' | 'in-call'
@@ -459,6 +461,8 @@ export interface CallEventTable {
   last_error: string | null
   latency_ms: number | null
   forwarded_at: NullableTimestamp
+  /** 0020: the process holding the forwarding claim. */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>
 }
 export type CallEventRow = Selectable<CallEventTable>
 
@@ -532,6 +536,8 @@ export interface CarrierPurchaseTable {
   attempts: Generated<number>
   next_attempt_at: NullableTimestamp
   lease_until: NullableTimestamp
+  /** 0020: the process holding the lease; a silent one loses it before lease_until. */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Timestamp
   updated_at: Timestamp
   settled_at: NullableTimestamp

@@ -69,6 +69,8 @@ const heldSchema = z.array(
   }),
 )
 
+const requestLogSchema = z.array(z.looseObject({ method: z.string(), path: z.string(), status: z.number().nullable() }))
+
 async function stillHeld(url: string, number: string) {
   const response = await fetch(url)
   return heldSchema
@@ -122,6 +124,20 @@ async function killMidStep(killAt: 'purchasing' | 'importing', slowSandboxUrl: s
   )
   expect(reached.isDone, `the saga never reached ${killAt}`).toBe(true)
   const purchaseId = reached.value?.id ?? ''
+  if (killAt === 'purchasing') {
+    // The buy has reached Twilio (logged, held by the latency fault): Twilio will sell the number after the process
+    // that asked is gone, the case where a number could be bought and forgotten.
+    const atTwilio = await eventually(
+      async () => requestLogSchema.parse(await (await fetch(`${twilio.url}/_sandbox/requests`)).json()),
+      (entries) =>
+        entries.some(
+          (entry) =>
+            entry.method === 'POST' && entry.path.endsWith('/IncomingPhoneNumbers.json') && entry.status === null,
+        ),
+      { timeoutMs: 10_000, intervalMs: 20 },
+    )
+    expect(atTwilio.isDone, 'the buy never reached Twilio').toBe(true)
+  }
   // The request is in the middle of the remote call: the process dies there.
   await doomed.kill('SIGKILL')
   const killedAt = Date.now()
@@ -176,4 +192,53 @@ test('SIGKILL mid carrier purchase (at Twilio, then at Vapi): another process fi
     duplicated: 0,
     leaked: 0,
   })
+})
+
+test('Twilio failing at the buy (500 after selling the number, 500 before): the saga asks Twilio and agrees with it', async () => {
+  const soldThenFailed = await pickAvailableNumber(survivor.url)
+  const buy = (number: string) =>
+    call<{ error?: { code: string } }>(`${survivor.url}/api/phone-numbers`, {
+      method: 'POST',
+      cookie: owner.cookie,
+      headers: { origin: survivor.url },
+      json: { carrier: 'twilio', number },
+    })
+  await setFaults(twilio.url, { lostPurchaseAnswerRate: 1 })
+  const first = await buy(soldThenFailed)
+  await setFaults(twilio.url, null)
+  const neverSold = await pickAvailableNumber(survivor.url)
+  expect(neverSold).not.toBe(soldThenFailed)
+  await setFaults(twilio.url, { errorRate: 1 })
+  const second = await buy(neverSold)
+  await setFaults(twilio.url, null)
+  // Neither answer can say whether the number was bought: the owner is told so, not "nothing was bought".
+  expect(first.body.error?.code, JSON.stringify(first.body)).toBe('CARRIER_UNAVAILABLE')
+  expect(second.body.error?.code, JSON.stringify(second.body)).toBe('CARRIER_UNAVAILABLE')
+
+  const settled = await eventually(
+    async () =>
+      database.db
+        .selectFrom('carrier_purchase')
+        .select(['number', 'step', 'settled_at'])
+        .where('number', 'in', [soldThenFailed, neverSold])
+        .execute(),
+    (rows) => rows.length === 2 && rows.every((row) => row.settled_at !== null),
+    { timeoutMs: defaultPurchaseLeaseMs, intervalMs: 200 },
+  )
+  expect(settled.isDone).toBe(true)
+  const stepOf = (number: string) => settled.value.find((row) => row.number === number)?.step
+  // Sold before the 500: found at Twilio by its tag, imported, live; held once at Twilio and once at Vapi.
+  expect(stepOf(soldThenFailed)).toBe('live')
+  expect(await stillHeld(`${twilio.url}/_sandbox/numbers`, soldThenFailed)).toHaveLength(1)
+  expect(await stillHeld(`${vapi.url}/_sandbox/phone-numbers`, soldThenFailed)).toHaveLength(1)
+  // Failed before anything was done: closed as nothing bought; nothing held anywhere, no card.
+  expect(stepOf(neverSold)).toBe('refused')
+  expect(await stillHeld(`${twilio.url}/_sandbox/numbers`, neverSold)).toHaveLength(0)
+  expect(await stillHeld(`${vapi.url}/_sandbox/phone-numbers`, neverSold)).toHaveLength(0)
+  const cards = await database.db
+    .selectFrom('phone_number')
+    .select(['number', 'status'])
+    .where('number', 'in', [soldThenFailed, neverSold])
+    .execute()
+  expect(cards).toEqual([{ number: soldThenFailed, status: 'active' }])
 })

@@ -182,9 +182,11 @@ async function startAndAdvance(
       return answerOf(deps, result.purchase.phone_number_id, organizationId, result.failure)
     }
   } catch (error) {
-    if (isCarrierError(error) && error.kind === 'network') {
-      // No answer: it may or may not have been bought. The worker asks the carrier once the lease runs out, and
-      // either carries the purchase on (its card appears) or closes it as nothing bought.
+    if (isCarrierError(error) && (error.kind === 'network' || error.kind === 'server')) {
+      // No answer, or a 5xx: it may or may not have been bought (a carrier can fail after it sold the number, and
+      // closing the saga as "nothing bought" then leaves a number paid for at the carrier that nobody knows). The
+      // worker asks the carrier once the lease runs out, and either carries the purchase on (its card appears) or
+      // closes it as nothing bought.
       await releaseCarrierPurchaseLease(
         deps.db,
         purchase.id,
@@ -192,7 +194,7 @@ async function startAndAdvance(
       )
       throw new AppError(
         'CARRIER_UNAVAILABLE',
-        `${carrierLabel(request.carrier)} did not answer, so dialtone cannot tell yet whether ${request.number} was bought. If it was, its card appears on your dashboard within a minute and turns live by itself; otherwise nothing was bought.`,
+        `${carrierLabel(request.carrier)} did not answer clearly, so dialtone cannot tell yet whether ${request.number} was bought. If it was, its card appears on your dashboard within a minute and turns live by itself; otherwise nothing was bought.`,
         undefined,
         30,
       )

@@ -17,6 +17,7 @@ import * as vapiChangeFeed from './0016-vapi-change-feed.ts'
 import * as carrierMonthlyPrices from './0017-carrier-monthly-prices.ts'
 import * as inboundWebhookLog from './0018-inbound-webhook-log.ts'
 import * as workerProcesses from './0019-worker-processes.ts'
+import * as claimHolders from './0020-claim-holders.ts'
 
 /** Every migration, by name, in the order they apply. Append only: a shipped migration is never edited. */
 export const allMigrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const allMigrations: Record<string, Migration> = {
   '0017-carrier-monthly-prices': carrierMonthlyPrices,
   '0018-inbound-webhook-log': inboundWebhookLog,
   '0019-worker-processes': workerProcesses,
+  '0020-claim-holders': claimHolders,
 }

@@ -305,6 +305,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     webhookUrl: urls.webhookUrl,
     vapiAccounts,
     setsServerUrl: config.isSandbox,
+    processId: heartbeat.processId,
   }
   const connections: ConnectionDeps = {
     db: database.db,
@@ -371,6 +372,7 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     relayTimeoutMs: env.CALL_EVENTS_RELAY_TIMEOUT_MS,
     onQueued: () => callEventWorker?.wake(),
     sandboxUrl: sandbox ? vapiBaseUrl : null,
+    processId: heartbeat.processId,
   }
   callEventWorker = runsWorker ? startCallEventWorker(callEvents) : null
 

@@ -29,4 +29,6 @@ export interface CallEventDeps {
   onQueued?: () => void
   /** Sandbox mode: where the sandbox places test calls; null against real Vapi. */
   sandboxUrl?: string | null
+  /** This process's id in worker_process: written beside forwarding claims, so a dead process's are taken over. */
+  processId?: string
 }

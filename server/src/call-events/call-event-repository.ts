@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { CallEventRow, CallEventSettingRow, Database } from '../db/schema.ts'
+import { claimHolderIsGone } from '../processes/worker-process-repository.ts'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -214,16 +215,18 @@ export interface ClaimedCallEvent {
 /**
  * Claims due messages, each the oldest still queued of its call (so a call's messages leave in order, one at a
  * time): bumps claim_count and pushes next_attempt_at past the lease, so no other worker takes it meanwhile.
+ * A message claimed by a process that stopped beating (killed mid-forward) is due again at once.
  */
 export async function claimDueCallEvents(
   db: Kysely<Database>,
-  input: { now: Date; batchSize: number; leaseMs: number },
+  input: { now: Date; batchSize: number; leaseMs: number; processId?: string },
 ): Promise<ClaimedCallEvent[]> {
   const leaseUntil = new Date(input.now.getTime() + input.leaseMs)
   const result = await sql<ClaimedCallEvent>`
     with due as (
       select e.id from call_event e
-      where e.relay = 'queued' and e.next_attempt_at <= ${input.now}
+      where e.relay = 'queued'
+        and (e.next_attempt_at <= ${input.now} or ${claimHolderIsGone(sql.ref('e.claimed_by'))})
         and not exists (
           select 1 from call_event earlier
           where earlier.order_key = e.order_key and earlier.relay = 'queued' and earlier.id < e.id)
@@ -231,7 +234,8 @@ export async function claimDueCallEvents(
       limit ${input.batchSize}
       for update skip locked
     ), claimed as (
-      update call_event set claim_count = call_event.claim_count + 1, next_attempt_at = ${leaseUntil}
+      update call_event set claim_count = call_event.claim_count + 1, next_attempt_at = ${leaseUntil},
+        claimed_by = ${input.processId ?? null}
       from due where call_event.id = due.id
       returning call_event.id, call_event.organization_id, call_event.message_type, call_event.forward_body,
         call_event.attempt_count, call_event.claim_count
@@ -266,6 +270,7 @@ export async function recordForwardAttempt(
       last_error: outcome.error,
       latency_ms: outcome.latencyMs,
       forwarded_at: outcome.relay === 'sent' ? outcome.attemptedAt : null,
+      claimed_by: null,
       // Once it reached the organisation's server the original (transcripts and all) is not kept.
       ...(outcome.relay === 'sent' || outcome.relay === 'cancelled' ? { forward_body: null } : {}),
     }))

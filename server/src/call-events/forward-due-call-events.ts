@@ -99,6 +99,7 @@ export async function forwardDueCallEvents(
     now: deps.clock.now(),
     batchSize: options.batchSize,
     leaseMs: options.leaseMs,
+    ...(deps.processId === undefined ? {} : { processId: deps.processId }),
   })
   const result: ForwardRoundResult = { claimed: claimed.length, sent: 0, failed: 0 }
   const queue = [...claimed]

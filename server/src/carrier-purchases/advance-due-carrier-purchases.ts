@@ -1,5 +1,5 @@
 import { advanceCarrierPurchase } from './advance-carrier-purchase.ts'
-import { leaseMsOf, type CarrierPurchaseDeps } from './carrier-purchase-deps.ts'
+import { sagaClaimOf, type CarrierPurchaseDeps } from './carrier-purchase-deps.ts'
 import { claimDueCarrierPurchases, releaseCarrierPurchaseLease } from './carrier-purchase-repository.ts'
 
 /**
@@ -12,8 +12,7 @@ export async function advanceDueCarrierPurchases(
   options: { limit: number } = { limit: 20 },
 ): Promise<{ claimed: number; settled: number }> {
   const due = await claimDueCarrierPurchases(deps.db, {
-    now: deps.clock.now(),
-    leaseMs: leaseMsOf(deps),
+    ...sagaClaimOf(deps),
     limit: options.limit,
   })
   let settled = 0

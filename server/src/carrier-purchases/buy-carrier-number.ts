@@ -10,7 +10,7 @@ import { vapiForNewWork } from '../provisioning/vapi-account-of.ts'
 import { advanceCarrierPurchase, ensureCard, purchaseTag } from './advance-carrier-purchase.ts'
 import { findHeldCarrierNumbers } from './carrier-card-repository.ts'
 import { carrierErrorToAppError, carrierLabel } from './carrier-error-to-app-error.ts'
-import { leaseMsOf, defaultOrderCheckMs, type CarrierPurchaseDeps } from './carrier-purchase-deps.ts'
+import { sagaClaimOf, defaultOrderCheckMs, type CarrierPurchaseDeps } from './carrier-purchase-deps.ts'
 import {
   changeCarrierPurchase,
   findUnsettledPurchasesOf,
@@ -147,7 +147,7 @@ async function startAndAdvance(
       step: 'purchasing',
       ...monthlyPriceColumns(price),
     },
-    { now: deps.clock.now(), leaseMs: leaseMsOf(deps) },
+    sagaClaimOf(deps),
   )
   const outcome = {
     carrier: request.carrier,
@@ -185,9 +185,11 @@ async function startAndAdvance(
       return answerOf(deps, result.purchase.phone_number_id, organizationId, result.failure)
     }
   } catch (error) {
-    if (isCarrierError(error) && error.kind === 'network') {
-      // No answer: it may or may not have been bought. The worker asks the carrier once the lease runs out, and
-      // either carries the purchase on (its card appears) or closes it as nothing bought.
+    if (isCarrierError(error) && (error.kind === 'network' || error.kind === 'server')) {
+      // No answer, or a 5xx: it may or may not have been bought (a carrier can fail after it sold the number, and
+      // closing the saga as "nothing bought" then leaves a number paid for at the carrier that nobody knows). The
+      // worker asks the carrier once the lease runs out, and either carries the purchase on (its card appears) or
+      // closes it as nothing bought.
       await releaseCarrierPurchaseLease(
         deps.db,
         purchase.id,
@@ -195,7 +197,7 @@ async function startAndAdvance(
       )
       throw new AppError(
         'CARRIER_UNAVAILABLE',
-        `${carrierLabel(request.carrier)} did not answer, so dialtone cannot tell yet whether ${request.number} was bought. If it was, its card appears on your dashboard within a minute and turns live by itself; otherwise nothing was bought.`,
+        `${carrierLabel(request.carrier)} did not answer clearly, so dialtone cannot tell yet whether ${request.number} was bought. If it was, its card appears on your dashboard within a minute and turns live by itself; otherwise nothing was bought.`,
         undefined,
         30,
       )

@@ -19,6 +19,19 @@ export const purchaseGiveUpMs = 24 * 60 * 60_000
 
 export const leaseMsOf = (deps: CarrierPurchaseDeps) => deps.purchaseLeaseMs ?? defaultPurchaseLeaseMs
 
+/** What a claim on a saga is made of: from now, for the lease, held by this process (when it has an id). */
+export interface SagaClaim {
+  now: Date
+  leaseMs: number
+  processId?: string
+}
+
+export const sagaClaimOf = (deps: CarrierPurchaseDeps): SagaClaim => ({
+  now: deps.clock.now(),
+  leaseMs: leaseMsOf(deps),
+  ...(deps.processId === undefined ? {} : { processId: deps.processId }),
+})
+
 /** The wait before the next try of a step that failed for a passing reason: 2 s doubling, at most 5 minutes. */
 export function retryDelayMs(attempts: number): number {
   return Math.min(5 * 60_000, 2_000 * 2 ** Math.min(attempts, 10))

@@ -1,5 +1,7 @@
 import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely'
 import type { CarrierPurchaseRow, CarrierPurchaseTable, Database } from '../db/schema.ts'
+import { claimHolderIsGone } from '../processes/worker-process-repository.ts'
+import type { SagaClaim } from './carrier-purchase-deps.ts'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
@@ -10,19 +12,29 @@ type Executor = Kysely<Database> | Transaction<Database>
 
 export type NewCarrierPurchase = Omit<
   Insertable<CarrierPurchaseTable>,
-  'id' | 'created_at' | 'updated_at' | 'next_attempt_at' | 'lease_until'
+  'id' | 'created_at' | 'updated_at' | 'next_attempt_at' | 'lease_until' | 'claimed_by'
 >
 
-/** Starts a saga held by its creator for `leaseMs`; the worker looks at it once the lease has run out. */
+/**
+ * Starts a saga held by its creator for `leaseMs`; the worker looks at it once the lease has run out, or as soon as
+ * the creating process has stopped beating (killed mid-request).
+ */
 export async function startCarrierPurchase(
   db: Executor,
   values: NewCarrierPurchase,
-  at: { now: Date; leaseMs: number },
+  at: SagaClaim,
 ): Promise<CarrierPurchaseRow> {
   const leaseUntil = new Date(at.now.getTime() + at.leaseMs)
   const row = await db
     .insertInto('carrier_purchase')
-    .values({ ...values, created_at: at.now, updated_at: at.now, lease_until: leaseUntil, next_attempt_at: leaseUntil })
+    .values({
+      ...values,
+      created_at: at.now,
+      updated_at: at.now,
+      lease_until: leaseUntil,
+      next_attempt_at: leaseUntil,
+      claimed_by: at.processId ?? null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow()
   await recordPurchaseStep(db, { purchaseId: row.id, step: row.step, detail: 'started', at: at.now })
@@ -65,37 +77,52 @@ export async function changeCarrierPurchase(
   return row
 }
 
-/** Takes the saga for `leaseMs` unless someone else holds it; undefined when they do or it has settled. */
+/**
+ * Takes the saga for `leaseMs` unless someone else holds it; undefined when they do or it has settled. A holder
+ * that stopped beating holds nothing: its saga is taken at once.
+ */
 export async function claimCarrierPurchase(
   db: Executor,
   id: string,
-  at: { now: Date; leaseMs: number },
+  at: SagaClaim,
 ): Promise<CarrierPurchaseRow | undefined> {
   return db
     .updateTable('carrier_purchase')
-    .set({ lease_until: new Date(at.now.getTime() + at.leaseMs) })
+    .set({ lease_until: new Date(at.now.getTime() + at.leaseMs), claimed_by: at.processId ?? null })
     .where('id', '=', id)
     .where('settled_at', 'is', null)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at.now)]))
+    .where((eb) =>
+      eb.or([
+        eb('lease_until', 'is', null),
+        eb('lease_until', '<=', at.now),
+        claimHolderIsGone(sql.ref('carrier_purchase.claimed_by')),
+      ]),
+    )
     .returningAll()
     .executeTakeFirst()
 }
 
-/** Sagas due for the worker, claimed in one statement (SKIP LOCKED: several processes share the work). */
+/**
+ * Sagas due for the worker, claimed in one statement (SKIP LOCKED: several processes share the work): those whose
+ * time has come and whose lease ran out, and those held by a process that stopped beating (killed mid-step), at
+ * once. A live holder keeps its saga however long its step takes, up to the lease.
+ */
 export async function claimDueCarrierPurchases(
   db: Kysely<Database>,
-  at: { now: Date; leaseMs: number; limit: number },
+  at: SagaClaim & { limit: number },
 ): Promise<CarrierPurchaseRow[]> {
   const result = await sql<CarrierPurchaseRow>`
     with due as materialized (
       select id from carrier_purchase
-      where next_attempt_at is not null and next_attempt_at <= ${at.now} and settled_at is null
-        and (lease_until is null or lease_until <= ${at.now})
+      where next_attempt_at is not null and settled_at is null
+        and ((next_attempt_at <= ${at.now} and (lease_until is null or lease_until <= ${at.now}))
+          or ${claimHolderIsGone(sql.ref('carrier_purchase.claimed_by'))})
       order by next_attempt_at
       limit ${at.limit}
       for update skip locked
     )
-    update carrier_purchase set lease_until = ${new Date(at.now.getTime() + at.leaseMs)}
+    update carrier_purchase set lease_until = ${new Date(at.now.getTime() + at.leaseMs)},
+      claimed_by = ${at.processId ?? null}
     from due where carrier_purchase.id = due.id
     returning carrier_purchase.*`.execute(db)
   return result.rows
@@ -105,7 +132,7 @@ export async function claimDueCarrierPurchases(
 export async function releaseCarrierPurchaseLease(db: Executor, id: string, nextAttemptAt: Date | null): Promise<void> {
   await db
     .updateTable('carrier_purchase')
-    .set({ lease_until: null, next_attempt_at: nextAttemptAt })
+    .set({ lease_until: null, claimed_by: null, next_attempt_at: nextAttemptAt })
     .where('id', '=', id)
     .where('settled_at', 'is', null)
     .execute()

@@ -3,7 +3,7 @@ import { AppError } from '../lib/app-error.ts'
 import { toPhoneNumber } from '../provisioning/phone-number-mapper.ts'
 import { findPhoneNumberOfOrganization } from '../provisioning/phone-number-repository.ts'
 import { advanceCarrierPurchase } from './advance-carrier-purchase.ts'
-import { leaseMsOf, type CarrierPurchaseDeps } from './carrier-purchase-deps.ts'
+import { sagaClaimOf, type CarrierPurchaseDeps } from './carrier-purchase-deps.ts'
 import { claimCarrierPurchase, findCarrierPurchaseOfPhoneNumber } from './carrier-purchase-repository.ts'
 
 /**
@@ -19,10 +19,7 @@ export async function checkCarrierNumber(
   if (!row) throw new AppError('NOT_FOUND', 'No such phone number.')
   const purchase = row.status === 'pending' ? await findCarrierPurchaseOfPhoneNumber(deps.db, row.id) : undefined
   if (purchase && purchase.settled_at === null) {
-    const claimed = await claimCarrierPurchase(deps.db, purchase.id, {
-      now: deps.clock.now(),
-      leaseMs: leaseMsOf(deps),
-    })
+    const claimed = await claimCarrierPurchase(deps.db, purchase.id, sagaClaimOf(deps))
     if (claimed) await advanceCarrierPurchase(deps, claimed, { source: 'manual' })
   }
   const current = await findPhoneNumberOfOrganization(deps.db, input.organizationId, input.phoneNumberId)

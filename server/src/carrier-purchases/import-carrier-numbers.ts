@@ -15,7 +15,7 @@ import { advanceCarrierPurchase } from './advance-carrier-purchase.ts'
 import { refuseNumbersHeld } from './buy-carrier-number.ts'
 import { findHeldCarrierNumbers } from './carrier-card-repository.ts'
 import { carrierErrorToAppError } from './carrier-error-to-app-error.ts'
-import { leaseMsOf, type CarrierPurchaseDeps } from './carrier-purchase-deps.ts'
+import { sagaClaimOf, type CarrierPurchaseDeps } from './carrier-purchase-deps.ts'
 import { startCarrierPurchase } from './carrier-purchase-repository.ts'
 import { countryOfNumber } from './country-of-number.ts'
 import { lookUpMonthlyPrice, monthlyPriceColumns } from './look-up-monthly-price.ts'
@@ -131,7 +131,7 @@ export async function importCarrierNumbers(
           step: 'bought',
           ...monthlyPriceColumns(price),
         },
-        { now: deps.clock.now(), leaseMs: leaseMsOf(deps) },
+        sagaClaimOf(deps),
       )
       const result = await advanceCarrierPurchase(deps, purchase, { source: 'manual', isFresh: true })
       const row = result.purchase.phone_number_id

@@ -6,7 +6,7 @@ import {
   type TelnyxWebhookEvent,
 } from '../carriers/verify-telnyx-webhook.ts'
 import { advanceCarrierPurchase } from './advance-carrier-purchase.ts'
-import { leaseMsOf, type CarrierPurchaseDeps } from './carrier-purchase-deps.ts'
+import { sagaClaimOf, type CarrierPurchaseDeps } from './carrier-purchase-deps.ts'
 import {
   claimCarrierPurchase,
   findCarrierPurchase,
@@ -110,13 +110,13 @@ async function verify(
 /** After the answer: the saga goes on with the order as the webhook told it, unless someone else holds it now. */
 async function advanceAfterWebhook(deps: TelnyxWebhookDeps, purchaseId: string, event: TelnyxWebhookEvent) {
   try {
-    let claimed = await claimCarrierPurchase(deps.db, purchaseId, { now: deps.clock.now(), leaseMs: leaseMsOf(deps) })
+    let claimed = await claimCarrierPurchase(deps.db, purchaseId, sagaClaimOf(deps))
     // The request that placed the order may still hold it for a moment (a fast webhook): wait for it briefly.
     for (let tries = 0; !claimed && tries < 50; tries += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100))
       const current = await findCarrierPurchase(deps.db, purchaseId)
       if (!current || current.settled_at !== null || current.step !== 'ordered') break
-      claimed = await claimCarrierPurchase(deps.db, purchaseId, { now: deps.clock.now(), leaseMs: leaseMsOf(deps) })
+      claimed = await claimCarrierPurchase(deps.db, purchaseId, sagaClaimOf(deps))
     }
     if (!claimed) {
       deps.onPurchaseDue?.()

@@ -9,7 +9,7 @@ import { vapiOfOwner } from '../provisioning/vapi-account-of.ts'
 import { VapiNotFoundError, VapiUnauthorizedError } from '../vapi/vapi-errors.ts'
 import { advanceCarrierPurchase } from './advance-carrier-purchase.ts'
 import { carrierLabel } from './carrier-error-to-app-error.ts'
-import { leaseMsOf, type CarrierPurchaseDeps } from './carrier-purchase-deps.ts'
+import { leaseMsOf, sagaClaimOf, type CarrierPurchaseDeps } from './carrier-purchase-deps.ts'
 import {
   changeCarrierPurchase,
   claimCarrierPurchase,
@@ -32,10 +32,7 @@ export async function releaseCarrierNumber(
   const purchase = await findCarrierPurchaseOfPhoneNumber(deps.db, row.id)
   if (purchase && purchase.settled_at === null) {
     // A saga still running: it is taken over, unless it is waiting on a Telnyx order.
-    const claimed = await claimCarrierPurchase(deps.db, purchase.id, {
-      now: deps.clock.now(),
-      leaseMs: leaseMsOf(deps),
-    })
+    const claimed = await claimCarrierPurchase(deps.db, purchase.id, sagaClaimOf(deps))
     if (!claimed) {
       throw new AppError('CONFLICT', 'This number is being bought right now; try releasing it again in a minute.')
     }
@@ -70,10 +67,7 @@ export async function releaseCarrierNumber(
         },
         { detail: 'released by the owner', at: deps.clock.now() },
       )
-      const claimed = await claimCarrierPurchase(deps.db, reopened.id, {
-        now: deps.clock.now(),
-        leaseMs: leaseMsOf(deps),
-      })
+      const claimed = await claimCarrierPurchase(deps.db, reopened.id, sagaClaimOf(deps))
       if (claimed) await advanceCarrierPurchase(deps, claimed, { source: 'manual', isFresh: true })
     }
   }

@@ -94,6 +94,8 @@ export interface PhoneNumberTable {
   /** 0017: the monthly price the carrier gave (a decimal string) and its currency; both null when it gave none. */
   monthly_price_amount: ColumnType<string | null, string | null | undefined, string | null>
   monthly_price_currency: ColumnType<string | null, string | null | undefined, string | null>
+  /** 0020: the process whose poller holds the claim on this pending number; null between checks. */
+  poll_claimed_by: ColumnType<string | null, string | null | undefined, string | null>
 }
 export type NumberProvider = 'vapi' | 'twilio' | 'telnyx'
 export type CallState = 'idle' | 'ringing' | 'in-call'
@@ -462,6 +464,8 @@ export interface CallEventTable {
   last_error: string | null
   latency_ms: number | null
   forwarded_at: NullableTimestamp
+  /** 0020: the process holding the forwarding claim. */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>
 }
 export type CallEventRow = Selectable<CallEventTable>
 
@@ -535,6 +539,8 @@ export interface CarrierPurchaseTable {
   attempts: Generated<number>
   next_attempt_at: NullableTimestamp
   lease_until: NullableTimestamp
+  /** 0020: the process holding the lease; a silent one loses it before lease_until. */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Timestamp
   updated_at: Timestamp
   settled_at: NullableTimestamp

@@ -1,11 +1,14 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
+import { claimHolderIsGone } from '../processes/worker-process-repository.ts'
 
 /** The poller's claims on pending numbers: what poll-pending-numbers.ts runs against the database. */
 
 export interface ClaimOptions {
   batchSize: number
   leaseMs: number
+  /** Written beside each claim (poll_claimed_by): once this process stops beating, others take its claims. */
+  processId?: string
 }
 
 /**
@@ -16,6 +19,8 @@ export interface ClaimOptions {
  * plan a nested-loop semi join that re-runs the subquery per outer row, and each re-run skips the rows the
  * statement itself just locked and takes the next n, so one process claimed every due row whatever the batch size.
  * Each claim bumps check_count: that number is the claim's token (see setNextCheckIfStillClaimed).
+ * A number whose claim is held by a process that stopped beating (killed mid-check) is due at once, not when the
+ * lease runs out; a live process's claim, however slow its check, is never taken (it renews the lease).
  */
 export async function claimDueNumbers(db: Kysely<Database>, now: Date, options: ClaimOptions) {
   return claimDueNumbersQuery(db, now, options).execute()
@@ -31,7 +36,9 @@ export function claimDueNumbersQuery(db: Kysely<Database>, now: Date, options: C
           .selectFrom('phone_number')
           .select('id')
           .where('status', '=', 'pending')
-          .where('next_check_at', '<=', now)
+          .where((eb) =>
+            eb.or([eb('next_check_at', '<=', now), claimHolderIsGone(sql.ref('phone_number.poll_claimed_by'))]),
+          )
           .orderBy('next_check_at')
           .limit(options.batchSize)
           .forUpdate()
@@ -43,6 +50,7 @@ export function claimDueNumbersQuery(db: Kysely<Database>, now: Date, options: C
       next_check_at: new Date(now.getTime() + options.leaseMs),
       check_count: eb('phone_number.check_count', '+', 1),
       last_checked_at: now,
+      poll_claimed_by: options.processId ?? null,
     }))
     .whereRef('phone_number.id', '=', 'due.id')
     .where('phone_number.status', '=', 'pending')
@@ -66,9 +74,25 @@ export type Claim = Awaited<ReturnType<typeof claimDueNumbers>>[number]
  * the next check afterwards (if the number was claimed meanwhile, that time is the other claim's to set).
  */
 export async function setNextCheckIfStillClaimed(db: Kysely<Database>, claim: Claim, at: Date): Promise<boolean> {
+  return moveClaimedNumber(db, claim, { next_check_at: at })
+}
+
+/**
+ * Lets go of a claim and sets the number's next check to `at` (compared and set like setNextCheckIfStillClaimed):
+ * between checks nobody holds it, so the death of the process that checked it last changes nothing.
+ */
+export async function releaseClaimUntil(db: Kysely<Database>, claim: Claim, at: Date): Promise<boolean> {
+  return moveClaimedNumber(db, claim, { next_check_at: at, poll_claimed_by: null })
+}
+
+async function moveClaimedNumber(
+  db: Kysely<Database>,
+  claim: Claim,
+  change: { next_check_at: Date; poll_claimed_by?: null },
+): Promise<boolean> {
   const moved = await db
     .updateTable('phone_number')
-    .set({ next_check_at: at })
+    .set(change)
     .where('id', '=', claim.id)
     .where('status', '=', 'pending')
     .where('check_count', '=', claim.check_count)

@@ -1,6 +1,6 @@
 import { VapiRateLimitedError } from '../vapi/vapi-errors.ts'
 import { checkPhoneNumberAtVapi } from './check-phone-number-at-vapi.ts'
-import { claimDueNumbers, setNextCheckIfStillClaimed, type Claim } from './poll-claim-repository.ts'
+import { claimDueNumbers, releaseClaimUntil, setNextCheckIfStillClaimed, type Claim } from './poll-claim-repository.ts'
 import { nextCheckDelayMs, perNumberSchedule } from './poll-schedule.ts'
 import type { ProvisioningDeps } from './provisioning-deps.ts'
 
@@ -71,7 +71,7 @@ export async function pollDueNumbers(
   deps: ProvisioningDeps,
   options: PollRoundOptions = defaultPollRoundOptions,
 ): Promise<PollRoundResult> {
-  const claimed = await claimDueNumbers(deps.db, deps.clock.now(), options)
+  const claimed = await claimDueNumbers(deps.db, deps.clock.now(), { ...options, processId: deps.processId })
   const result: PollRoundResult = {
     claimed: claimed.length,
     activated: 0,
@@ -90,7 +90,7 @@ export async function pollDueNumbers(
     for (let row = queue.shift(); row; row = queue.shift()) {
       const accountPausedUntil = pausedByAccount.get(accountOf(row))
       if (accountPausedUntil) {
-        await setNextCheckIfStillClaimed(deps.db, row, accountPausedUntil)
+        await releaseClaimUntil(deps.db, row, accountPausedUntil)
         continue
       }
       if (!(await setNextCheckIfStillClaimed(deps.db, row, new Date(deps.clock.now().getTime() + options.leaseMs)))) {
@@ -106,7 +106,7 @@ export async function pollDueNumbers(
         else if (signal.kind === 'still-pending') {
           result.stillPending += 1
           const delay = nextCheckDelayMs(row.check_count, options.random, perNumberSchedule())
-          await setNextCheckIfStillClaimed(deps.db, row, new Date(deps.clock.now().getTime() + delay))
+          await releaseClaimUntil(deps.db, row, new Date(deps.clock.now().getTime() + delay))
         }
       } catch (error) {
         result.errors += 1
@@ -116,11 +116,11 @@ export async function pollDueNumbers(
           const until = new Date(deps.clock.now().getTime() + waitMs)
           pausedByAccount.set(accountOf(row), until)
           if (!result.pausedUntil || until > result.pausedUntil) result.pausedUntil = until
-          await setNextCheckIfStillClaimed(deps.db, row, until)
+          await releaseClaimUntil(deps.db, row, until)
         } else {
           deps.logger.warn({ err: error, phoneNumberId: row.id }, 'poll check failed; will retry')
           const delay = nextCheckDelayMs(row.check_count + 1, options.random, perNumberSchedule())
-          await setNextCheckIfStillClaimed(deps.db, row, new Date(deps.clock.now().getTime() + delay))
+          await releaseClaimUntil(deps.db, row, new Date(deps.clock.now().getTime() + delay))
         }
       }
     }

@@ -28,4 +28,10 @@ export interface ProvisioningDeps {
    * own server, so it is false there and the poller is the path. Default true (the kits run the sandbox).
    */
   setsServerUrl?: boolean
+  /**
+   * This process's id in worker_process (processes/process-heartbeat.ts), written beside the claims the poller
+   * and the carrier sagas take, so that the claims of a process that died are taken over once it has been
+   * silent ten seconds rather than after their whole lease. Absent (unit kits): claims only expire.
+   */
+  processId?: string
 }

@@ -9,7 +9,10 @@ const preact = (entry: string) => fileURLToPath(import.meta.resolve(`preact/${en
 
 /** Libraries and modules the numbers page and every other page load: one `core` chunk (see build below). */
 const coreModules = [
-  /\/node_modules\/\.pnpm\/(zod@|preact@|@tanstack\+|socket\.io-|engine\.io-|@socket\.io\+)/,
+  /\/node_modules\/\.pnpm\/(preact@|@tanstack\+|socket\.io-|engine\.io-|@socket\.io\+)/,
+  // zod's engine and its functional API (`zod/mini`), which the numbers page's schemas use; zod's full API stays
+  // with the later pages whose schemas still use it.
+  /\/node_modules\/\.pnpm\/zod@[^/]+\/node_modules\/zod\/(mini\/|v4\/(core|mini)\/)/,
   /\/shared\/src\/(errors|phone-number|notifications|server-info|socket-events|teams|assistants|area-codes)\.ts$/,
   /\/web\/src\/lib\/(request-json|api-error|router|link|toast)\.tsx?$/,
   // The numbers page itself, but for what it loads when first used (a new lazily loaded module in these folders

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 
 export const alertRuleKinds = [
   'success_rate_below',
@@ -31,21 +31,25 @@ export const alertRuleListSchema = z.object({ items: z.array(alertRuleSchema) })
 export type AlertRuleList = z.infer<typeof alertRuleListSchema>
 
 const alertRuleChangeSchema = z
-  .strictObject({ kind: alertRuleKindSchema, enabled: z.boolean().optional(), threshold: z.number().optional() })
-  .superRefine((change, context) => {
-    if (change.threshold === undefined) return
-    const limits = alertRuleThresholds[change.kind]
-    const isOutOfRange = change.threshold < limits.min || change.threshold > limits.max
-    if (isOutOfRange || (limits.isWhole && !Number.isInteger(change.threshold))) {
-      context.addIssue({
-        code: 'custom',
-        path: ['threshold'],
-        message: `${change.kind} takes ${limits.isWhole ? 'a whole number' : 'a number'} of ${limits.unit} from ${limits.min} to ${limits.max}.`,
-      })
-    }
-  })
+  .strictObject({ kind: alertRuleKindSchema, enabled: z.optional(z.boolean()), threshold: z.optional(z.number()) })
+  .check(
+    z.superRefine((change, context) => {
+      if (change.threshold === undefined) return
+      const limits = alertRuleThresholds[change.kind]
+      const isOutOfRange = change.threshold < limits.min || change.threshold > limits.max
+      if (isOutOfRange || (limits.isWhole && !Number.isInteger(change.threshold))) {
+        context.addIssue({
+          code: 'custom',
+          path: ['threshold'],
+          message: `${change.kind} takes ${limits.isWhole ? 'a whole number' : 'a number'} of ${limits.unit} from ${limits.min} to ${limits.max}.`,
+        })
+      }
+    }),
+  )
 
-export const alertRulesUpdateSchema = z.strictObject({ rules: z.array(alertRuleChangeSchema).min(1).max(20) })
+export const alertRulesUpdateSchema = z.strictObject({
+  rules: z.array(alertRuleChangeSchema).check(z.minLength(1), z.maxLength(20)),
+})
 export type AlertRulesUpdate = z.infer<typeof alertRulesUpdateSchema>
 
 export const adminAlertSchema = z.object({
@@ -53,15 +57,15 @@ export const adminAlertSchema = z.object({
   kind: alertRuleKindSchema,
   status: z.enum(['open', 'closed']),
   summary: z.string(),
-  value: z.number().nullable(),
+  value: z.nullable(z.number()),
   threshold: z.number(),
   openedAt: z.string(),
-  closedAt: z.string().nullable(),
-  closingSummary: z.string().nullable(),
+  closedAt: z.nullable(z.string()),
+  closingSummary: z.nullable(z.string()),
 })
 export type AdminAlert = z.infer<typeof adminAlertSchema>
 
-export const adminAlertsQuerySchema = z.object({ status: z.enum(['open', 'closed']).optional() })
+export const adminAlertsQuerySchema = z.object({ status: z.optional(z.enum(['open', 'closed'])) })
 
 /** `GET /api/admin/alerts`: newest first. */
 export const adminAlertListSchema = z.object({ items: z.array(adminAlertSchema) })

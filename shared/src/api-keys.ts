@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 
 /** What a key may do; the server's permission model (auth/permissions.ts) uses the same names. */
 export const apiKeyScopes = ['numbers:read', 'numbers:write', 'settings:write'] as const
@@ -13,16 +13,19 @@ export const apiKeyScopeDescriptions: Record<ApiKeyScopeName, string> = {
 }
 
 export const createApiKeyRequestSchema = z.object({
-  name: z.string().trim().min(1, 'Give the key a name.').max(60, 'A name is at most 60 characters.'),
-  scopes: z
-    .array(apiKeyScopeSchema)
-    .min(1, 'Choose at least one scope.')
-    .transform((scopes) => [...new Set(scopes)]),
+  name: z
+    .string()
+    .check(z.trim(), z.minLength(1, 'Give the key a name.'), z.maxLength(60, 'A name is at most 60 characters.')),
+  scopes: z.pipe(
+    z.array(apiKeyScopeSchema).check(z.minLength(1, 'Choose at least one scope.')),
+    z.transform((scopes) => [...new Set(scopes)]),
+  ),
   /** Left out or null: the key does not expire. Must be in the future. */
-  expiresAt: z.iso
-    .datetime({ offset: true, error: 'expiresAt: expected an ISO 8601 time, like 2027-01-31T00:00:00Z.' })
-    .nullable()
-    .optional(),
+  expiresAt: z.optional(
+    z.nullable(
+      z.iso.datetime({ offset: true, error: 'expiresAt: expected an ISO 8601 time, like 2027-01-31T00:00:00Z.' }),
+    ),
+  ),
 })
 export type CreateApiKeyRequest = z.input<typeof createApiKeyRequestSchema>
 
@@ -35,18 +38,18 @@ export const apiKeySchema = z.object({
   lastFour: z.string(),
   createdBy: z.object({ id: z.string(), name: z.string(), email: z.string() }),
   createdAt: z.string(),
-  expiresAt: z.string().nullable(),
+  expiresAt: z.nullable(z.string()),
   /** Updated at most once a minute. */
-  lastUsedAt: z.string().nullable(),
-  revokedAt: z.string().nullable(),
+  lastUsedAt: z.nullable(z.string()),
+  revokedAt: z.nullable(z.string()),
   isRevoked: z.boolean(),
   isExpired: z.boolean(),
 })
 export type ApiKey = z.infer<typeof apiKeySchema>
 
 /** The only answer that carries the key itself: the create. */
-export const apiKeyWithSecretSchema = apiKeySchema.extend({
-  key: z.string().regex(/^dt_(live|test)_[A-Za-z0-9_-]{43}$/),
+export const apiKeyWithSecretSchema = z.extend(apiKeySchema, {
+  key: z.string().check(z.regex(/^dt_(live|test)_[A-Za-z0-9_-]{43}$/)),
 })
 export type ApiKeyWithSecret = z.infer<typeof apiKeyWithSecretSchema>
 

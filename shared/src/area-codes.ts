@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 
 export const areaCodeInfoSchema = z.object({
   areaCode: z.string(),
@@ -7,7 +7,7 @@ export const areaCodeInfoSchema = z.object({
 })
 export type AreaCodeInfo = z.infer<typeof areaCodeInfoSchema>
 
-export const suggestedAreaCodeSchema = areaCodeInfoSchema.extend({
+export const suggestedAreaCodeSchema = z.extend(areaCodeInfoSchema, {
   /** "vapi": named in Vapi's own hint; "nearby": dialtone's pick from the same state or the nearest codes. */
   source: z.enum(['vapi', 'nearby']),
 })
@@ -20,10 +20,10 @@ export const areaCodeUnavailableDetailsSchema = z.object({
 export type AreaCodeUnavailableDetails = z.infer<typeof areaCodeUnavailableDetailsSchema>
 
 export const areaCodeSearchQuerySchema = z.object({
-  q: z.string().trim().max(60).default(''),
+  q: z._default(z.string().check(z.trim(), z.maxLength(60)), ''),
   /** Instead of a search: codes to try instead of this one (same state first, then nearest), as after a refusal. */
-  near: z.string().trim().max(20).optional(),
-  limit: z.coerce.number().int().min(1).max(50).default(10),
+  near: z.optional(z.string().check(z.trim(), z.maxLength(20))),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(50)), 10),
 })
 
 export const areaCodeSearchResultSchema = z.object({ items: z.array(areaCodeInfoSchema) })

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 
 export const errorCodes = [
   'VALIDATION_FAILED',
@@ -39,7 +39,7 @@ export const errorBodySchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    details: z.unknown().optional(),
+    details: z.optional(z.unknown()),
   }),
 })
 export type ErrorBody = z.infer<typeof errorBodySchema>

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 
 /** The events of their organisation's numbers a user may get by email, and (platform admins) alerts. */
 export const notificationPreferencesSchema = z.object({
@@ -10,10 +10,9 @@ export const notificationPreferencesSchema = z.object({
 })
 export type NotificationPreferences = z.infer<typeof notificationPreferencesSchema>
 
-export const notificationPreferencesUpdateSchema = notificationPreferencesSchema
-  .partial()
-  .strict()
-  .refine((update) => Object.keys(update).length > 0, 'Name at least one preference to change.')
+export const notificationPreferencesUpdateSchema = z
+  .partial(z.strictObject(notificationPreferencesSchema.shape))
+  .check(z.refine((update) => Object.keys(update).length > 0, 'Name at least one preference to change.'))
 export type NotificationPreferencesUpdate = z.infer<typeof notificationPreferencesUpdateSchema>
 
 /** How this server delivers mail: over SMTP, into the sandbox's local mailbox, or not at all (no SMTP_URL). */
@@ -21,7 +20,7 @@ export const mailDeliverySchema = z.enum(['smtp', 'mailbox', 'off'])
 export type MailDelivery = z.infer<typeof mailDeliverySchema>
 
 /** `GET/PUT /api/notification-preferences`. */
-export const notificationPreferencesResponseSchema = notificationPreferencesSchema.extend({
+export const notificationPreferencesResponseSchema = z.extend(notificationPreferencesSchema, {
   email: z.string(),
   mailDelivery: mailDeliverySchema,
 })
@@ -33,14 +32,14 @@ export const mailSummarySchema = z.object({
   id: z.string(),
   recipient: z.string(),
   topic: z.enum(['phone-numbers', 'admin-alert', 'invitation']),
-  subject: z.string().nullable(),
+  subject: z.nullable(z.string()),
   status: outboxStatusSchema,
-  attempts: z.number().int(),
-  lastError: z.string().nullable(),
-  deliveredVia: z.enum(['smtp', 'mailbox', 'http']).nullable(),
+  attempts: z.int(),
+  lastError: z.nullable(z.string()),
+  deliveredVia: z.nullable(z.enum(['smtp', 'mailbox', 'http'])),
   createdAt: z.string(),
-  sentAt: z.string().nullable(),
-  nextAttemptAt: z.string().nullable(),
+  sentAt: z.nullable(z.string()),
+  nextAttemptAt: z.nullable(z.string()),
 })
 export type MailSummary = z.infer<typeof mailSummarySchema>
 
@@ -49,8 +48,8 @@ export const mailboxSchema = z.object({ mailDelivery: mailDeliverySchema, items:
 export type Mailbox = z.infer<typeof mailboxSchema>
 
 /** `GET /api/mailbox/:id`: one mail as it was (or will be) sent. */
-export const mailDetailSchema = mailSummarySchema.extend({
-  textBody: z.string().nullable(),
-  htmlBody: z.string().nullable(),
+export const mailDetailSchema = z.extend(mailSummarySchema, {
+  textBody: z.nullable(z.string()),
+  htmlBody: z.nullable(z.string()),
 })
 export type MailDetail = z.infer<typeof mailDetailSchema>

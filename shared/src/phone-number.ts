@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { normalizeAreaCodeInput } from './area-codes.ts'
 
 export const phoneNumberStatuses = ['pending', 'active', 'failed', 'released'] as const
@@ -28,35 +28,35 @@ export type CallState = z.infer<typeof callStateSchema>
 export const callActivitySchema = z.object({
   state: callStateSchema,
   /** When the current call started (null unless ringing or in a call). */
-  callStartedAt: z.string().nullable(),
-  lastCallAt: z.string().nullable(),
+  callStartedAt: z.nullable(z.string()),
+  lastCallAt: z.nullable(z.string()),
   /** Vapi's endedReason of the last call, like customer-ended-call or assistant-error. */
-  lastEndedReason: z.string().nullable(),
+  lastEndedReason: z.nullable(z.string()),
   /** Calls that started today (UTC). */
-  callsToday: z.number().int().nonnegative(),
+  callsToday: z.int().check(z.nonnegative()),
   /** The first call the number ever took: proof that it works. */
-  answeredFirstCallAt: z.string().nullable(),
+  answeredFirstCallAt: z.nullable(z.string()),
   /** The latest calls all ended with reasons that mean the line or the assistant is broken (assistant-error, pipeline-error-…). */
   failing: z.boolean(),
 })
 export type CallActivity = z.infer<typeof callActivitySchema>
 
 export const phoneNumberSchema = z.object({
-  id: z.string().uuid(),
+  id: z.uuid(),
   /** Vapi's id for the number; null while a carrier number is bought but not yet imported into Vapi. */
-  vapiPhoneNumberId: z.string().nullable(),
-  name: z.string().nullable(),
+  vapiPhoneNumberId: z.nullable(z.string()),
+  name: z.nullable(z.string()),
   areaCode: z.string(),
-  number: z.string().nullable(),
+  number: z.nullable(z.string()),
   status: phoneNumberStatusSchema,
-  failureReason: z.string().nullable(),
-  detectedBy: signalSourceSchema.nullable(),
-  version: z.number().int().positive(),
+  failureReason: z.nullable(z.string()),
+  detectedBy: z.nullable(signalSourceSchema),
+  version: z.int().check(z.positive()),
   createdAt: z.string(),
-  activatedAt: z.string().nullable(),
+  activatedAt: z.nullable(z.string()),
   updatedAt: z.string(),
   /** The Vapi assistant that answers the number (its name as it was when assigned); null: calls go unanswered. */
-  assistant: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+  assistant: z.nullable(z.object({ id: z.string(), name: z.nullable(z.string()) })),
   /** Where it was bought: Vapi itself (US, by area code) or a carrier whose number was imported into Vapi. */
   provider: numberProviderSchema,
   /** ISO 3166 alpha-2 country, like US, CA or GB. */
@@ -68,7 +68,7 @@ export const phoneNumberSchema = z.object({
    * What the carrier said the number costs a month when it was bought or imported. null: the carrier gave no price
    * (shown as "price unknown", never as 0), or a Vapi number, which Vapi gives free (provider "vapi").
    */
-  monthlyPrice: monthlyPriceSchema.nullable().optional(),
+  monthlyPrice: z.optional(z.nullable(monthlyPriceSchema)),
 })
 export type PhoneNumber = z.infer<typeof phoneNumberSchema>
 
@@ -77,62 +77,64 @@ export type PhoneNumber = z.infer<typeof phoneNumberSchema>
  * both the same as an "easily recognisable code" (N11 codes are service codes, 37X and 96X are reserved, 555 is
  * for directory assistance and fiction). "(415)" and "+1 415" are read as 415.
  */
-export const areaCodeSchema = z
-  .string()
-  .transform(normalizeAreaCodeInput)
-  .pipe(
-    z
-      .string()
-      .regex(/^\d{3}$/, 'An area code is three digits, like 415.')
-      .refine((code) => /^[2-9]/.test(code), 'An area code cannot start with 0 or 1.')
-      .refine((code) => !/^[2-9]11$/.test(code), 'N11 codes (like 411 or 911) are service codes, not area codes.')
-      .refine((code) => code[1] !== '9', 'No area code has 9 as its middle digit.')
-      .refine(
-        (code) => code !== '555',
-        '555 is kept for directory assistance and made-up numbers in films; no real number has that area code.',
-      )
-      .refine((code) => !/^(37|96)\d$/.test(code), `37X and 96X codes are held in reserve; none is in service.`),
-  )
+export const areaCodeSchema = z.pipe(
+  z.pipe(z.string(), z.transform(normalizeAreaCodeInput)),
+  z.string().check(
+    z.regex(/^\d{3}$/, 'An area code is three digits, like 415.'),
+    z.refine((code) => /^[2-9]/.test(code), 'An area code cannot start with 0 or 1.'),
+    z.refine((code) => !/^[2-9]11$/.test(code), 'N11 codes (like 411 or 911) are service codes, not area codes.'),
+    z.refine((code) => code[1] !== '9', 'No area code has 9 as its middle digit.'),
+    z.refine(
+      (code) => code !== '555',
+      '555 is kept for directory assistance and made-up numbers in films; no real number has that area code.',
+    ),
+    z.refine((code) => !/^(37|96)\d$/.test(code), `37X and 96X codes are held in reserve; none is in service.`),
+  ),
+)
 
-export const phoneNumberNameSchema = z.string().trim().max(40, 'A name is at most 40 characters (Vapi’s limit).')
+export const phoneNumberNameSchema = z
+  .string()
+  .check(z.trim(), z.maxLength(40, 'A name is at most 40 characters (Vapi’s limit).'))
 
 export const createPhoneNumberRequestSchema = z.object({
   areaCode: areaCodeSchema,
-  name: phoneNumberNameSchema.optional(),
-  assistantId: z.string().uuid('assistantId must be a Vapi assistant id (a UUID).').optional(),
+  name: z.optional(phoneNumberNameSchema),
+  assistantId: z.optional(z.uuid('assistantId must be a Vapi assistant id (a UUID).')),
 })
 export type CreatePhoneNumberRequest = z.infer<typeof createPhoneNumberRequestSchema>
 
 /** PATCH /api/phone-numbers/:id: a new name and/or assistant (null clears the assistant); at least one field. */
 export const updatePhoneNumberRequestSchema = z
   .strictObject({
-    name: phoneNumberNameSchema.optional(),
-    assistantId: z.string().uuid('assistantId must be a Vapi assistant id (a UUID).').nullable().optional(),
+    name: z.optional(phoneNumberNameSchema),
+    assistantId: z.optional(z.nullable(z.uuid('assistantId must be a Vapi assistant id (a UUID).'))),
   })
-  .refine((body) => body.name !== undefined || body.assistantId !== undefined, {
-    message: 'Send a name, an assistantId, or both.',
-  })
+  .check(
+    z.refine((body) => body.name !== undefined || body.assistantId !== undefined, {
+      message: 'Send a name, an assistantId, or both.',
+    }),
+  )
 export type UpdatePhoneNumberRequest = z.infer<typeof updatePhoneNumberRequestSchema>
 
 export const listPhoneNumbersQuerySchema = z.object({
-  status: phoneNumberStatusSchema.optional(),
-  q: z.string().trim().max(100).optional(),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  status: z.optional(phoneNumberStatusSchema),
+  q: z.optional(z.string().check(z.trim(), z.maxLength(100))),
+  cursor: z.optional(z.string().check(z.maxLength(200))),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
 })
 export type ListPhoneNumbersQuery = z.infer<typeof listPhoneNumbersQuerySchema>
 
 export const phoneNumberListSchema = z.object({
   items: z.array(phoneNumberSchema),
-  nextCursor: z.string().nullable(),
+  nextCursor: z.nullable(z.string()),
 })
 export type PhoneNumberList = z.infer<typeof phoneNumberListSchema>
 
 export const refreshAllResultSchema = z.object({
-  checked: z.number().int(),
-  activated: z.number().int(),
-  stillPending: z.number().int(),
-  failed: z.number().int(),
+  checked: z.int(),
+  activated: z.int(),
+  stillPending: z.int(),
+  failed: z.int(),
 })
 export type RefreshAllResult = z.infer<typeof refreshAllResultSchema>
 
@@ -141,17 +143,17 @@ export type RefreshAllResult = z.infer<typeof refreshAllResultSchema>
  * currency over those whose price the carrier gave. Numbers without a known price are counted, never added as 0.
  */
 export const monthlyCostSchema = z.object({
-  totals: z.array(z.object({ currency: z.string(), amount: z.string(), numbers: z.number().int() })),
+  totals: z.array(z.object({ currency: z.string(), amount: z.string(), numbers: z.int() })),
   /** Carrier numbers whose carrier gave no price. */
-  priceUnknown: z.number().int(),
+  priceUnknown: z.int(),
   /** Vapi's own numbers, which Vapi gives free. */
-  freeVapiNumbers: z.number().int(),
+  freeVapiNumbers: z.int(),
 })
 export type MonthlyCost = z.infer<typeof monthlyCostSchema>
 
 /** Median seconds from request to live over the organisation's recent numbers; null when nothing went live yet. */
 export const provisioningTimingSchema = z.object({
-  typicalSecondsToLive: z.number().nullable(),
-  sampleSize: z.number().int(),
+  typicalSecondsToLive: z.nullable(z.number()),
+  sampleSize: z.int(),
 })
 export type ProvisioningTiming = z.infer<typeof provisioningTimingSchema>

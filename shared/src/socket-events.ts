@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { phoneNumberStatusSchema } from './phone-number.ts'
 import type { AdminAlert } from './admin-alerts.ts'
 import type { PhoneNumber } from './phone-number.ts'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { mailDeliverySchema } from './notifications.ts'
 
 export const organizationRoleSchema = z.enum(['owner', 'admin', 'member'])
@@ -51,8 +51,11 @@ export type MembersResponse = z.infer<typeof membersResponseSchema>
 const invitedRoleSchema = z.enum(['admin', 'member'], { error: 'role: choose admin or member.' })
 
 export const createInvitationRequestSchema = z.object({
-  email: z.string().trim().toLowerCase().max(254, 'An email is at most 254 characters.').pipe(z.email('Not an email.')),
-  role: invitedRoleSchema.default('member'),
+  email: z.pipe(
+    z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254, 'An email is at most 254 characters.')),
+    z.email('Not an email.'),
+  ),
+  role: z._default(invitedRoleSchema, 'member'),
 })
 export type CreateInvitationRequest = z.input<typeof createInvitationRequestSchema>
 
@@ -63,7 +66,7 @@ export const updateMemberResponseSchema = z.object({ id: z.string(), role: organ
 export type UpdateMemberResponse = z.infer<typeof updateMemberResponseSchema>
 
 /** The answer to an invitation: the invitation, and how its mail goes out (`off`: copy `acceptUrl` yourself). */
-export const createdInvitationSchema = invitationSchema.extend({ mailDelivery: mailDeliverySchema })
+export const createdInvitationSchema = z.extend(invitationSchema, { mailDelivery: mailDeliverySchema })
 export type CreatedInvitation = z.infer<typeof createdInvitationSchema>
 
 /** What the accept page shows before the person accepts (no secret, no other member's data). */

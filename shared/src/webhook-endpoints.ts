@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { phoneNumberSchema } from './phone-number.ts'
 
 /** What an organisation's endpoints can subscribe to; `phone-number.updated` is every other recorded change. */
@@ -11,41 +11,41 @@ export const webhookEventTypes = [
 export const webhookEventTypeSchema = z.enum(webhookEventTypes)
 export type WebhookEventType = z.infer<typeof webhookEventTypeSchema>
 
-export const webhookEndpointUrlSchema = z
-  .string()
-  .trim()
-  .max(2000, 'A URL is at most 2000 characters.')
-  .pipe(z.url({ protocol: /^https?$/, error: 'Expected an http:// or https:// URL.' }))
+export const webhookEndpointUrlSchema = z.pipe(
+  z.string().check(z.trim(), z.maxLength(2000, 'A URL is at most 2000 characters.')),
+  z.url({ protocol: /^https?$/, error: 'Expected an http:// or https:// URL.' }),
+)
 
 export const createWebhookEndpointRequestSchema = z.object({
   url: webhookEndpointUrlSchema,
   /** Left out: every event. */
-  events: z
-    .array(webhookEventTypeSchema)
-    .min(1, 'Choose at least one event.')
-    .transform((events) => [...new Set(events)])
-    .optional(),
+  events: z.optional(
+    z.pipe(
+      z.array(webhookEventTypeSchema).check(z.minLength(1, 'Choose at least one event.')),
+      z.transform((events) => [...new Set(events)]),
+    ),
+  ),
 })
 export type CreateWebhookEndpointRequest = z.input<typeof createWebhookEndpointRequestSchema>
 
 export const webhookEndpointSchema = z.object({
-  id: z.string().uuid(),
+  id: z.uuid(),
   url: z.string(),
   events: z.array(webhookEventTypeSchema),
   /** Set when dialtone stopped sending because every attempt failed for the whole retry schedule. */
-  disabledAt: z.string().nullable(),
-  disabledReason: z.string().nullable(),
+  disabledAt: z.nullable(z.string()),
+  disabledReason: z.nullable(z.string()),
   /** The first failure since the last success; null while deliveries succeed. */
-  failingSince: z.string().nullable(),
+  failingSince: z.nullable(z.string()),
   /** Until then deliveries are signed with the previous secret too (after a rotation). */
-  previousSecretExpiresAt: z.string().nullable(),
+  previousSecretExpiresAt: z.nullable(z.string()),
   createdAt: z.string(),
 })
 export type WebhookEndpoint = z.infer<typeof webhookEndpointSchema>
 
 /** The only answers that carry the signing secret: the create and the rotation. */
-export const webhookEndpointWithSecretSchema = webhookEndpointSchema.extend({
-  secret: z.string().startsWith('whsec_'),
+export const webhookEndpointWithSecretSchema = z.extend(webhookEndpointSchema, {
+  secret: z.string().check(z.startsWith('whsec_')),
 })
 export type WebhookEndpointWithSecret = z.infer<typeof webhookEndpointWithSecretSchema>
 
@@ -55,8 +55,8 @@ export const webhookAttemptSchema = z.object({
   id: z.string(),
   at: z.string(),
   /** The receiver's HTTP status; null when no answer came (refused, timed out, address not allowed). */
-  responseStatus: z.number().int().nullable(),
-  latencyMs: z.number().int(),
+  responseStatus: z.nullable(z.int()),
+  latencyMs: z.int(),
   /** The start of the receiver's answer, or why there was none. */
   responseExcerpt: z.string(),
   isSuccess: z.boolean(),
@@ -66,14 +66,14 @@ export type WebhookAttempt = z.infer<typeof webhookAttemptSchema>
 export const webhookDeliveryStatuses = ['pending', 'succeeded', 'failed'] as const
 
 export const webhookDeliverySchema = z.object({
-  id: z.string().uuid(),
-  endpointId: z.string().uuid(),
+  id: z.uuid(),
+  endpointId: z.uuid(),
   /** The `webhook-id` header: the same on every attempt, so a receiver can drop repeats. */
   webhookId: z.string(),
   eventType: webhookEventTypeSchema,
-  phoneNumberId: z.string().uuid().nullable(),
+  phoneNumberId: z.nullable(z.uuid()),
   status: z.enum(webhookDeliveryStatuses),
-  nextAttemptAt: z.string().nullable(),
+  nextAttemptAt: z.nullable(z.string()),
   createdAt: z.string(),
   attempts: z.array(webhookAttemptSchema),
 })
@@ -84,7 +84,7 @@ export const webhookDeliveryListSchema = z.object({ items: z.array(webhookDelive
 export const recoverWebhookDeliveriesRequestSchema = z.object({
   since: z.iso.datetime({ offset: true, error: 'since: expected an ISO 8601 time, like 2026-12-01T09:00:00Z.' }),
 })
-export const recoverWebhookDeliveriesResultSchema = z.object({ recovered: z.number().int() })
+export const recoverWebhookDeliveriesResultSchema = z.object({ recovered: z.int() })
 
 /** Payload of every outbound webhook (Standard Webhooks' `{ type, timestamp, data }`). */
 export interface WebhookPayload<Data> {

@@ -2,7 +2,7 @@ import { apiKeyScopeSchema, type ApiKey } from '@dialtone/shared/api-keys'
 import { z } from 'zod'
 import type { ListedApiKeyRow } from './api-key-repository.ts'
 
-const storedScopesSchema = z.array(apiKeyScopeSchema.catch('numbers:read'))
+const storedScopesSchema = z.array(z.catch(apiKeyScopeSchema, 'numbers:read'))
 
 export function toApiKey(row: ListedApiKeyRow, now: Date): ApiKey {
   const expiresAt = row.expires_at ? new Date(row.expires_at) : null

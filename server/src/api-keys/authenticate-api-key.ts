@@ -1,6 +1,7 @@
 import { permissionsOfRole, roleOf, type Permission } from '../auth/permissions.ts'
 import type { Viewer } from '../auth/viewer.ts'
 import { apiKeyScopeSchema } from '@dialtone/shared/api-keys'
+import { z } from 'zod'
 import { AppError } from '../lib/app-error.ts'
 import { lastUsedWriteIntervalMs, type ApiKeyDeps } from './api-key-deps.ts'
 import { findApiKeyForAuthentication, touchApiKeyLastUsed } from './api-key-repository.ts'
@@ -47,7 +48,7 @@ export async function authenticateApiKey(
   }
   const role = roleOf(row.member_role)
   const rolePermissions = permissionsOfRole(role)
-  const scopes = apiKeyScopeSchema.array().catch([]).parse(row.scopes)
+  const scopes = z.catch(z.array(apiKeyScopeSchema), []).parse(row.scopes)
   const permissions = new Set<Permission>(scopes.filter((scope) => rolePermissions.has(scope)))
   const lastUsed = row.last_used_at ? new Date(row.last_used_at).getTime() : null
   if (lastUsed === null || now.getTime() - lastUsed >= lastUsedWriteIntervalMs) {

@@ -1,11 +1,10 @@
 import { zValidator } from '@hono/zod-validator'
 import type { ValidationTargets } from 'hono'
-import type { ZodType } from 'zod'
-import type { $ZodError } from 'zod/v4/core'
+import type { $ZodError, $ZodType } from 'zod/v4/core'
 import { AppError } from '../lib/app-error.ts'
 
 /** zValidator that answers the API's one error shape: 400 VALIDATION_FAILED with each field's problem. */
-export function validate<Target extends keyof ValidationTargets, Schema extends ZodType>(
+export function validate<Target extends keyof ValidationTargets, Schema extends $ZodType>(
   target: Target,
   schema: Schema,
 ) {

@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
+import { keyof } from 'zod/mini'
 import { notificationPreferencesSchema } from '@dialtone/shared/notifications'
 
-export const preferenceKeySchema = notificationPreferencesSchema.keyof()
+export const preferenceKeySchema = keyof(notificationPreferencesSchema)
 export type PreferenceKey = z.infer<typeof preferenceKeySchema>
 
 const tokenPayloadSchema = z.object({ u: z.string().min(1), p: z.array(preferenceKeySchema).min(1) })

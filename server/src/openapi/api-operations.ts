@@ -76,7 +76,8 @@ import {
   testCallSchema,
 } from '@dialtone/shared/call-events'
 import { callStatsQuerySchema, callStatsSchema } from '@dialtone/shared/call-stats'
-import { z, type ZodType } from 'zod'
+import { z } from 'zod'
+import type { $ZodObject, $ZodType as ZodType } from 'zod/v4/core'
 import { auditCsvHeader } from '../audit/audit-csv.ts'
 import type { Permission } from '../auth/permissions.ts'
 import {
@@ -104,7 +105,7 @@ export interface ApiOperation {
   access: OperationAccess
   /** What requirePermission asks for on the route (a key's scope, or a person's role permission). */
   permission?: Permission
-  query?: z.ZodObject
+  query?: $ZodObject
   body?: ZodType
   headers?: { name: string; description: string }[]
   /** Success answers (`csv`: also answered as text/csv, described by it); error answers are added from what the operation can refuse (see openapi-document.ts). */

@@ -28,7 +28,7 @@ import { releasePhoneNumber } from '../provisioning/release-phone-number.ts'
 import { updatePhoneNumber } from '../provisioning/update-phone-number.ts'
 import { buyCarrierNumberRequestSchema } from '@dialtone/shared/carriers'
 import type { Context } from 'hono'
-import type { ZodType } from 'zod'
+import type { $ZodType } from 'zod/v4/core'
 import { buyCarrierNumber } from '../carrier-purchases/buy-carrier-number.ts'
 import type { CarrierPurchaseDeps } from '../carrier-purchases/carrier-purchase-deps.ts'
 import { releaseCarrierNumber } from '../carrier-purchases/release-carrier-number.ts'
@@ -216,8 +216,8 @@ function isCarrierPurchaseBody(body: unknown): boolean {
   return typeof body === 'object' && body !== null && 'carrier' in body
 }
 
-function parseOrRefuse<Schema extends ZodType>(schema: Schema, body: unknown) {
-  const parsed = schema.safeParse(body)
+function parseOrRefuse<Schema extends $ZodType>(schema: Schema, body: unknown) {
+  const parsed = z.safeParse(schema, body)
   if (!parsed.success) throw validationFailed(parsed.error)
   return parsed.data
 }

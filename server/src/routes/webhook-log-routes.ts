@@ -16,7 +16,7 @@ import { AppError } from '../lib/app-error.ts'
 import { isUuid } from '../lib/is-uuid.ts'
 
 /** A platform admin may also process again across organisations (`all: true`), as the log's `all=true` shows them. */
-const reprocessSinceBodySchema = reprocessSinceRequestSchema.extend({ all: z.boolean().optional() })
+const reprocessSinceBodySchema = z.object({ ...reprocessSinceRequestSchema.shape, all: z.boolean().optional() })
 
 /**
  * `GET /api/webhook-log`: the messages dialtone received about the organisation's numbers, newest first; platform

@@ -74,7 +74,7 @@ const junkValue = fc.oneof(
   ),
 )
 /** The property names the operation's schema describes, so the fuzzer gets past "unknown key" and into each field. */
-function keysOf(schema: z.ZodType | undefined): string[] {
+function keysOf(schema: z.core.$ZodType | undefined): string[] {
   if (schema === undefined) return []
   try {
     const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {

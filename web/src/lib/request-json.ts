@@ -1,8 +1,8 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { errorBodySchema } from '@dialtone/shared/errors'
 import { ApiError } from './api-error.ts'
 
-const betterAuthErrorSchema = z.object({ code: z.string().optional(), message: z.string() })
+const betterAuthErrorSchema = z.object({ code: z.optional(z.string()), message: z.string() })
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -13,13 +13,14 @@ export interface RequestOptions {
 
 /**
  * Calls the API on this origin with the session cookie and validates the answer with `schema`, so a change
- * in the server's shape fails loudly here instead of somewhere in a component.
+ * in the server's shape fails loudly here instead of somewhere in a component. Any zod schema will do: the
+ * numbers page's are `zod/mini` (the main page's weight), a few later pages' still zod's full API.
  */
-export async function requestJson<Schema extends z.ZodType>(
+export async function requestJson<Schema extends z.core.$ZodType>(
   path: string,
   schema: Schema,
   options: RequestOptions = {},
-): Promise<z.infer<Schema>> {
+): Promise<z.output<Schema>> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
   const init: RequestInit = { method: options.method ?? 'GET', credentials: 'same-origin', headers }
   if (options.signal) init.signal = options.signal
@@ -44,7 +45,7 @@ export async function requestJson<Schema extends z.ZodType>(
   const payload = parseJson(text)
   if (!response.ok) throw toApiError(response, payload)
 
-  const parsed = schema.safeParse(payload)
+  const parsed = z.safeParse(schema, payload)
   if (!parsed.success) {
     throw new ApiError({
       status: response.status,

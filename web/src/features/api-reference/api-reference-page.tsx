@@ -1,20 +1,20 @@
 import { useQuery } from '@tanstack/react-query'
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { requestJson } from '../../lib/request-json.ts'
 import './api-reference.css'
 
 // Only what this page shows is read from the document; everything else is left as it came.
-const schemaSchema: z.ZodType<JsonSchema> = z.lazy(() =>
+const schemaSchema: z.ZodMiniType<JsonSchema> = z.lazy(() =>
   z.looseObject({
-    $ref: z.string().optional(),
-    type: z.union([z.string(), z.array(z.string())]).optional(),
-    format: z.string().optional(),
-    enum: z.array(z.unknown()).optional(),
-    description: z.string().optional(),
-    properties: z.record(z.string(), schemaSchema).optional(),
-    required: z.array(z.string()).optional(),
-    items: schemaSchema.optional(),
-    anyOf: z.array(schemaSchema).optional(),
+    $ref: z.optional(z.string()),
+    type: z.optional(z.union([z.string(), z.array(z.string())])),
+    format: z.optional(z.string()),
+    enum: z.optional(z.array(z.unknown())),
+    description: z.optional(z.string()),
+    properties: z.optional(z.record(z.string(), schemaSchema)),
+    required: z.optional(z.array(z.string())),
+    items: z.optional(schemaSchema),
+    anyOf: z.optional(z.array(schemaSchema)),
   }),
 )
 interface JsonSchema {
@@ -28,41 +28,44 @@ interface JsonSchema {
   items?: JsonSchema | undefined
   anyOf?: JsonSchema[] | undefined
 }
-const contentSchema = z
-  .object({
-    'application/json': z.object({ schema: schemaSchema }).optional(),
-    'text/csv': z.object({ schema: schemaSchema }).optional(),
-  })
-  .optional()
+const contentSchema = z.optional(
+  z.object({
+    'application/json': z.optional(z.object({ schema: schemaSchema })),
+    'text/csv': z.optional(z.object({ schema: schemaSchema })),
+  }),
+)
 const operationSchema = z.object({
   operationId: z.string(),
-  tags: z.array(z.string()).default([]),
-  summary: z.string().default(''),
-  description: z.string().default(''),
-  'x-api-key-scope': z.string().optional(),
-  parameters: z
-    .array(z.object({ name: z.string(), in: z.string(), required: z.boolean().default(false), schema: schemaSchema }))
-    .default([]),
-  requestBody: z.object({ content: contentSchema }).optional(),
+  tags: z._default(z.array(z.string()), []),
+  summary: z._default(z.string(), ''),
+  description: z._default(z.string(), ''),
+  'x-api-key-scope': z.optional(z.string()),
+  parameters: z._default(
+    z.array(
+      z.object({ name: z.string(), in: z.string(), required: z._default(z.boolean(), false), schema: schemaSchema }),
+    ),
+    [],
+  ),
+  requestBody: z.optional(z.object({ content: contentSchema })),
   responses: z.record(
     z.string(),
-    z.object({ $ref: z.string().optional(), description: z.string().optional(), content: contentSchema }),
+    z.object({ $ref: z.optional(z.string()), description: z.optional(z.string()), content: contentSchema }),
   ),
 })
 const documentSchema = z.object({
-  info: z.object({ title: z.string(), description: z.string().default('') }),
+  info: z.object({ title: z.string(), description: z._default(z.string(), '') }),
   paths: z.record(z.string(), z.record(z.string(), operationSchema)),
   components: z.object({
     schemas: z.record(z.string(), schemaSchema),
-    responses: z.record(z.string(), z.object({ description: z.string() })).default({}),
+    responses: z._default(z.record(z.string(), z.object({ description: z.string() })), {}),
   }),
-  webhooks: z.record(z.string(), z.object({ post: z.object({ summary: z.string().default('') }) })).default({}),
-  'x-socket-io': z
-    .object({
+  webhooks: z._default(z.record(z.string(), z.object({ post: z.object({ summary: z._default(z.string(), '') }) })), {}),
+  'x-socket-io': z.optional(
+    z.object({
       description: z.string(),
       serverToClient: z.record(z.string(), z.object({ description: z.string(), payload: schemaSchema })),
-    })
-    .optional(),
+    }),
+  ),
 })
 type ApiDocument = z.infer<typeof documentSchema>
 type Operation = z.infer<typeof operationSchema>

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { ApiError } from '../../lib/api-error.ts'
 import { requestJson } from '../../lib/request-json.ts'
 
@@ -7,11 +7,11 @@ const sessionUserSchema = z.object({
   name: z.string(),
   email: z.string(),
   // Better Auth's admin plugin: "admin" for platform admins, "user" (or nothing on older rows) for owners.
-  role: z.string().nullish(),
+  role: z.nullish(z.string()),
 })
 export type SessionUser = z.infer<typeof sessionUserSchema>
 
-const sessionSchema = z.object({ session: z.object({ id: z.string() }), user: sessionUserSchema }).nullable()
+const sessionSchema = z.nullable(z.object({ session: z.object({ id: z.string() }), user: sessionUserSchema }))
 export type Session = z.infer<typeof sessionSchema>
 
 // Sign-up and sign-in answer with the user (and a token this app does not need: the cookie carries the session).

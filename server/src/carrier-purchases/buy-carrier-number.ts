@@ -127,7 +127,7 @@ async function startAndAdvance(
   const account = await deps.carrierAccounts.current(organizationId, request.carrier)
   // The Vapi account it will be imported into must be usable before anything is bought.
   await vapiForNewWork(deps, organizationId)
-  const country = countryOfNumber(request.number)
+  const country = await countryOfNumber(request.number)
   const price = await lookUpMonthlyPrice(account, request.number, country, deps.logger, { isOwned: false })
   const purchase = await startCarrierPurchase(
     deps.db,

@@ -73,10 +73,11 @@ export async function listCarrierNumbers(
       )
     ).map((row) => [row.number, row.id]),
   )
-  const items: CarrierNumber[] = held.map((number) => ({
+  const countries = await Promise.all(held.map((number) => countryOfNumber(number.number)))
+  const items: CarrierNumber[] = held.map((number, index) => ({
     number: number.number,
     carrierNumberId: number.carrierNumberId,
-    country: countryOfNumber(number.number),
+    country: countries[index] ?? 'US',
     capabilities: number.capabilities,
     friendlyName: number.friendlyName,
     createdAt: number.createdAt,
@@ -111,7 +112,7 @@ export async function importCarrierNumbers(
         )
       }
       await refuseNumbersHeld(deps, organizationId, [number])
-      const country = countryOfNumber(number)
+      const country = await countryOfNumber(number)
       const price = await lookUpMonthlyPrice(account, number, country, deps.logger, { isOwned: true })
       const purchase = await startCarrierPurchase(
         deps.db,

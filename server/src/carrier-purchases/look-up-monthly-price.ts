@@ -1,11 +1,11 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
 import type { CarrierNumberType, MonthlyPrice } from '../carriers/carrier-types.ts'
 import type { CarrierAccount } from '../connections/carrier-accounts.ts'
 import type { Logger } from '../lib/logger.ts'
+import { phoneMetadata } from './country-of-number.ts'
 
 /** The carrier's kind of number, by libphonenumber's metadata (what Twilio prices by). */
-export function numberTypeOf(number: string): CarrierNumberType {
-  const type = parsePhoneNumberFromString(number)?.getType()
+export async function numberTypeOf(number: string): Promise<CarrierNumberType> {
+  const type = (await phoneMetadata()).parsePhoneNumberFromString(number)?.getType()
   if (type === 'TOLL_FREE') return 'toll-free'
   if (type === 'MOBILE') return 'mobile'
   return 'local'
@@ -24,11 +24,11 @@ export async function lookUpMonthlyPrice(
   logger: Pick<Logger, 'warn'>,
   options: { isOwned: boolean },
 ): Promise<MonthlyPrice | null> {
-  const type = numberTypeOf(number)
+  const type = await numberTypeOf(number)
   try {
     if (account.carrier === 'twilio') return await account.client.monthlyPrice(country, type)
     if (options.isOwned) return null
-    const national = parsePhoneNumberFromString(number)?.nationalNumber
+    const national = (await phoneMetadata()).parsePhoneNumberFromString(number)?.nationalNumber
     if (!national) return null
     const page = await account.client.searchAvailable({ country, type, contains: national })
     return page.items.find((item) => item.number === number)?.monthlyPrice ?? null

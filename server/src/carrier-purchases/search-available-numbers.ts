@@ -1,11 +1,11 @@
 import type { AvailableNumberList, AvailableNumbersQuery } from '@dialtone/shared/carriers'
-import { getCountryCallingCode, isSupportedCountry } from 'libphonenumber-js/max'
 import { AppError } from '../lib/app-error.ts'
 import type { CarrierAccounts } from '../connections/carrier-accounts.ts'
 import { carrierErrorToAppError, carrierLabel } from './carrier-error-to-app-error.ts'
+import { phoneMetadata, type PhoneMetadata } from './country-of-number.ts'
 
 /** Countries of the North American Numbering Plan: the only ones with three-digit area codes a search can take. */
-function hasAreaCodes(country: string): boolean {
+function hasAreaCodes({ isSupportedCountry, getCountryCallingCode }: PhoneMetadata, country: string): boolean {
   return isSupportedCountry(country) && getCountryCallingCode(country) === '1'
 }
 
@@ -20,13 +20,14 @@ export async function searchAvailableNumbers(
 ): Promise<AvailableNumberList> {
   const { query } = input
   const label = carrierLabel(query.carrier)
-  if (!isSupportedCountry(query.country)) {
+  const metadata = await phoneMetadata()
+  if (!metadata.isSupportedCountry(query.country)) {
     throw new AppError(
       'VALIDATION_FAILED',
       `country: ${query.country} is not a country code (use ISO codes like US, CA, GB).`,
     )
   }
-  if (query.areaCode !== undefined && !hasAreaCodes(query.country)) {
+  if (query.areaCode !== undefined && !hasAreaCodes(metadata, query.country)) {
     throw new AppError(
       'VALIDATION_FAILED',
       `areaCode: numbers in ${query.country} have no area codes to search by. Search by locality, region or digits the number contains instead.`,

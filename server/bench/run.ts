@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { findFreePort } from '../test/support/cluster-client.ts'
-import { spawnServerProcess, type ServerProcess } from '../test/support/server-process.ts'
+import { buildCompiledServer, spawnServerProcess, type ServerProcess } from '../test/support/server-process.ts'
 import { startVapiSandbox } from '../src/vapi-sandbox/start-vapi-sandbox.ts'
 import { benchAdminStats, type AdminStatsResult } from './admin-stats.ts'
 import { createScratchDatabase, type ScratchDatabase } from './bench-database.ts'
@@ -101,6 +101,8 @@ function log(message: string) {
 }
 
 const sandbox = await startVapiSandbox({ port: 0, minDelayMs: 5_000, maxDelayMs: 30_000, webhookSecret })
+// Every measured server runs compiled, as `pnpm start` runs it (node dist/main.js), not through tsx.
+await buildCompiledServer()
 const servers: ServerProcess[] = []
 const databases: ScratchDatabase[] = []
 
@@ -114,6 +116,7 @@ async function startServer(database: ScratchDatabase, extraEnv?: Record<string, 
     webhookSecret,
     // Web only: the measured process answers HTTP and sockets; no poller competes for the CPU.
     role: 'web',
+    entry: 'dist',
     nodeFlags: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [],
   })
   servers.push(server)

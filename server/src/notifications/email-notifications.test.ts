@@ -39,6 +39,17 @@ describe.each(testDatabaseKinds)('email notifications over SMTP on %s', (kind) =
     }
   }
 
+  /** The newest outbox row for this person, and a row by id. */
+  const latestOutboxRow = (owner: Account) =>
+    harness.db
+      .selectFrom('notification_outbox')
+      .selectAll()
+      .where('user_id', '=', owner.userId)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow()
+  const outboxRow = (id: string) =>
+    harness.db.selectFrom('notification_outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+
   async function numberGoesLive(owner: Account, name?: string) {
     const created = await createNumber(harness, owner.cookie, '537', name)
     const row = await eventually(
@@ -74,6 +85,7 @@ describe.each(testDatabaseKinds)('email notifications over SMTP on %s', (kind) =
     expect(optOut.status).toBe(200)
   }, setupTimeoutMs)
   afterEach(async () => {
+    smtp.fail(null)
     await smtp.start().catch(() => {})
     await drainOutbox()
     smtp.received.length = 0
@@ -296,6 +308,47 @@ describe.each(testDatabaseKinds)('email notifications over SMTP on %s', (kind) =
     // Nobody else can open it.
     const foreign = await harness.request(`/api/mailbox/${failed?.id}`, { cookie: carol.cookie })
     expect(foreign.status).toBe(404)
+  })
+
+  test('a mail server that says "try later" (451): the mail is sent again and arrives once', async () => {
+    smtp.fail({ kind: 'refuse', stage: 'data', code: 451, message: 'Greylisted, try again later', times: 1 })
+    await numberGoesLive(carol, 'Greylisted')
+    await round()
+    const queued = await latestOutboxRow(carol)
+    expect(queued).toMatchObject({ status: 'queued', attempts: 1 })
+    expect(queued.last_error).toMatch(/451/)
+    await drainOutbox()
+    const mails = smtp.to(carol.email)
+    expect(mails).toHaveLength(1)
+    expect(mails[0]?.parsed.messageId).toBe(`<${queued.id}@dialtone>`)
+    expect(await outboxRow(queued.id)).toMatchObject({ status: 'sent', attempts: 2, delivered_via: 'smtp' })
+  })
+
+  test('a mail server that says never (550 for the recipient): failed at once, never retried', async () => {
+    smtp.fail({ kind: 'refuse', stage: 'rcpt', code: 550, message: 'No such user here', times: 4 })
+    await numberGoesLive(carol, 'No such user')
+    await round()
+    const refused = await latestOutboxRow(carol)
+    expect(refused).toMatchObject({ status: 'failed', attempts: 1 })
+    expect(refused.last_error).toMatch(/550/)
+    smtp.fail(null)
+    await drainOutbox()
+    expect(smtp.to(carol.email)).toHaveLength(0)
+    expect(await outboxRow(refused.id)).toMatchObject({ status: 'failed', attempts: 1 })
+  })
+
+  test('the connection cut after the server took the message: sent again under the same Message-ID', async () => {
+    smtp.fail({ kind: 'drop-after-data', times: 1 })
+    await numberGoesLive(carol, 'Answer lost')
+    await round()
+    const queued = await latestOutboxRow(carol)
+    expect(queued).toMatchObject({ status: 'queued', attempts: 1 })
+    await drainOutbox()
+    // SMTP cannot tell a sender whether a message whose answer was lost arrived, so it is sent again: the receiver
+    // holds it twice, under one Message-ID, which mail clients and servers fold into one (at least once, never lost).
+    const ids = smtp.to(carol.email).map((mail) => mail.parsed.messageId)
+    expect(ids).toEqual([`<${queued.id}@dialtone>`, `<${queued.id}@dialtone>`])
+    expect(await outboxRow(queued.id)).toMatchObject({ status: 'sent', attempts: 2 })
   })
 
   test('an event is queued in the same transaction as the status change, or not at all', async () => {

@@ -81,9 +81,20 @@ function describeError(error: unknown): string {
 }
 
 /**
+ * The mail server said never (an SMTP 5xx: no such mailbox, refused by policy): sending the same mail again would
+ * only be refused again, and repeated attempts at a refusing server are how senders get blocklisted. A 4xx ("try
+ * later"), a refused or dropped connection, or a timeout is retried.
+ */
+function isPermanentRefusal(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { responseCode?: unknown }).responseCode : null
+  return typeof code === 'number' && code >= 500 && code < 600
+}
+
+/**
  * One round of the outbox: claims what is due, sends it (SMTP, the sandbox's mailbox, or the alert webhook), and
- * records the outcome. A failed send is retried after the next delay in retryDelaysMs; once they are used up the
- * row is marked failed and stays in the mailbox with its last error.
+ * records the outcome. A failed send is retried after the next delay in retryDelaysMs; once they are used up, or at
+ * once when the mail server refuses it for good (5xx), the row is marked failed and stays in the mailbox with its
+ * last error.
  */
 export async function sendDueNotifications(
   deps: NotificationDeps,
@@ -138,7 +149,8 @@ export async function sendDueNotifications(
       })
       outcome.sent++
     } catch (error) {
-      const delay = deps.retryDelaysMs[row.attempts - 1]
+      const delay =
+        row.channel !== 'webhook' && isPermanentRefusal(error) ? undefined : deps.retryDelaysMs[row.attempts - 1]
       const now = deps.clock.now()
       const retryAt = delay === undefined ? null : new Date(now.getTime() + delay)
       deps.logger.warn(

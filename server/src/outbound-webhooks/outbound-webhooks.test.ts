@@ -175,6 +175,32 @@ describe.each(testDatabaseKinds)('outbound webhooks on %s', (kind) => {
     await unregister(endpoint.id)
   })
 
+  test('a receiver slower than the timeout: that attempt failed with no answer, the retry under the same id succeeds once', async () => {
+    const { endpoint } = await endpointWithLiveNumber(200)
+    receiver.answer.delayMs = 1_500
+    const impatient: DeliveryRoundOptions = {
+      ...roundOptions([0, 50, 50]),
+      request: { ...defaultDeliveryRoundOptions.request, timeoutMs: 300 },
+    }
+    await deliverDueWebhooks(harness.outboundWebhooks, impatient)
+    // It arrived, but its answer came too late to count.
+    expect(receiver.received).toHaveLength(1)
+    receiver.answer.delayMs = 0
+    await deliverUntil(impatient, async () => (await deliveriesOf(endpoint.id))[0]?.status === 'succeeded')
+
+    expect(receiver.received).toHaveLength(2)
+    expect(receiver.received[0]?.headers['webhook-id']).toBe(receiver.received[1]?.headers['webhook-id'])
+    const [delivery] = await deliveriesOf(endpoint.id)
+    expect(delivery?.attempts.map((attempt) => [attempt.responseStatus, attempt.isSuccess])).toEqual([
+      [null, false],
+      [200, true],
+    ])
+    expect(delivery?.attempts[0]?.responseExcerpt).toBe('No answer within 300 ms.')
+    await deliverDueWebhooks(harness.outboundWebhooks, impatient)
+    expect(receiver.received).toHaveLength(2)
+    await unregister(endpoint.id)
+  })
+
   test('a receiver down for longer is retried on schedule, then the endpoint is disabled; recover sends again', async () => {
     receiver.received.length = 0
     receiver.answer.status = 503

@@ -159,4 +159,71 @@ describe.each(testDatabaseKinds)('forwarding call events on %s', (kind) => {
       await second.close()
     }
   })
+
+  test('the organisation’s server refusing connections, then answering after the timeout: each message is recorded sent once, in order', async () => {
+    const app = await startTestApp(kind, { database })
+    const flaky = await startWebhookReceiver()
+    try {
+      const owner = await app.signUp('Flaky')
+      const number = await liveNumber(app, owner.cookie)
+      const vapiId = number.vapiPhoneNumberId ?? ''
+      await putCallEvents(app, owner.cookie, {
+        enabled: true,
+        forwardUrl: flaky.url,
+        forwardAuth: { type: 'bearer', token: 'flaky-org-token' },
+      })
+      const statuses = ['ringing', 'in-progress', 'ended']
+      for (const status of statuses) {
+        const body = callMessage(vapiId, 'call-f', 'status-update', {
+          status,
+          ...(status === 'ended' ? { endedReason: 'customer-ended-call' } : {}),
+        })
+        expect((await postWebhook(app, body)).status).toBe(200)
+      }
+      const rows = () =>
+        app.db
+          .selectFrom('call_event')
+          .select(['relay', 'attempt_count', 'last_error'])
+          .where('organization_id', '=', owner.organizationId)
+          .orderBy('received_at')
+          .execute()
+
+      // Nothing listens: connections refused, the first message tried again and again, none marked sent.
+      await flaky.pause()
+      for (let round = 0; round < 3; round++) {
+        await forwardDueCallEvents(app.server.callEvents, quickForwardOptions)
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      const refused = await rows()
+      expect(refused.every((row) => row.relay !== 'sent')).toBe(true)
+      const tried = refused.filter((row) => row.attempt_count > 0)
+      // Only the call's first message is tried while it is not through (order per call).
+      expect(tried).toHaveLength(1)
+      expect(tried[0]?.attempt_count).toBeGreaterThanOrEqual(2)
+      expect(tried[0]?.last_error).toMatch(/ECONNREFUSED|connect|fetch failed/i)
+
+      // Back, but slower than dialtone waits: that attempt fails though the message arrived.
+      await flaky.resume()
+      flaky.answer.delayMs = 1_000
+      const impatient = { ...quickForwardOptions, timeoutMs: 300 }
+      await forwardDueCallEvents(app.server.callEvents, impatient)
+      expect(flaky.received).toHaveLength(1)
+      expect((await rows()).every((row) => row.relay !== 'sent')).toBe(true)
+
+      flaky.answer.delayMs = 0
+      await forwardUntil(app.server.callEvents, impatient, async () =>
+        (await rows()).every((row) => row.relay === 'sent'),
+      )
+      await forwardDueCallEvents(app.server.callEvents, impatient)
+      const arrived = flaky.received.map((webhook) => (JSON.parse(webhook.rawBody) as Sent).message.status)
+      // The late-answered first message arrived twice (dialtone could not know the first got there), then each once,
+      // in order; dialtone recorded each as sent once.
+      expect(arrived).toEqual(['ringing', 'ringing', 'in-progress', 'ended'])
+      const settled = await rows()
+      expect(settled.map((row) => row.relay)).toEqual(['sent', 'sent', 'sent'])
+    } finally {
+      await flaky.close().catch(() => {})
+      await app.close()
+    }
+  })
 })

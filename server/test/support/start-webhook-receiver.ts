@@ -51,5 +51,12 @@ export async function startWebhookReceiver(options: { status?: number; delayMs?:
         server.close(() => resolve())
         server.closeAllConnections()
       }),
+    /** Stops listening: connections to its port are refused until `resume()`, which listens on the same port. */
+    pause: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+    resume: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
   }
 }

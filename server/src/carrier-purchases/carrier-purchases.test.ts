@@ -652,6 +652,48 @@ describe.each(testDatabaseKinds)('carrier numbers on %s', (kind) => {
     expect(await rowsWithNumber(unbought)).toEqual([])
   })
 
+  test('Vapi failing (500) at the import: the number waits, bought, and the worker imports it once Vapi is back', async () => {
+    const offered = availableNumberListSchema.parse(
+      (await search(owner, 'carrier=twilio&country=US&areaCode=312')).json,
+    )
+    const chosen = offered.items[0]?.number ?? ''
+    expect(chosen).not.toBe('')
+    const setVapiFaults = (faults: Record<string, unknown> | null) =>
+      fetch(`${vapi.url}/_sandbox/faults`, {
+        method: faults ? 'POST' : 'DELETE',
+        headers: { 'content-type': 'application/json' },
+        ...(faults ? { body: JSON.stringify(faults) } : {}),
+      })
+    await setVapiFaults({ errorRate: 1 })
+    let bought: Awaited<ReturnType<typeof buy>>
+    try {
+      bought = await buy(owner, { carrier: 'twilio', number: chosen })
+      // Bought at Twilio and waiting for Vapi: not released, not in Vapi, the card pending through a worker round.
+      expect((await heldAt(twilio, chosen)).filter((entry) => !entry.releasedAt)).toHaveLength(1)
+      expect((await vapiHolds(chosen)).filter((entry) => entry.releasedAt === null)).toEqual([])
+      await advanceDueCarrierPurchases(harness.server.carrierPurchases)
+      const [waiting] = await rowsWithNumber(chosen)
+      expect(waiting?.status).toBe('pending')
+    } finally {
+      await setVapiFaults(null)
+    }
+    // The owner gets the card at once, pending and not in Vapi yet: bought, waiting on the import.
+    expect(bought.status).toBe(201)
+    expect(asPhoneNumber(bought.json)).toMatchObject({ status: 'pending', vapiPhoneNumberId: null, provider: 'twilio' })
+    const card = await eventually(
+      async () => {
+        await advanceDueCarrierPurchases(harness.server.carrierPurchases)
+        return (await rowsWithNumber(chosen))[0]
+      },
+      (row) => row?.status === 'active',
+      10_000,
+    )
+    expect(card?.status).toBe('active')
+    expect((await rowsWithNumber(chosen)).length).toBe(1)
+    expect((await heldAt(twilio, chosen)).filter((entry) => !entry.releasedAt)).toHaveLength(1)
+    expect((await vapiHolds(chosen)).filter((entry) => entry.releasedAt === null)).toHaveLength(1)
+  })
+
   test('"Check now" on a pending Telnyx card asks Telnyx for the order at once', async () => {
     const checker = await harness.signUp('Checker')
     await fetch(`${telnyx.url}/_sandbox/faults`, {

@@ -198,6 +198,31 @@ describe.each(testDatabaseKinds)('carrier numbers on %s', (kind) => {
     expect((await search(owner, 'carrier=sprint&country=US')).status).toBe(400)
   })
 
+  test('a carrier failing at search: a clear 503 in its words, and nothing stored or bought', async () => {
+    const purchasesBefore = await harness.db.selectFrom('carrier_purchase').select('id').execute()
+    const heldBefore = await (await fetch(`${twilio.url}/_sandbox/numbers`)).text()
+    for (const sandbox of [twilio, telnyx]) {
+      await fetch(`${sandbox.url}/_sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ errorRate: 1 }),
+      })
+    }
+    try {
+      for (const carrier of ['twilio', 'telnyx']) {
+        const failed = await search(owner, `carrier=${carrier}&country=US&areaCode=415`)
+        expect(failed.status).toBe(503)
+        expect(asError(failed.json).error.code).toBe('CARRIER_UNAVAILABLE')
+        expect(asError(failed.json).error.message).toMatch(carrier === 'twilio' ? /Twilio/ : /Telnyx/)
+      }
+    } finally {
+      for (const sandbox of [twilio, telnyx]) await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'DELETE' })
+    }
+    expect(await harness.db.selectFrom('carrier_purchase').select('id').execute()).toEqual(purchasesBefore)
+    expect(await (await fetch(`${twilio.url}/_sandbox/numbers`)).text()).toBe(heldBefore)
+    expect((await search(owner, 'carrier=twilio&country=US&areaCode=415')).status).toBe(200)
+  })
+
   test('a Twilio number is bought, imported into Vapi and live in one request; every step is recorded', async () => {
     const bought = await buy(owner, { carrier: 'twilio', number: '+15005550006', name: 'Front desk' })
     expect(bought.status).toBe(201)

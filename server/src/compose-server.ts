@@ -116,7 +116,8 @@ export interface ComposeOptions {
   onAuditEvent?: AppDeps['onAuditEvent']
   /** Carrier APIs (or sandboxes a test started itself) instead of the configured ones; and the saga's timings. */
   carriers?: { twilioBaseUrl: string | null; telnyxBaseUrl: string | null; telnyxPublicKey: string | null }
-  carrierTimings?: { purchaseLeaseMs?: number; orderCheckMs?: number }
+  /** Tests compress these: a saga's lease, how soon an unclear order is asked about, a carrier request's timeout. */
+  carrierTimings?: { purchaseLeaseMs?: number; orderCheckMs?: number; requestTimeoutMs?: number }
   /** The in-process Telnyx sandbox's timings (tests shorten them): order delay, webhook retries. */
   telnyxSandbox?: Pick<TelnyxSandboxOptions, 'orderMinDelayMs' | 'orderMaxDelayMs' | 'webhookRetryDelaysMs'>
 }
@@ -325,13 +326,21 @@ export async function startDialtone(config: Config, options: ComposeOptions = {}
     twilioBaseUrl: carrierUrls.twilioBaseUrl,
     telnyxBaseUrl: carrierUrls.telnyxBaseUrl,
     telnyxWebhookUrl: `${urls.webhookUrl.replace(/\/webhooks\/vapi$/, '')}/webhooks/telnyx`,
+    ...(options.carrierTimings?.requestTimeoutMs === undefined
+      ? {}
+      : { timeoutMs: options.carrierTimings.requestTimeoutMs }),
     logger: logger.child({ component: 'carrier-accounts' }),
   })
   let wakeWorker = () => {}
   const carrierPurchases: CarrierPurchaseDeps = {
     ...provisioning,
     carrierAccounts,
-    ...options.carrierTimings,
+    ...(options.carrierTimings?.purchaseLeaseMs === undefined
+      ? {}
+      : { purchaseLeaseMs: options.carrierTimings.purchaseLeaseMs }),
+    ...(options.carrierTimings?.orderCheckMs === undefined
+      ? {}
+      : { orderCheckMs: options.carrierTimings.orderCheckMs }),
     onPurchaseDue: () => wakeWorker(),
   }
   const worker: ProvisioningWorker | null = runsWorker

@@ -809,6 +809,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/phone-numbers/monthly-cost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the organisation’s numbers cost a month, per currency
+         * @description Summed over pending and live numbers whose carrier gave a price when they were bought or imported. Numbers without a known price are counted in `priceUnknown`, never added as 0; Vapi’s own numbers are free.
+         *
+         *     Needs `numbers:read`. API keys with `numbers:read` may call it.
+         */
+        get: operations["getMonthlyCost"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/phone-numbers/refresh": {
         parameters: {
             query?: never;
@@ -1309,6 +1331,15 @@ export interface components {
             /** @enum {string} */
             topic: "phone-numbers" | "admin-alert" | "invitation";
         };
+        GetMonthlyCostResponse: {
+            freeVapiNumbers: number;
+            priceUnknown: number;
+            totals: {
+                amount: string;
+                currency: string;
+                numbers: number;
+            }[];
+        };
         GetNotificationPreferencesResponse: {
             adminAlerts: boolean;
             email: string;
@@ -1356,6 +1387,23 @@ export interface components {
                 name: string;
                 succeeded: number;
                 successRate: number | null;
+            }[];
+            providers?: {
+                attempts: number;
+                country: string | null;
+                failed: number;
+                failuresByReason: {
+                    [key: string]: number;
+                };
+                /** @enum {string} */
+                provider: "vapi" | "twilio" | "telnyx";
+                succeeded: number;
+                successRate: number | null;
+                timeToLive: {
+                    p50Seconds: number | null;
+                    p90Seconds: number | null;
+                    p99Seconds: number | null;
+                };
             }[];
             range: {
                 /** @enum {string} */
@@ -1664,6 +1712,10 @@ export interface components {
             failureReason: string | null;
             /** Format: uuid */
             id: string;
+            monthlyPrice?: {
+                amount: string;
+                currency: string;
+            } | null;
             name: string | null;
             number: string | null;
             /** @enum {string} */
@@ -3617,6 +3669,29 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+        };
+    };
+    getMonthlyCost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Totals per currency. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMonthlyCostResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
         };
     };
     refreshPendingPhoneNumbers: {

@@ -261,9 +261,15 @@ describe.runIf(testDatabaseUrl)('three server processes on one Postgres', () => 
       for (const row of finished) {
         expect(row.detected_by).toBe('poll')
         expect(row.number).toMatch(/^\+1415\d{7}$/)
-        // Taken over when the dead process's lease ran out, not before (nobody else may hold a leased number).
-        expect(row.activated_at?.getTime()).toBeGreaterThanOrEqual(leasedUntil - 50)
+        // Taken over only once its holder was dead: the survivors were stopped until after the kill. Since 0020 a
+        // claim whose process has been silent 10 s is taken without waiting out the lease (claim-takeover.test.ts
+        // pins that timing); here it is only reported, since a loaded machine may stretch it.
+        expect(row.activated_at?.getTime()).toBeGreaterThanOrEqual(killedAt)
       }
+      const lastActivation = Math.max(...finished.map((row) => row.activated_at?.getTime() ?? 0))
+      console.info(
+        `[cluster] the dead poller's numbers were live ${Math.round((lastActivation - killedAt) / 100) / 10} s after the kill; its lease ran ${Math.round((leasedUntil - killedAt) / 100) / 10} s more`,
+      )
       expect(Date.now() - killedAt).toBeLessThan(leaseMs + 20_000)
       // Each number has exactly one activation in its history, whichever survivor found it.
       const activations = await database.db

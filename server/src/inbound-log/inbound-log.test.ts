@@ -395,13 +395,16 @@ describe.each(testDatabaseKinds)('the inbound webhook log on %s', (kind) => {
     expect(relays.map((row) => row.inbound_message_id)).not.toContain(old)
   })
 
-  test('recording adds little to a webhook (measured)', async () => {
+  // The time is printed for a look, not asserted: speed is checked by `pnpm bench`, never by a timed unit test
+  // (a loaded machine would make it fail for nothing).
+  test('recording 200 messages one after another keeps every one, each once (timing printed)', async () => {
     const created = await createNumber(harness, owner.cookie, '415')
     const body = new TextEncoder().encode(callMessage(vapiIdOf(created), 'status-update'))
     const timings: number[] = []
+    const ids: (string | null)[] = []
     for (let index = 0; index < 200; index++) {
       const startedAt = performance.now()
-      await recordInboundMessage(harness.server.inboundLog, {
+      const id = await recordInboundMessage(harness.server.inboundLog, {
         source: 'vapi',
         headers: new Headers({ 'content-type': 'application/json', 'x-message-id': `m-${index}` }),
         rawBody: body,
@@ -411,12 +414,16 @@ describe.each(testDatabaseKinds)('the inbound webhook log on %s', (kind) => {
         phoneNumber: { vapiPhoneNumberId: vapiIdOf(created) },
       })
       timings.push(performance.now() - startedAt)
+      ids.push(id)
     }
     timings.sort((a, b) => a - b)
     const p50 = timings[100] ?? 0
     const p99 = timings[197] ?? 0
     console.info(`inbound log on ${kind}: record p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (200 messages)`)
-    expect(p50).toBeLessThan(20)
+    const written = ids.filter((id): id is string => id !== null)
+    expect(new Set(written).size).toBe(200)
+    const kept = await harness.db.selectFrom('inbound_message').select('id').where('id', 'in', written).execute()
+    expect(kept).toHaveLength(200)
   })
 })
 
